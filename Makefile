@@ -1,0 +1,52 @@
+# Cổng DVC — every command a developer or CI needs. `make run` and `make test` set up everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install schemas lint format test test-unit test-integration test-functional run \
+        import-catalog bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+# Lambda only receives app.py and chalicelib/: the schemas travel as a copy (checked by a test).
+schemas:
+	rm -rf chalicelib/_schemas && cp -r schemas chalicelib/_schemas
+
+lint: install
+	$(BIN)/ruff check --config .ci/ruff.toml .
+
+format: install
+	$(BIN)/ruff check --config .ci/ruff.toml --fix .
+
+test: install schemas lint
+	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . -n 2 $(PYTEST_ARGS)
+
+test-unit: install schemas
+	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/unit tests/meta $(PYTEST_ARGS)
+
+test-integration: install schemas
+	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/integration tests/infra $(PYTEST_ARGS)
+
+test-functional: install schemas
+	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/functional tests/e2e $(PYTEST_ARGS)
+
+run: install schemas
+	$(BIN)/python -m infra.local.stack --port $(PORT)
+
+# Import a catalog into the configured stage: make import-catalog FILE=catalog.json
+import-catalog: install schemas
+	$(BIN)/python -m chalicelib.entrypoints.cli import-catalog $(FILE)
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache
+
+-include infra/infra.mk

@@ -1,0 +1,89 @@
+"""Settings read lazily from the environment (never at import time).
+
+Chalice's test client sets stage variables only while a request runs, and Lambda containers are
+reused, so every value is read through `get_settings()`, cached per process and reset by
+`reset_settings()` when the environment changes (tests, the local stack).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+APP_NAME = "APP_NAME"
+STAGE = "STAGE"
+LOG_LEVEL = "LOG_LEVEL"
+AUTH_MODE = "AUTH_MODE"
+SECRET_KEY = "SECRET_KEY"  # noqa: S105 - the variable name, not a secret
+JWKS_URL = "JWKS_URL"
+JWT_ISSUER = "JWT_ISSUER"
+JWT_AUDIENCE = "JWT_AUDIENCE"
+TABLE_CATALOG = "TABLE_CATALOG"
+TABLE_DOSSIERS = "TABLE_DOSSIERS"
+TABLE_COUNTERS = "TABLE_COUNTERS"
+TABLE_IDEMPOTENCY = "TABLE_IDEMPOTENCY"
+BUCKET_UPLOADS = "BUCKET_UPLOADS"
+BUCKET_RESULTS = "BUCKET_RESULTS"
+OFFICE_HOURS = "OFFICE_HOURS"
+PUBLIC_BASE_URL = "PUBLIC_BASE_URL"
+CATALOG_CACHE_SECONDS = "CATALOG_CACHE_SECONDS"
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_name: str
+    stage: str
+    log_level: str
+    auth_mode: str
+    secret_key: str
+    jwks_url: str
+    jwt_issuer: str
+    jwt_audience: str
+    table_catalog: str
+    table_dossiers: str
+    table_counters: str
+    table_idempotency: str
+    bucket_uploads: str
+    bucket_results: str
+    office_hours: str
+    public_base_url: str
+    catalog_cache_seconds: float
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage == "local"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    app = _env(APP_NAME, "dvc")
+    stage = _env(STAGE, "local")
+    prefix = f"{app}-{stage}"
+    return Settings(
+        app_name=app,
+        stage=stage,
+        log_level=_env(LOG_LEVEL, "INFO"),
+        auth_mode=_env(AUTH_MODE, "local"),
+        secret_key=_env(SECRET_KEY, "dvc-local-development-secret-not-for-production"),
+        jwks_url=_env(JWKS_URL, ""),
+        jwt_issuer=_env(JWT_ISSUER, f"{prefix}-local-issuer"),
+        jwt_audience=_env(JWT_AUDIENCE, "dvc-portal"),
+        table_catalog=_env(TABLE_CATALOG, f"{prefix}-catalog"),
+        table_dossiers=_env(TABLE_DOSSIERS, f"{prefix}-dossiers"),
+        table_counters=_env(TABLE_COUNTERS, f"{prefix}-counters"),
+        table_idempotency=_env(TABLE_IDEMPOTENCY, f"{prefix}-idempotency"),
+        bucket_uploads=_env(BUCKET_UPLOADS, f"{prefix}-uploads-123456789012"),
+        bucket_results=_env(BUCKET_RESULTS, f"{prefix}-results-123456789012"),
+        office_hours=_env(OFFICE_HOURS, "07:00-11:30,13:30-17:00"),
+        public_base_url=_env(PUBLIC_BASE_URL, "").rstrip("/"),
+        catalog_cache_seconds=float(_env(CATALOG_CACHE_SECONDS, "30")),
+    )
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()

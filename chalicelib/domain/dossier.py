@@ -1,0 +1,238 @@
+"""The dossier (hồ sơ) aggregate: its statuses with their national codes, its history, the
+events it emits, and the rules of submission and withdrawal that need no officer."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    AWAITING_PAYMENT = "awaiting_payment"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+    RESULT_READY = "result_ready"
+    RETURNED = "returned"
+
+    @property
+    def national_code(self) -> int:
+        return NATIONAL_CODES[self]
+
+    @property
+    def label(self) -> str:
+        return LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self not in CLOSED
+
+
+NATIONAL_CODES = {
+    Status.SUBMITTED: 1,
+    Status.ACCEPTED: 2,
+    Status.REJECTED: 3,
+    Status.IN_PROGRESS: 4,
+    Status.SUPPLEMENT_REQUESTED: 5,
+    Status.AWAITING_PAYMENT: 6,
+    Status.WITHDRAWN: 7,
+    Status.STOPPED: 8,
+    Status.RESULT_READY: 9,
+    Status.RETURNED: 10,
+}
+LABELS = {
+    Status.SUBMITTED: "Mới đăng ký, chờ tiếp nhận",
+    Status.ACCEPTED: "Đã tiếp nhận",
+    Status.REJECTED: "Không được tiếp nhận",
+    Status.IN_PROGRESS: "Đang xử lý",
+    Status.SUPPLEMENT_REQUESTED: "Yêu cầu bổ sung hồ sơ",
+    Status.AWAITING_PAYMENT: "Chờ thực hiện nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân đã rút hồ sơ",
+    Status.STOPPED: "Dừng xử lý",
+    Status.RESULT_READY: "Đã có kết quả",
+    Status.RETURNED: "Đã trả kết quả",
+}
+CLOSED = frozenset({Status.REJECTED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
+WITHDRAWABLE = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.AWAITING_PAYMENT,
+    }
+)
+
+
+def dossier_code(agency_id_code: str, day: datetime, sequence: int) -> str:
+    """`<agency id>-<YYMMDD>-<NNNN>` (Circular 01/2018 art. 19)."""
+    if not 1 <= sequence <= 9999:
+        raise ValueError("daily sequence out of range")
+    return f"{agency_id_code}-{day:%y%m%d}-{sequence:04d}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A domain event, relayed through the outbox; consumers deduplicate on `id`."""
+
+    type: str
+    dossier_code: str
+    at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "dossier_code": self.dossier_code,
+            "at": self.at.isoformat(),
+            "data": self.data,
+        }
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    seq: int
+    at: datetime
+    action: str
+    status_from: str | None
+    status_to: str
+    actor_role: str
+    agency_id: str | None = None
+    actor_id: str | None = None
+    note: str | None = None
+    public_note: str | None = None
+    step_due_at: datetime | None = None
+    outcome: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Dossier:
+    code: str
+    procedure: dict[str, Any]
+    agency_id: str
+    applicant: dict[str, Any]
+    owner: str | None
+    form: dict[str, Any]
+    attachments: list[dict[str, Any]]
+    result_delivery: str
+    notify: list[str]
+    status: Status
+    submitted_at: datetime
+    acknowledge_by: datetime
+    channel: str = "online"
+    version: int = 0
+    accepted_at: datetime | None = None
+    due_at: datetime | None = None
+    finished_at: datetime | None = None
+    outcome: str | None = None
+    requested: dict[str, Any] | None = None
+    fee_due: int = 0
+    fee_paid: int = 0
+    extended: bool = False
+    assignee: str | None = None
+    history_len: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+    pending_history: list[HistoryEntry] = field(default_factory=list, repr=False)
+    pending_events: list[Event] = field(default_factory=list, repr=False)
+
+    def record(
+        self,
+        at: datetime,
+        action: str,
+        status_from: Status | None,
+        actor_role: str,
+        event_type: str,
+        *,
+        event_data: dict | None = None,
+        **entry: Any,
+    ) -> None:
+        """Append a history entry and the matching event (both committed with the dossier)."""
+        self.history_len += 1
+        self.pending_history.append(
+            HistoryEntry(
+                seq=self.history_len,
+                at=at,
+                action=action,
+                status_from=status_from.value if status_from else None,
+                status_to=self.status.value,
+                actor_role=actor_role,
+                **entry,
+            )
+        )
+        self.pending_events.append(
+            Event(
+                event_type,
+                self.code,
+                at,
+                {
+                    "status": self.status.value,
+                    "agency_id": self.agency_id,
+                    "procedure_code": self.procedure["code"],
+                    **(event_data or {}),
+                },
+            )
+        )
+
+    def matches_phone(self, phone: str) -> bool:
+        return normalize_phone(self.applicant.get("phone", "")) == normalize_phone(phone)
+
+    def is_owned_by(self, subject: str) -> bool:
+        return self.owner is not None and self.owner == subject
+
+
+def normalize_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def submit(
+    code: str,
+    procedure: dict,
+    applicant: dict,
+    owner: str | None,
+    form: dict,
+    attachments: list[dict],
+    result_delivery: str,
+    notify: list[str],
+    at: datetime,
+    acknowledge_by: datetime,
+    fee_due: int,
+) -> Dossier:
+    dossier = Dossier(
+        code=code,
+        procedure=procedure,
+        agency_id=procedure["agency_id"],
+        applicant=applicant,
+        owner=owner,
+        form=form,
+        attachments=attachments,
+        result_delivery=result_delivery,
+        notify=notify,
+        status=Status.SUBMITTED,
+        submitted_at=at,
+        acknowledge_by=acknowledge_by,
+        fee_due=fee_due,
+    )
+    dossier.record(
+        at,
+        "submit",
+        None,
+        "citizen",
+        "dossier.submitted",
+        step_due_at=acknowledge_by,
+        agency_id=dossier.agency_id,
+        event_data={"channel": "online", "notify": notify},
+    )
+    return dossier

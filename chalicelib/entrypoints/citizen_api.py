@@ -1,0 +1,159 @@
+"""Citizens: upload attachments, submit a dossier, look it up, list their own, withdraw."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.entrypoints.auth import optional_principal, require
+from chalicelib.entrypoints.http import (
+    client_ip,
+    html,
+    idempotent_create,
+    json_body,
+    ok,
+    query_params,
+    route,
+)
+from chalicelib.services import dossiers, submission, uploads
+from chalicelib.services.clock import now
+from chalicelib.services.paging import DEFAULT_PAGE_SIZE
+
+bp = Blueprint(__name__)
+TAG = "Hồ sơ (công dân)"
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+}
+
+
+@route(
+    bp,
+    "/v1/uploads",
+    "POST",
+    summary="Xin đường dẫn tải lên tệp đính kèm (S3 presigned POST)",
+    tag=TAG,
+    request="api/upload-request.json",
+    response="api/upload.json",
+    status=201,
+    errors=(401, 404, 409, 413),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_upload():
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/upload-request.json")
+    return idempotent_create(
+        request,
+        "upload",
+        principal and principal.subject,
+        body,
+        lambda claim: uploads.create(body, principal, now()),
+    )
+
+
+@route(
+    bp,
+    "/v1/dossiers",
+    "POST",
+    summary="Nộp hồ sơ trực tuyến",
+    tag=TAG,
+    request="api/dossier-submission.json",
+    response="api/dossier-created.json",
+    status=201,
+    errors=(401, 404, 409, 503),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def submit_dossier():
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/dossier-submission.json")
+    return idempotent_create(
+        request,
+        "dossier",
+        principal and principal.subject,
+        body,
+        lambda claim: submission.submit(body, principal, claim, now()),
+        completes_claim=True,
+    )
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}",
+    summary="Tra cứu tình trạng hồ sơ (mã hồ sơ + số điện thoại)",
+    tag=TAG,
+    query="api/dossier-lookup.query.json",
+    response="api/dossier-status.json",
+    errors=(401, 404, 429),
+)
+def lookup_dossier(code):
+    request = bp.current_request
+    params = query_params(request, "api/dossier-lookup.query.json")
+    principal = optional_principal(request)
+    if not params.get("phone") and principal is None:
+        raise ValidationFailed(
+            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
+            [FieldError("phone", "Bắt buộc phải nhập")],
+        )
+    return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/receipt",
+    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), để in",
+    tag=TAG,
+    errors=(404,),
+    content_type="text/html",
+    extra={
+        "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
+    },
+)
+def dossier_receipt(code):
+    params = bp.current_request.query_params or {}
+    return html(dossiers.receipt(code, params.get("t")))
+
+
+@route(
+    bp,
+    "/v1/me/dossiers",
+    summary="Hồ sơ của tôi (công dân đã đăng nhập)",
+    tag=TAG,
+    query="api/my-dossiers.query.json",
+    response="api/dossier-list.json",
+    auth=("citizen",),
+)
+def my_dossiers():
+    request = bp.current_request
+    principal = require(request, "citizen")
+    params = query_params(request, "api/my-dossiers.query.json")
+    return ok(
+        dossiers.mine(
+            principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token")
+        )
+    )
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/withdraw",
+    "POST",
+    summary="Rút hồ sơ",
+    tag=TAG,
+    request="api/withdraw.json",
+    response="api/dossier-status.json",
+    errors=(401, 404, 409, 429),
+)
+def withdraw_dossier(code):
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/withdraw.json")
+    if not body.get("phone") and principal is None:
+        raise ValidationFailed(
+            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
+            [FieldError("phone", "Bắt buộc phải nhập")],
+        )
+    return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))

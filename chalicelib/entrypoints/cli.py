@@ -1,0 +1,44 @@
+"""Operator commands, run against the stage the environment points at.
+
+python -m chalicelib.entrypoints.cli import-catalog FILE [--forms-dir schemas]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from chalicelib.domain.errors import DomainError
+from chalicelib.services import catalog_import
+from chalicelib.services.clock import now
+
+
+def import_catalog(args: argparse.Namespace) -> int:
+    try:
+        catalog_import.import_file(Path(args.file), Path(args.forms_dir), now(), progress=print)
+    except DomainError as exc:
+        print(f"LỖI: {exc.message}", file=sys.stderr)
+        for detail in exc.details:
+            print(f"  - {detail.field}: {detail.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dvc", description="Cổng DVC operator commands")
+    commands = parser.add_subparsers(dest="command", required=True)
+    importer = commands.add_parser("import-catalog", help="import a catalog (JSON or CSV)")
+    importer.add_argument("file")
+    importer.add_argument(
+        "--forms-dir",
+        default=str(Path(__file__).resolve().parents[2] / "schemas"),
+        help="folder that form_schema paths are relative to",
+    )
+    importer.set_defaults(run=import_catalog)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Local-stage conveniences. Refused (404) on every other stage."""
+
+from __future__ import annotations
+
+import uuid
+
+from chalice import Blueprint
+
+from chalicelib.config import get_settings
+from chalicelib.domain.errors import FieldError, NotFound, ValidationFailed
+from chalicelib.domain.principal import OFFICER_ROLES, Principal
+from chalicelib.entrypoints.http import json_body, ok, route
+from chalicelib.integrations.identity import issue_local_token
+from chalicelib.services import catalog as catalog_service
+
+bp = Blueprint(__name__)
+TAG = "Môi trường thử (local)"
+
+
+def _local_only() -> None:
+    settings = get_settings()
+    if not settings.is_local or settings.auth_mode != "local":
+        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")
+
+
+@route(
+    bp,
+    "/dev/token",
+    "POST",
+    summary="Cấp mã xác thực thử cho công dân/cán bộ",
+    tag=TAG,
+    request="api/dev-token.json",
+    response="api/dev-token.response.json",
+    status=201,
+    errors=(404,),
+)
+def issue_token():
+    _local_only()
+    body = json_body(bp.current_request, "api/dev-token.json")
+    agency = body.get("agency")
+    if body["role"] in OFFICER_ROLES:
+        if not agency or catalog_service.get_catalog().agency(agency) is None:
+            raise ValidationFailed(
+                "Cán bộ phải thuộc một cơ quan có trong danh mục.",
+                [FieldError("agency", "Không có cơ quan này")],
+            )
+    principal = Principal(
+        subject=body.get("subject") or f"{body['role']}-{uuid.uuid4().hex[:8]}",
+        role=body["role"],
+        agency=agency,
+        name=body.get("name"),
+    )
+    ttl = body.get("ttl_seconds", 8 * 3600)
+    token = issue_local_token(get_settings(), principal, ttl)
+    return ok(
+        {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": ttl,
+            "role": principal.role,
+            "subject": principal.subject,
+            "agency": agency,
+        },
+        201,
+    )

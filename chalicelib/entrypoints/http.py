@@ -1,0 +1,159 @@
+"""The HTTP edge shared by every blueprint: routes that map domain errors to the contract's
+error body, strict body and query parsing, and the registry the OpenAPI document is built from.
+
+Chalice turns exceptions raised in a view into its own error bodies before middleware runs, so
+each view is wrapped here; the `normalize_errors` middleware rewrites the errors Chalice makes by
+itself (415, 405, 500) into the same shape.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+
+from chalicelib.domain.errors import DomainError, FieldError, PayloadTooLarge, ValidationFailed
+from chalicelib.validation import property_types, validate
+
+log = logging.getLogger(__name__)
+MAX_BODY_BYTES = 256 * 1024
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class RouteDoc:
+    path: str
+    method: str
+    summary: str
+    tag: str
+    request: str | None = None
+    query: str | None = None
+    response: str | None = None
+    status: int = 200
+    auth: tuple[str, ...] = ()
+    errors: tuple[int, ...] = ()
+    content_type: str = "application/json"
+    extra: dict = field(default_factory=dict)
+
+
+ROUTES: list[RouteDoc] = []
+
+
+def error_body(code: str, message: str, details: list[FieldError] | None = None) -> dict:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body["details"] = [d.to_dict() for d in details]
+    return {"error": body}
+
+
+def dumps(body: Any) -> str:
+    """UTF-8 JSON (Vietnamese text stays readable and short)."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def error_response(error: DomainError, headers: dict | None = None) -> Response:
+    return ok(error_body(error.code, error.message, error.details), error.status, headers)
+
+
+def route(bp: Blueprint, path: str, method: str = "GET", **doc: Any) -> Callable:
+    """Register a view on `bp` and describe it for /openapi.json."""
+    content_types = doc.pop("content_types", None)
+
+    def decorator(view: Callable) -> Callable:
+        ROUTES.append(RouteDoc(path=path, method=method, **doc))
+
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except DomainError as exc:
+                return error_response(exc, getattr(exc, "headers", None))
+
+        options = {"methods": [method]}
+        if content_types:
+            options["content_types"] = content_types
+        bp.route(path, **options)(wrapped)
+        return wrapped
+
+    return decorator
+
+
+def json_body(request: Request, schema_name: str) -> dict:
+    """The request body parsed and validated; every failure is a contract error."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"Nội dung yêu cầu vượt quá {MAX_BODY_BYTES // 1024} KB.")
+    if not raw.strip():
+        raise ValidationFailed("Thiếu nội dung yêu cầu (JSON).", [FieldError("(body)", "Bắt buộc")])
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed(
+            "Nội dung yêu cầu không phải JSON hợp lệ.", [FieldError("(body)", "JSON không hợp lệ")]
+        ) from None
+    return validate(body, schema_name)
+
+
+def query_params(request: Request, schema_name: str) -> dict:
+    """Query string coerced to the types its schema declares, then validated."""
+    raw = dict(request.query_params or {})
+    types = property_types(schema_name)
+    coerced = {name: _coerce(value, types.get(name)) for name, value in raw.items()}
+    return validate(coerced, schema_name, "Tham số truy vấn không hợp lệ.")
+
+
+def _coerce(value: str, kind: str | None) -> Any:
+    if kind == "integer" and value.lstrip("-").isdigit():
+        return int(value)
+    if kind == "boolean" and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    return value
+
+
+def ok(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        body=dumps(body), status_code=status, headers={**JSON_HEADERS, **(headers or {})}
+    )
+
+
+def html(text: str, status: int = 200) -> Response:
+    return Response(
+        body=text, status_code=status, headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+
+
+def client_ip(request: Request) -> str | None:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
+def idempotent_create(
+    request: Request,
+    operation: str,
+    caller: str | None,
+    body: dict,
+    work: Callable[[Any], dict],
+    completes_claim: bool = False,
+) -> Response:
+    """Run `work(claim)` once per Idempotency-Key; replays answer 201 with the first body.
+
+    `completes_claim` means `work` stores its answer itself, inside its own transaction."""
+    from chalicelib.services import idempotency
+
+    key = (request.headers or {}).get("idempotency-key")
+    claim = idempotency.claim(operation, caller or "anonymous", key, body)
+    if claim is not None and claim.replay is not None:
+        return ok(claim.replay, 201, {"Idempotent-Replayed": "true"})
+    try:
+        result = work(claim)
+    except Exception:
+        idempotency.release(claim)
+        raise
+    if not completes_claim:
+        idempotency.complete(claim, result)
+    return ok(result, 201)

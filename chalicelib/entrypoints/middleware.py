@@ -1,0 +1,69 @@
+"""App-wide HTTP middleware: request id, access log, and contract-shaped errors for the errors
+Chalice produces itself (unsupported media type, method not allowed, unhandled exceptions)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from chalice import Chalice, Response
+
+from chalicelib.entrypoints.http import JSON_HEADERS, dumps, error_body
+from chalicelib.logs import request_id
+
+log = logging.getLogger("dvc.access")
+
+_CHALICE_ERRORS = {
+    "BadRequestError": ("VALIDATION_FAILED", "Yêu cầu không hợp lệ."),
+    "UnsupportedMediaType": (
+        "UNSUPPORTED_MEDIA_TYPE",
+        "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
+    ),
+    "MethodNotAllowedError": (
+        "METHOD_NOT_ALLOWED",
+        "Phương thức không được hỗ trợ cho đường dẫn này.",
+    ),
+    "NotFoundError": ("NOT_FOUND", "Không tìm thấy."),
+    "UnauthorizedError": ("UNAUTHENTICATED", "Bạn cần đăng nhập để thực hiện thao tác này."),
+    "ForbiddenError": ("FORBIDDEN", "Bạn không có quyền thực hiện thao tác này."),
+    "TooManyRequestsError": ("RATE_LIMITED", "Quá nhiều yêu cầu. Vui lòng thử lại sau."),
+    "RequestTimeoutError": ("SERVICE_UNAVAILABLE", "Hệ thống đang bận. Vui lòng thử lại sau."),
+}
+_INTERNAL = ("INTERNAL", "Đã có lỗi hệ thống. Vui lòng thử lại sau; dữ liệu của bạn không bị mất.")
+
+
+def normalize(response: Response) -> Response:
+    body = response.body
+    if response.status_code < 400 or not isinstance(body, dict) or "Code" not in body:
+        return response
+    code, message = _CHALICE_ERRORS.get(body["Code"], _INTERNAL)
+    headers = {k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
+    return Response(
+        body=dumps(error_body(code, message)),
+        status_code=response.status_code,
+        headers={**headers, **JSON_HEADERS},
+    )
+
+
+def register(app: Chalice) -> None:
+    @app.middleware("http")
+    def access(event, get_response):
+        rid = (event.context or {}).get("requestId") or uuid.uuid4().hex
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        try:
+            response = normalize(get_response(event))
+            response.headers["X-Request-Id"] = rid
+            log.info(
+                "request",
+                extra={
+                    "method": event.method,
+                    "route": (event.context or {}).get("resourcePath"),
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)

@@ -1,0 +1,37 @@
+"""Handlers that no HTTP request calls: scheduled jobs and queue consumers."""
+
+from __future__ import annotations
+
+import logging
+
+from chalice import Blueprint
+
+from chalicelib.integrations.queues import QueueNames
+from chalicelib.services import events, outbox, overdue
+from chalicelib.services.clock import now
+
+bp = Blueprint(__name__)
+log = logging.getLogger(__name__)
+
+
+@bp.schedule("rate(1 minute)")
+def relay_outbox(event):
+    """Publish events whose relay right after their commit failed (SQS unavailable)."""
+    sent = outbox.sweep(now())
+    if sent:
+        log.info("outbox relayed", extra={"events": sent})
+    return {"relayed": sent}
+
+
+@bp.schedule("rate(15 minutes)")
+def flag_deadlines(event):
+    """Emit due-soon and overdue events (found through an index, never a scan)."""
+    counts = overdue.flag(now())
+    log.info("deadlines flagged", extra=counts)
+    return counts
+
+
+@bp.on_sqs_message(queue=QueueNames.EVENTS, batch_size=10)
+def on_event(event):
+    """Domain events: asynchronous workflow updates (e.g. a confirmed payment)."""
+    return events.handle_batch(list(event), now())

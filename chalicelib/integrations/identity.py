@@ -1,0 +1,73 @@
+"""Bearer-token verification: signature, expiry, audience and issuer on every protected call.
+
+In production tokens come from the identity providers (VNeID-style OIDC for citizens, Cognito for
+officers) and are checked against their JWKS; on the local stage a symmetric key signs the tokens
+that `POST /dev/token` issues.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from functools import lru_cache
+
+import jwt
+
+from chalicelib.config import Settings
+from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.principal import OFFICER_ROLES, ROLES, Principal
+
+LOCAL_ALGORITHM = "HS256"
+JWKS_ALGORITHMS = ["RS256", "ES256"]
+
+
+def issue_local_token(settings: Settings, principal: Principal, ttl_seconds: int = 8 * 3600) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": principal.subject,
+        "role": principal.role,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    if principal.agency:
+        claims["agency"] = principal.agency
+    if principal.name:
+        claims["name"] = principal.name
+    return jwt.encode(claims, settings.secret_key, algorithm=LOCAL_ALGORITHM)
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+
+
+def _claims(settings: Settings, token: str) -> dict:
+    options = {"require": ["exp", "iat", "sub", "iss", "aud"]}
+    common = {
+        "audience": settings.jwt_audience,
+        "issuer": settings.jwt_issuer,
+        "options": options,
+        "leeway": 30,
+    }
+    if settings.auth_mode == "local":
+        return jwt.decode(token, settings.secret_key, algorithms=[LOCAL_ALGORITHM], **common)
+    key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
+    return jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **common)
+
+
+def verify(settings: Settings, token: str) -> Principal:
+    try:
+        claims = _claims(settings, token)
+    except jwt.ExpiredSignatureError:
+        raise Unauthenticated("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.") from None
+    except (jwt.PyJWTError, ValueError):
+        raise Unauthenticated("Mã xác thực không hợp lệ.") from None
+    role = claims.get("role") or claims.get("custom:role")
+    agency = claims.get("agency") or claims.get("custom:agency")
+    if role not in ROLES or (role in OFFICER_ROLES and not agency):
+        raise Unauthenticated("Mã xác thực không có vai trò hợp lệ.")
+    return Principal(subject=str(claims["sub"]), role=role, agency=agency, name=claims.get("name"))

@@ -1,0 +1,74 @@
+"""S3 for attachments and results: presigned POST uploads bound to one key, size and type;
+checks of what was uploaded; short-lived download links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
+
+from chalicelib.integrations.aws import client
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    size: int
+    content_type: str
+
+
+def presigned_post(
+    bucket: str, key: str, content_type: str, max_bytes: int, expires_in: int
+) -> dict:
+    """A form POST that S3 accepts only for this key, this Content-Type and at most max_bytes."""
+    return client("s3").generate_presigned_post(
+        Bucket=bucket,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
+        ExpiresIn=expires_in,
+    )
+
+
+def head(bucket: str, key: str) -> StoredObject | None:
+    try:
+        meta = client("s3").head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return StoredObject(int(meta["ContentLength"]), meta.get("ContentType", ""))
+
+
+def copy(bucket: str, source_key: str, target_key: str) -> None:
+    client("s3").copy_object(
+        Bucket=bucket,
+        Key=target_key,
+        CopySource={"Bucket": bucket, "Key": source_key},
+        MetadataDirective="COPY",
+    )
+
+
+def download_url(bucket: str, key: str, filename: str, expires_in: int = 300) -> str:
+    return client("s3").generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseContentDisposition": f"attachment; filename*=UTF-8''{_quote(filename)}",
+        },
+        ExpiresIn=expires_in,
+    )
+
+
+def upload_url(bucket: str, key: str, content_type: str, expires_in: int = 900) -> str:
+    return client("s3").generate_presigned_url(
+        "put_object",
+        Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
+        ExpiresIn=expires_in,
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")

@@ -1,0 +1,45 @@
+"""PynamoDB plumbing shared by every record class: table names come from settings at first use,
+and all record classes share one DynamoDB client."""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from pynamodb.connection import Connection
+from pynamodb.models import Model
+
+_BOUND: dict[type, str] = {}
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-1"
+
+
+def bind(model: type[Model], table_name: str) -> type[Model]:
+    """Point a record class at its table (PynamoDB reconnects when the name changes)."""
+    if _BOUND.get(model) != table_name:
+        model.Meta.table_name = table_name
+        model.Meta.region = region()
+        model._connection = None
+        _BOUND[model] = table_name
+    return model
+
+
+@cache
+def shared_connection(region_name: str) -> Connection:
+    """One DynamoDB client per container for every record class and transaction: creating a
+    botocore client costs ~100 ms and PynamoDB would otherwise make one per model class."""
+    return Connection(region=region_name)
+
+
+class Record(Model):
+    """Base of every record class: each keeps its own table metadata but all share one client."""
+
+    @classmethod
+    def _get_connection(cls):
+        table_connection = super()._get_connection()
+        connection = table_connection.connection
+        if getattr(connection, "_client", None) is None:
+            connection._client = shared_connection(cls.Meta.region).client
+        return table_connection

@@ -1,0 +1,47 @@
+"""Consumers of domain events from the events queue. Each subscriber is idempotent, because
+SQS delivers at least once and the outbox may relay an event twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from chalicelib.services import workflow
+
+log = logging.getLogger(__name__)
+
+
+def _payment_confirmed(event: dict, now: datetime) -> None:
+    """A gateway confirmed a payment: the dossier leaves `awaiting_payment` exactly once."""
+    data = event["data"]
+    workflow.apply_system(
+        event["dossier_code"],
+        "confirm_payment",
+        {"amount": int(data["amount"]), "channel": "online", "payment_id": data["payment_id"]},
+        now,
+    )
+
+
+SUBSCRIBERS: dict[str, list[Callable[[dict, datetime], None]]] = {
+    "payment.confirmed": [_payment_confirmed],
+}
+
+
+def handle(body: str, now: datetime) -> None:
+    event = json.loads(body)
+    for subscriber in SUBSCRIBERS.get(event.get("type", ""), []):
+        subscriber(event, now)
+
+
+def handle_batch(records, now: datetime) -> dict:
+    """Process each record; report only the failed ones so SQS redelivers just those."""
+    failures = []
+    for record in records:
+        try:
+            handle(record.body, now)
+        except Exception:
+            log.exception("event handling failed", extra={"message_id": record.message_id})
+            failures.append({"itemIdentifier": record.message_id})
+    return {"batchItemFailures": failures}

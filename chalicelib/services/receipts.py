@@ -1,0 +1,130 @@
+"""What a citizen is shown about a dossier: the submission answer, the status view (no officer
+personal data) and the receipt and appointment slip (Form 01, Circular 01/2018)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from chalicelib.config import get_settings
+from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
+from chalicelib.web.render import render
+
+DELIVERY_LABELS = {
+    "online": "Nhận kết quả trực tuyến",
+    "post": "Nhận qua dịch vụ bưu chính công ích",
+    "counter": "Nhận trực tiếp tại Bộ phận Một cửa",
+}
+ACTION_LABELS = {
+    "submit": "Nộp hồ sơ trực tuyến",
+    "accept": "Tiếp nhận hồ sơ",
+    "reject": "Từ chối tiếp nhận",
+    "request_supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "resubmit": "Công dân bổ sung hồ sơ",
+    "assign": "Chuyển xử lý",
+    "transfer": "Chuyển cơ quan liên thông",
+    "request_payment": "Yêu cầu nộp phí, lệ phí",
+    "confirm_payment": "Đã nộp phí, lệ phí",
+    "approve": "Phê duyệt kết quả",
+    "refuse": "Từ chối giải quyết",
+    "extend": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "stop": "Dừng xử lý",
+    "return_result": "Trả kết quả",
+    "withdraw": "Công dân rút hồ sơ",
+    "flag": "Nhắc hạn xử lý",
+}
+
+
+def receipt_token(code: str) -> str:
+    """A capability for the printable receipt, so that no personal data goes in its URL."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"receipt:{code}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def receipt_url(code: str) -> str:
+    return f"{get_settings().public_base_url}/v1/dossiers/{code}/receipt?t={receipt_token(code)}"
+
+
+def created_response(dossier: Dossier, estimated_due: datetime) -> dict:
+    return {
+        "code": dossier.code,
+        "status": dossier.status.value,
+        "national_status_code": dossier.status.national_code,
+        "submitted_at": dossier.submitted_at.isoformat(),
+        "acknowledge_by": dossier.acknowledge_by.isoformat(),
+        "due_at": estimated_due.isoformat(),
+        "due_at_is_estimate": True,
+        "fee_due": dossier.fee_due,
+        "receipt_url": receipt_url(dossier.code),
+        "lookup_url": f"{get_settings().public_base_url}/v1/dossiers/{dossier.code}",
+        "receipt": {
+            "form": "01",
+            "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            "agency": dossier.procedure["agency_name"],
+            "procedure": dossier.procedure["name"],
+            "applicant_name": dossier.applicant["full_name"],
+            "components_received": [a["component_code"] for a in dossier.attachments],
+            "result_delivery": DELIVERY_LABELS[dossier.result_delivery],
+        },
+    }
+
+
+def status_view(dossier: Dossier, history: list[dict]) -> dict:
+    return {
+        "code": dossier.code,
+        "status": dossier.status.value,
+        "status_label": dossier.status.label,
+        "national_status_code": dossier.status.national_code,
+        "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
+        "agency": {"id": dossier.agency_id, "name": dossier.procedure.get("agency_name", "")},
+        "applicant_name": dossier.applicant["full_name"],
+        "submitted_at": dossier.submitted_at.isoformat(),
+        "acknowledge_by": dossier.acknowledge_by.isoformat(),
+        "accepted_at": _iso(dossier.accepted_at),
+        "due_at": _iso(dossier.due_at),
+        "finished_at": _iso(dossier.finished_at),
+        "outcome": dossier.outcome,
+        "result_delivery": dossier.result_delivery,
+        "requested": dossier.requested,
+        "fee_due": dossier.fee_due,
+        "fee_paid": dossier.fee_paid,
+        "can_withdraw": dossier.status in WITHDRAWABLE,
+        "receipt_url": receipt_url(dossier.code),
+        "history": [_public_step(entry) for entry in history],
+    }
+
+
+def _public_step(entry: dict) -> dict:
+    """A history step as the citizen sees it: what happened and where, never which officer."""
+    status = Status(entry["status_to"])
+    return {
+        "at": entry["at"],
+        "action": entry["action"],
+        "action_label": ACTION_LABELS.get(entry["action"], entry["action"]),
+        "status": status.value,
+        "status_label": status.label,
+        "agency": entry.get("agency_id"),
+        "note": entry.get("public_note"),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def receipt_html(dossier: Dossier, estimated_due: datetime) -> str:
+    names = {c["code"]: c["name"] for c in dossier.procedure.get("components", [])}
+    attachments = [
+        {"name": names.get(a["component_code"], a["component_code"]), "filename": a["filename"]}
+        for a in dossier.attachments
+    ]
+    return render(
+        "forms/receipt.html",
+        dossier=dossier,
+        attachments=attachments,
+        agency_name=dossier.procedure.get("agency_name", ""),
+        unit_name="Bộ phận Một cửa",
+        estimated_due=estimated_due,
+        delivery_label=DELIVERY_LABELS[dossier.result_delivery],
+    )

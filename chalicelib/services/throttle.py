@@ -1,0 +1,46 @@
+"""Throttling of failed dossier lookups, so that codes and phones cannot be enumerated.
+
+Failures are counted per client address and per dossier code in 15-minute windows (items with a
+TTL in the counters table); over the limit, lookups answer 429 until the window ends."""
+
+from __future__ import annotations
+
+import time
+
+from chalicelib.config import get_settings
+from chalicelib.domain.errors import RateLimited
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.records import CounterRecord
+
+WINDOW_SECONDS = 15 * 60
+LIMITS = {"ip": 20, "code": 5}
+
+
+def _model() -> type[CounterRecord]:
+    return bind(CounterRecord, get_settings().table_counters)
+
+
+def _keys(kind: str, subjects: dict[str, str]) -> list[tuple[str, str, int]]:
+    window = int(time.time()) // WINDOW_SECONDS
+    return [
+        (f"RL#{kind}#{name}#{value}", str(window), LIMITS[name])
+        for name, value in subjects.items()
+        if value
+    ]
+
+
+def check(kind: str, subjects: dict[str, str]) -> None:
+    """Refuse (429) when any subject has failed too often in the current window."""
+    model = _model()
+    keys = _keys(kind, subjects)
+    limits = {(pk, sk): limit for pk, sk, limit in keys}
+    for item in model.batch_get([(pk, sk) for pk, sk, _ in keys]):
+        if item.n >= limits[(item.PK, item.SK)]:
+            raise RateLimited("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+
+
+def record_failure(kind: str, subjects: dict[str, str]) -> None:
+    model = _model()
+    expires = int(time.time()) + 2 * WINDOW_SECONDS
+    for pk, sk, _ in _keys(kind, subjects):
+        model(pk, sk).update(actions=[model.n.add(1), model.ttl.set(expires)])

@@ -1,0 +1,45 @@
+"""Serve the Chalice app over HTTP locally (Chalice's local gateway), with two fixes that make it
+behave like the deployed API: unknown routes answer the contract's 404 body (API Gateway is
+configured the same way by infra/), and requests run one at a time, as in one Lambda container
+(the Chalice app object keeps `current_request` in a shared attribute)."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from chalice.config import Config
+from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalDevServer
+
+_ONE_AT_A_TIME = threading.Lock()
+NOT_FOUND = json.dumps(
+    {"error": {"code": "NOT_FOUND", "message": "Không tìm thấy đường dẫn yêu cầu."}}
+).encode()
+
+
+class PortalRequestHandler(ChaliceRequestHandler):
+    def _generic_handle(self) -> None:
+        with _ONE_AT_A_TIME:
+            super()._generic_handle()
+
+    def _send_error_response(self, error) -> None:
+        if isinstance(error, ForbiddenError):
+            self._send_http_response(404, {"Content-Type": "application/json"}, NOT_FOUND)
+            return
+        super()._send_error_response(error)
+
+    def log_message(self, format, *args):  # noqa: A002 - the access log comes from the app
+        return
+
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
+
+def make_server(app, host: str, port: int, stage: str = "local") -> LocalDevServer:
+    config = Config.create(
+        chalice_stage=stage,
+        app_name=app.app_name,
+        chalice_app=app,
+        lambda_timeout=30,
+        lambda_memory_size=1024,
+    )
+    return LocalDevServer(app, config, host, port, handler_cls=PortalRequestHandler)

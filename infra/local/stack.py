@@ -1,0 +1,119 @@
+"""`make run`: the whole portal on one machine.
+
+AWS is emulated in-process by moto's server; tables, buckets and queues are created from the
+same template as production (infra/base.json); the sample catalog is imported; the Chalice app
+is served over HTTP; a dispatcher drains the queues and fires the schedules. Ctrl-C stops all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_CATALOG = ROOT / "chalicelib" / "data" / "catalog" / "bac-ninh.json"
+REGION = "ap-southeast-1"
+
+
+def stage_environment(stage: str) -> dict[str, str]:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    env = dict(config.get("environment_variables", {}))
+    env.update(config["stages"][stage].get("environment_variables", {}))
+    return env
+
+
+def start_aws(host: str, port: int):
+    from moto.server import ThreadedMotoServer
+
+    from infra.local.emulation import make_transactions_atomic
+
+    make_transactions_atomic()
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "local"),
+        ("AWS_SECRET_ACCESS_KEY", "local"),
+        ("AWS_DEFAULT_REGION", REGION),
+        ("AWS_REGION", REGION),
+    ):
+        os.environ.setdefault(name, value)
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    return server
+
+
+def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False) -> dict:
+    """Provision resources and seed data against whatever AWS_ENDPOINT_URL points at."""
+    from chalicelib.config import reset_settings
+    from infra.provision import provision
+
+    os.environ.update(stage_environment(stage))
+    names = provision(stage=stage, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
+    os.environ.update(names)
+    reset_settings()
+    if load_catalog:
+        from chalicelib.services import catalog_import
+        from chalicelib.services.clock import now
+
+        catalog_import.import_file(
+            SAMPLE_CATALOG, ROOT / "schemas", now(), progress=(lambda m: None) if quiet else print
+        )
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", "4566")))
+    parser.add_argument(
+        "--schedule-speedup", type=float, default=float(os.environ.get("SCHEDULE_SPEEDUP", "1"))
+    )
+    args = parser.parse_args(argv)
+
+    moto = start_aws(args.host, args.aws_port)
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
+    names = prepare()
+
+    import boto3
+
+    from app import app
+    from infra.local.dispatcher import Dispatcher
+    from infra.local.server import make_server
+
+    dispatcher = Dispatcher(app, boto3.client("sqs"), args.schedule_speedup)
+    server = make_server(app, args.host, args.port)
+    base = f"http://{args.host}:{args.port}"
+    print(
+        f"\nCổng DVC is running (stage local)\n"
+        f"  Portal API      {base}    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
+        f"  Health          {base}/health\n"
+        f"  OpenAPI         {base}/openapi.json\n"
+        f"  Emulated AWS    {os.environ['AWS_ENDPOINT_URL']}  (moto server)\n"
+        f"  Resources       {', '.join(sorted(names.values()))}\n"
+        + "".join(f"  Worker          {line}\n" for line in dispatcher.describe())
+        + "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+    dispatcher.start()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    print("Stopping…", flush=True)
+    server.shutdown()
+    dispatcher.stop()
+    moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""End to end: start `make run`'s stack as a subprocess on free ports and use it over HTTP as a
+client would (the presigned upload goes to the emulated S3 as a browser would send it)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(method, url, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - loopback only
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def multipart(fields: dict, filename: str, content: bytes, content_type: str):
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    port, aws_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "infra.local.stack",
+            "--port",
+            str(port),
+            "--aws-port",
+            str(aws_port),
+            "--schedule-speedup",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if request("GET", f"{base}/health")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the local stack did not start:\n" + process.stdout.read())
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_health_and_openapi_are_served(stack):
+    assert request("GET", f"{stack}/health")[1]["status"] == "ok"
+    assert request("GET", f"{stack}/openapi.json")[1]["openapi"].startswith("3.1")
+
+
+def test_search_without_diacritics_finds_birth_registration_first(stack):
+    status, body = request("GET", f"{stack}/v1/procedures?q=dang%20ky%20khai%20sinh")
+
+    assert status == 200 and body["items"][0]["code"] == "1.001193"
+
+
+def test_unknown_route_gets_the_contract_error(stack):
+    status, body = request("GET", f"{stack}/v1/nothing-here")
+
+    assert status == 404 and body["error"]["code"] == "NOT_FOUND"
+
+
+def test_upload_submit_and_look_up_over_http(stack):
+    _, procedure = request("GET", f"{stack}/v1/procedures/1.001193")
+    _, form = request("GET", f"{stack}/v1/procedures/1.001193/form")
+    attachments = []
+    for component in [
+        c for c in procedure["components"] if c["required"] and not c.get("filled_online")
+    ]:
+        content = b"%PDF-1.4 giay chung sinh"
+        status, upload = request(
+            "POST",
+            f"{stack}/v1/uploads",
+            {
+                "procedure_code": "1.001193",
+                "component_code": component["code"],
+                "filename": "giay-chung-sinh.pdf",
+                "content_type": "application/pdf",
+                "size_bytes": len(content),
+            },
+        )
+        assert status == 201, upload
+        body, content_type = multipart(
+            upload["fields"], "giay-chung-sinh.pdf", content, "application/pdf"
+        )
+        post = urllib.request.Request(
+            upload["url"], data=body, method="POST", headers={"Content-Type": content_type}
+        )
+        with urllib.request.urlopen(post, timeout=30) as answer:  # noqa: S310 - loopback only
+            assert answer.status in (200, 201, 204)
+        attachments.append({"component_code": component["code"], "upload_id": upload["upload_id"]})
+
+    status, created = request(
+        "POST",
+        f"{stack}/v1/dossiers",
+        {
+            "procedure_code": "1.001193",
+            "applicant": {
+                "full_name": "Nguyễn Văn An",
+                "id_number": "001099012345",
+                "phone": "0912345678",
+            },
+            "form": form["examples"][0],
+            "attachments": attachments,
+            "result_delivery": procedure["delivery_options"][0],
+            "notify": ["sms"],
+        },
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert status == 201, created
+
+    status, found = request("GET", f"{stack}/v1/dossiers/{created['code']}?phone=0912345678")
+    assert status == 200 and found["status"] == "submitted"
+    status, missing = request("GET", f"{stack}/v1/dossiers/{created['code']}?phone=0999999999")
+    assert status == 404 and missing["error"]["code"] == "NOT_FOUND"

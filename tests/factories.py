@@ -1,0 +1,124 @@
+"""Builders for test data: fresh identifiers every time, so tests never collide."""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+
+import boto3
+
+PROCEDURE = "1.001193"
+
+
+def random_phone() -> str:
+    return "09" + "".join(random.choices("0123456789", k=8))
+
+
+def random_id_number() -> str:
+    return "0" + "".join(random.choices("0123456789", k=11))
+
+
+def call(client, method, path, body=None, token=None, headers=None):
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    if token:
+        all_headers["Authorization"] = f"Bearer {token}"
+    payload = json.dumps(body).encode() if body is not None else None
+    response = getattr(client.http, method.lower())(path, body=payload, headers=all_headers)
+    try:
+        data = json.loads(response.body) if response.body else None
+    except ValueError:
+        data = response.body
+    return response.status_code, data
+
+
+def token(client, role="citizen", agency=None, subject=None):
+    body = {"role": role, "subject": subject or f"{role}-{uuid.uuid4().hex[:10]}"}
+    if agency:
+        body["agency"] = agency
+    status, data = call(client, "POST", "/dev/token", body)
+    assert status == 201, data
+    return data["access_token"]
+
+
+def procedure(client, code=PROCEDURE) -> dict:
+    status, data = call(client, "GET", f"/v1/procedures/{code}")
+    assert status == 200, data
+    return data
+
+
+def form_example(client, code=PROCEDURE) -> dict:
+    status, form = call(client, "GET", f"/v1/procedures/{code}/form")
+    assert status == 200, form
+    return json.loads(json.dumps(form["examples"][0]))
+
+
+def put_uploaded_file(upload: dict, content_type: str, content: bytes) -> None:
+    """What the browser does with the presigned POST (the functional tests use moto in-process)."""
+    key = upload["fields"]["key"]
+    bucket = upload["url"].rstrip("/").rsplit("/", 1)[-1]
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=content, ContentType=content_type)
+
+
+def upload(
+    client,
+    component: dict,
+    code=PROCEDURE,
+    token_=None,
+    content=b"%PDF-1.4 test",
+    content_type=None,
+    put=True,
+) -> str:
+    content_type = content_type or component["file_types"][0]
+    status, data = call(
+        client,
+        "POST",
+        "/v1/uploads",
+        {
+            "procedure_code": code,
+            "component_code": component["code"],
+            "filename": f"{component['code']}.pdf",
+            "content_type": content_type,
+            "size_bytes": len(content),
+        },
+        token=token_,
+    )
+    assert status == 201, data
+    if put:
+        put_uploaded_file(data, content_type, content)
+    return data["upload_id"]
+
+
+def needs_file(component: dict) -> bool:
+    return component["required"] and not component.get("filled_online")
+
+
+def submission(client, code=PROCEDURE, token_=None, phone=None, **overrides) -> dict:
+    proc = procedure(client, code)
+    attachments = [
+        {"component_code": c["code"], "upload_id": upload(client, c, code, token_)}
+        for c in proc["components"]
+        if needs_file(c)
+    ]
+    body = {
+        "procedure_code": code,
+        "applicant": {
+            "full_name": "Nguyễn Văn An",
+            "id_number": random_id_number(),
+            "phone": phone or random_phone(),
+            "email": "an@example.vn",
+        },
+        "form": form_example(client, code),
+        "attachments": attachments,
+        "result_delivery": proc["delivery_options"][0],
+        "notify": ["sms"],
+    }
+    body.update(overrides)
+    return body
+
+
+def submit(client, code=PROCEDURE, token_=None, headers=None, **overrides):
+    body = submission(client, code, token_, **overrides)
+    status, data = call(client, "POST", "/v1/dossiers", body, token=token_, headers=headers)
+    assert status == 201, data
+    return body, data
