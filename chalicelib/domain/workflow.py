@@ -32,87 +32,43 @@ class Transition:
     target: Status | None
     roles: frozenset[str]
     event: str
+    roles_at: tuple[tuple[Status, frozenset[str]], ...] = ()
+
+    def roles_for(self, status: Status) -> frozenset[str]:
+        """Who may act from `status` (some steps belong to one desk only at one status)."""
+        return dict(self.roles_at).get(status, self.roles)
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, RECEPTION, "dossier.accepted"),
-        Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, RECEPTION, "dossier.rejected"),
-        Transition(
-            "request_supplement",
-            frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS}),
-            S.SUPPLEMENT_REQUESTED,
-            RECEPTION | APPRAISAL,
-            "dossier.supplement_requested",
-        ),
-        Transition(
-            "resubmit",
-            frozenset({S.SUPPLEMENT_REQUESTED}),
-            None,
-            frozenset({"citizen"}),
-            "dossier.resubmitted",
-        ),
-        Transition(
-            "assign",
-            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-            S.IN_PROGRESS,
-            RECEPTION | MANAGEMENT,
-            "dossier.assigned",
-        ),
-        Transition(
-            "transfer",
-            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-            S.IN_PROGRESS,
-            RECEPTION | MANAGEMENT,
-            "dossier.transferred",
-        ),
-        Transition(
-            "request_payment",
-            frozenset({S.ACCEPTED, S.IN_PROGRESS}),
-            S.AWAITING_PAYMENT,
-            RECEPTION | APPRAISAL,
-            "dossier.payment_requested",
-        ),
-        Transition(
-            "confirm_payment",
-            frozenset({S.AWAITING_PAYMENT}),
-            S.IN_PROGRESS,
-            frozenset({"receptionist", "system"}),
-            "dossier.paid",
-        ),
-        Transition(
-            "approve", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT, "dossier.approved"
-        ),
-        Transition(
-            "refuse", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT, "dossier.refused"
-        ),
-        Transition(
-            "extend",
-            frozenset({S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_PAYMENT}),
-            None,
-            APPRAISAL,
-            "dossier.extended",
-        ),
-        Transition(
-            "stop",
-            frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
-            S.STOPPED,
-            MANAGEMENT,
-            "dossier.stopped",
-        ),
-        Transition(
-            "return_result",
-            frozenset({S.RESULT_READY}),
-            S.RETURNED,
-            frozenset({"receptionist", "admin", "system"}),
-            "dossier.returned",
-        ),
-        Transition(
-            "withdraw", WITHDRAWABLE, S.WITHDRAWN, frozenset({"citizen"}), "dossier.withdrawn"
-        ),
-    )
-}
+# fmt: off
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition("accept", frozenset({S.SUBMITTED}), S.ACCEPTED, RECEPTION, "dossier.accepted"),
+    Transition("reject", frozenset({S.SUBMITTED}), S.REJECTED, RECEPTION, "dossier.rejected"),
+    Transition("request_supplement", frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS}),
+               S.SUPPLEMENT_REQUESTED, RECEPTION | APPRAISAL, "dossier.supplement_requested",
+               roles_at=((S.SUBMITTED, RECEPTION),)),
+    Transition("resubmit", frozenset({S.SUPPLEMENT_REQUESTED}), None, frozenset({"citizen"}),
+               "dossier.resubmitted"),
+    Transition("assign", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
+               RECEPTION | MANAGEMENT, "dossier.assigned"),
+    Transition("transfer", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
+               RECEPTION | MANAGEMENT, "dossier.transferred"),
+    Transition("request_payment", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.AWAITING_PAYMENT,
+               RECEPTION | APPRAISAL, "dossier.payment_requested"),
+    Transition("confirm_payment", frozenset({S.AWAITING_PAYMENT}), S.IN_PROGRESS,
+               frozenset({"receptionist", "system"}), "dossier.paid"),
+    Transition("approve", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT,
+               "dossier.approved"),
+    Transition("refuse", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT,
+               "dossier.refused"),
+    Transition("extend", frozenset({S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_PAYMENT}), None,
+               APPRAISAL, "dossier.extended"),
+    Transition("stop", frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED,
+                                  S.AWAITING_PAYMENT}), S.STOPPED, MANAGEMENT, "dossier.stopped"),
+    Transition("return_result", frozenset({S.RESULT_READY}), S.RETURNED,
+               frozenset({"receptionist", "admin", "system"}), "dossier.returned"),
+    Transition("withdraw", WITHDRAWABLE, S.WITHDRAWN, frozenset({"citizen"}), "dossier.withdrawn"),
+)}
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -127,7 +83,11 @@ class Command:
 
 
 def allowed_actions(dossier: Dossier, role: str) -> list[str]:
-    return [a for a, t in TRANSITIONS.items() if dossier.status in t.sources and role in t.roles]
+    return [
+        a
+        for a, t in TRANSITIONS.items()
+        if dossier.status in t.sources and role in t.roles_for(dossier.status)
+    ]
 
 
 def apply(dossier: Dossier, command: Command, calendar: WorkingCalendar) -> Dossier:
@@ -138,7 +98,7 @@ def apply(dossier: Dossier, command: Command, calendar: WorkingCalendar) -> Doss
         raise InvalidTransition(
             f"Không thể '{command.action}' khi hồ sơ đang ở trạng thái '{dossier.status.label}'."
         )
-    if command.actor_role not in transition.roles:
+    if command.actor_role not in transition.roles_for(dossier.status):
         raise Forbidden(f"Vai trò {command.actor_role} không được thực hiện '{command.action}'.")
     previous = dossier.status
     step = RULES[command.action](dossier, command, calendar)
@@ -200,8 +160,6 @@ def _request_supplement(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
     3 working days of receipt; the clock will restart from zero on resubmission."""
     _need(c, "items")
     phase = "intake" if d.status is S.SUBMITTED else "appraisal"
-    if phase == "intake" and c.actor_role not in RECEPTION:
-        raise Forbidden("Yêu cầu bổ sung khi tiếp nhận do Bộ phận Một cửa thực hiện.")
     if phase in d.extra.get("supplements", []):
         raise InvalidTransition("Đã yêu cầu bổ sung một lần ở bước này; phải nêu đầy đủ một lần.")
     if (

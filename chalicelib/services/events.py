@@ -39,9 +39,10 @@ def handle_batch(records, now: datetime) -> dict:
     """Process each record; report only the failed ones so SQS redelivers just those."""
     failures = []
     for record in records:
+        message_id = record.to_dict()["messageId"]
         try:
             handle(record.body, now)
         except Exception:
-            log.exception("event handling failed", extra={"message_id": record.message_id})
-            failures.append({"itemIdentifier": record.message_id})
+            log.exception("event handling failed", extra={"message_id": message_id})
+            failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}

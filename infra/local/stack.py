@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import sys
@@ -33,6 +34,7 @@ def start_aws(host: str, port: int):
     from infra.local.emulation import make_transactions_atomic
 
     make_transactions_atomic()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the emulator's own access log
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "local"),
         ("AWS_SECRET_ACCESS_KEY", "local"),

@@ -1,0 +1,305 @@
+"""The workflow table, every allowed transition for every role, and the rules of time."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from chalicelib.domain import workflow
+from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
+from chalicelib.domain.dossier import Dossier, Status, submit
+from chalicelib.domain.errors import Forbidden, InvalidTransition, ValidationFailed
+
+CALENDAR = WorkingCalendar(holidays=frozenset())
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)
+ROLES = ("citizen", "receptionist", "specialist", "leader", "admin", "system")
+PARAMS = {
+    "reject": {"note": "Không thuộc thẩm quyền"},
+    "request_supplement": {"items": ["Bản sao giấy chứng sinh"]},
+    "assign": {"assignee": "specialist-1"},
+    "transfer": {"agency": "so-tu-phap"},
+    "request_payment": {"amount": 50000},
+    "confirm_payment": {"amount": 50000, "payment_id": "p1"},
+    "refuse": {"note": "Không đủ điều kiện"},
+    "extend": {"note": "Cần xác minh thêm", "new_due_at": "2026-03-20T16:00:00+07:00"},
+    "stop": {"note": "Theo yêu cầu của cơ quan có thẩm quyền"},
+    "return_result": {"fee_collected": 50000},
+}
+
+
+def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossier:
+    procedure = {
+        "code": "1.000894",
+        "version": 1,
+        "name": "Đăng ký kết hôn",
+        "agency_id": "ubnd-a",
+        "agency_name": "UBND phường A",
+        "level": level,
+        "processing_time": {"value": days, "unit": "working_days", "same_day": False},
+    }
+    dossier = submit(
+        "000.00.01.H06-260302-0001",
+        procedure,
+        {"full_name": "A", "phone": "0912345678"},
+        None,
+        {},
+        [],
+        "counter",
+        ["sms"],
+        at,
+        CALENDAR.acknowledge_by(at),
+        0,
+    )
+    dossier.pending_history.clear()
+    dossier.pending_events.clear()
+    dossier.status = status
+    if status not in (Status.SUBMITTED,):
+        dossier.accepted_at = at
+        dossier.due_at = CALENDAR.due_at(at, days, "working_days")
+    if status is Status.AWAITING_PAYMENT:
+        dossier.fee_due = 50000
+    if status is Status.SUPPLEMENT_REQUESTED:
+        dossier.requested = {"type": "supplement", "phase": "appraisal", "items": ["x"]}
+    if status is Status.RESULT_READY:
+        dossier.fee_due = 50000
+    return dossier
+
+
+def command(action, role, at=MONDAY + timedelta(hours=1), **params):
+    params = {**PARAMS.get(action, {}), **params}
+    note = params.pop("note", None)
+    return workflow.Command(action, role, f"{role}-1", "ubnd-a", at, note=note, params=params)
+
+
+ALLOWED = [
+    (action, status, role)
+    for action, t in workflow.TRANSITIONS.items()
+    for status in t.sources
+    for role in t.roles_for(status)
+]
+FORBIDDEN_ROLES = [
+    (action, status, role)
+    for action, t in workflow.TRANSITIONS.items()
+    for status in t.sources
+    for role in ROLES
+    if role not in t.roles_for(status)
+]
+
+
+def test_every_status_of_the_contract_is_reachable_or_a_start():
+    targets = {t.target for t in workflow.TRANSITIONS.values()} | {Status.SUBMITTED}
+    assert targets - {None} == set(Status)
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "role"), ALLOWED, ids=[f"{a}-{s.value}-{r}" for a, s, r in ALLOWED]
+)
+def test_every_allowed_transition_for_every_allowed_role(action, status, role):
+    dossier = make_dossier(status)
+    expected = workflow.TRANSITIONS[action].target
+
+    workflow.apply(dossier, command(action, role), CALENDAR)
+
+    if expected is not None and action != "resubmit":
+        assert dossier.status is expected
+    assert dossier.pending_history[-1].action == action
+    assert dossier.pending_events[-1].type == workflow.TRANSITIONS[action].event
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "role"),
+    FORBIDDEN_ROLES,
+    ids=[f"{a}-{s.value}-{r}" for a, s, r in FORBIDDEN_ROLES],
+)
+def test_every_other_role_is_forbidden(action, status, role):
+    with pytest.raises(Forbidden):
+        workflow.apply(make_dossier(status), command(action, role), CALENDAR)
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("accept", Status.IN_PROGRESS),
+        ("approve", Status.SUBMITTED),
+        ("approve", Status.RETURNED),
+        ("return_result", Status.IN_PROGRESS),
+        ("reject", Status.ACCEPTED),
+        ("withdraw", Status.RESULT_READY),
+        ("extend", Status.SUBMITTED),
+        ("stop", Status.RETURNED),
+        ("request_payment", Status.AWAITING_PAYMENT),
+        ("resubmit", Status.IN_PROGRESS),
+    ],
+)
+def test_actions_outside_the_table_are_invalid_transitions(action, status):
+    role = next(iter(workflow.TRANSITIONS[action].roles))
+    with pytest.raises(InvalidTransition):
+        workflow.apply(make_dossier(status), command(action, role), CALENDAR)
+
+
+class TestClock:
+    def test_accepting_starts_the_clock_from_the_acceptance(self):
+        dossier = make_dossier(Status.SUBMITTED, days=3)
+
+        workflow.apply(dossier, command("accept", "receptionist", at=MONDAY), CALENDAR)
+
+        assert dossier.accepted_at == MONDAY
+        assert dossier.due_at == datetime(2026, 3, 5, 9, 0, tzinfo=VN_TZ)
+
+    def test_accepting_within_eight_working_hours_is_on_time(self):
+        dossier = make_dossier(Status.SUBMITTED)
+
+        workflow.apply(
+            dossier, command("accept", "receptionist", at=MONDAY + timedelta(hours=2)), CALENDAR
+        )
+
+        assert dossier.pending_history[-1].outcome in ("on_time", "early")
+
+    def test_accepting_after_the_acknowledgement_limit_is_late(self):
+        dossier = make_dossier(Status.SUBMITTED)
+
+        workflow.apply(
+            dossier, command("accept", "receptionist", at=MONDAY + timedelta(days=2)), CALENDAR
+        )
+
+        assert dossier.pending_history[-1].outcome == "late"
+
+    def test_a_supplement_at_intake_leaves_the_clock_unstarted_and_resets_the_acknowledgement(self):
+        dossier = make_dossier(Status.SUBMITTED)
+        workflow.apply(dossier, command("request_supplement", "receptionist"), CALENDAR)
+        later = MONDAY + timedelta(days=3)
+
+        workflow.apply(dossier, command("resubmit", "citizen", at=later), CALENDAR)
+
+        assert dossier.status is Status.SUBMITTED and dossier.due_at is None
+        assert dossier.acknowledge_by == CALENDAR.acknowledge_by(later)
+
+    def test_after_appraisal_the_time_limit_restarts_from_zero_on_resubmission(self):
+        dossier = make_dossier(Status.IN_PROGRESS, days=5)
+        workflow.apply(
+            dossier,
+            command("request_supplement", "specialist", at=MONDAY + timedelta(days=1)),
+            CALENDAR,
+        )
+        resubmitted = datetime(2026, 3, 16, 9, 0, tzinfo=VN_TZ)
+
+        workflow.apply(dossier, command("resubmit", "citizen", at=resubmitted), CALENDAR)
+
+        assert dossier.status is Status.IN_PROGRESS
+        assert dossier.due_at == datetime(2026, 3, 23, 9, 0, tzinfo=VN_TZ)
+
+    def test_a_supplement_after_appraisal_must_come_within_three_working_days(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+
+        with pytest.raises(InvalidTransition):
+            workflow.apply(
+                dossier,
+                command("request_supplement", "specialist", at=MONDAY + timedelta(days=4)),
+                CALENDAR,
+            )
+
+    def test_supplements_are_asked_once_per_phase(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+        workflow.apply(dossier, command("request_supplement", "specialist"), CALENDAR)
+        workflow.apply(dossier, command("resubmit", "citizen"), CALENDAR)
+
+        with pytest.raises(InvalidTransition):
+            workflow.apply(dossier, command("request_supplement", "specialist"), CALENDAR)
+
+    def test_a_supplement_request_must_list_what_is_missing(self):
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                make_dossier(), command("request_supplement", "receptionist", items=[]), CALENDAR
+            )
+
+
+class TestExtend:
+    def test_extension_with_apology_moves_the_due_date_once(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+        old_due = dossier.due_at
+
+        workflow.apply(dossier, command("extend", "specialist"), CALENDAR)
+
+        assert dossier.due_at > old_due and dossier.extended
+        assert dossier.pending_history[-1].data["old_due_at"] == old_due.isoformat()
+        with pytest.raises(InvalidTransition):
+            workflow.apply(
+                dossier,
+                command("extend", "specialist", new_due_at="2026-03-25T16:00:00+07:00"),
+                CALENDAR,
+            )
+
+    def test_extension_less_than_one_working_day_before_the_due_date_is_refused(self):
+        dossier = make_dossier(Status.IN_PROGRESS, days=1)
+
+        with pytest.raises(InvalidTransition):
+            workflow.apply(
+                dossier, command("extend", "specialist", at=MONDAY + timedelta(hours=3)), CALENDAR
+            )
+
+    def test_the_new_date_must_be_a_later_working_day(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                dossier,
+                command("extend", "specialist", new_due_at="2026-03-21T10:00:00+07:00"),
+                CALENDAR,
+            )
+
+
+class TestResolution:
+    @pytest.mark.parametrize(
+        ("finished", "expected"),
+        [
+            (datetime(2026, 3, 10, 9, 0, tzinfo=VN_TZ), "early"),
+            (datetime(2026, 3, 16, 8, 0, tzinfo=VN_TZ), "on_time"),
+            (datetime(2026, 3, 16, 10, 0, tzinfo=VN_TZ), "late"),
+        ],
+    )
+    def test_approval_is_classified_against_the_due_date(self, finished, expected):
+        dossier = make_dossier(Status.IN_PROGRESS, days=10)
+
+        workflow.apply(dossier, command("approve", "leader", at=finished), CALENDAR)
+
+        assert dossier.extra["timeliness"] == expected
+        assert dossier.pending_history[-1].outcome == expected
+        assert dossier.pending_events[-1].data["timeliness"] == expected
+
+    def test_a_transferred_dossier_returns_to_the_receiving_agency_with_its_result(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+        workflow.apply(dossier, command("transfer", "receptionist"), CALENDAR)
+        assert dossier.agency_id == "so-tu-phap"
+
+        workflow.apply(dossier, command("approve", "leader"), CALENDAR)
+
+        assert dossier.agency_id == "ubnd-a"
+
+    def test_a_level_3_result_is_returned_only_once_the_counter_fee_is_recorded(self):
+        dossier = make_dossier(Status.RESULT_READY)
+
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                dossier, command("return_result", "receptionist", fee_collected=0), CALENDAR
+            )
+        workflow.apply(dossier, command("return_result", "receptionist"), CALENDAR)
+
+        assert dossier.status is Status.RETURNED and dossier.fee_paid == 50000
+
+    def test_refusal_needs_a_reason(self):
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                make_dossier(Status.IN_PROGRESS),
+                workflow.Command("refuse", "leader", "l", "ubnd-a", MONDAY),
+                CALENDAR,
+            )
+
+
+def test_allowed_actions_follow_status_and_role():
+    dossier = make_dossier(Status.SUBMITTED)
+
+    assert set(workflow.allowed_actions(dossier, "receptionist")) == {
+        "accept",
+        "reject",
+        "request_supplement",
+    }
+    assert workflow.allowed_actions(dossier, "leader") == []
