@@ -20,15 +20,30 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": request_id.get(),
         }
         entry.update({k: v for k, v in vars(record).items() if k not in _RESERVED})
+        entry.setdefault("request_id", request_id.get())
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+def _with_request_id(factory):
+    """Stamp each record with the request id when it is created (formatting may come later)."""
+
+    def create(*args, **kwargs):
+        record = factory(*args, **kwargs)
+        record.request_id = request_id.get()
+        return record
+
+    create.stamps_request_id = True
+    return create
+
+
 def configure(level: str = "INFO") -> None:
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "stamps_request_id", False):
+        logging.setLogRecordFactory(_with_request_id(factory))
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         root.setLevel(level)

@@ -88,9 +88,10 @@ def _from_csv(text: str) -> dict:
         raise ValidationFailed("Tệp CSV có lỗi; không có gì được nhập.", problems)
     merged = {p.code: p.to_dict() for p in current.procedures.values()}
     merged.update({p.get("code"): p for p in procedures})
+    pointer = catalog_store.current_version() or {}
     return {
-        "province": "",
-        "version": current.version or "csv",
+        "province": pointer.get("province") or "—",
+        "version": pointer.get("source_version") or "csv",
         "agencies": [a.to_dict() for a in current.agencies.values()],
         "fields": current.fields,
         "procedures": list(merged.values()),
@@ -230,6 +231,7 @@ def publish(
             "procedures": report.procedures,
             "fields": document.get("fields", []),
             "province": document.get("province", ""),
+            "source_version": document.get("version", ""),
         },
     )
     catalog_service.invalidate()
