@@ -153,3 +153,28 @@ class TestErrorsAndDescription:
 
         assert response.status_code == 405
         assert json.loads(response.body)["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+class TestCatalogCache:
+    def test_a_warm_container_serves_searches_without_any_dynamodb_call(self, client):
+        from tests.functional.test_dossier_lookup import counted_aws_calls
+
+        get(client, "/v1/procedures?q=khai%20sinh")
+        with counted_aws_calls() as calls:
+            for query in ("khai%20sinh", "ket%20hon", "xay%20dung"):
+                assert get(client, f"/v1/procedures?q={query}")[0] == 200
+
+        assert calls == []
+
+    def test_a_new_import_is_seen_after_the_cache_interval(self, client, monkeypatch):
+        from chalicelib.services import catalog as catalog_service
+
+        monkeypatch.setattr(
+            catalog_service, "_state", {"catalog": catalog_service.get_catalog(), "checked_at": 0.0}
+        )
+        from tests.functional.test_dossier_lookup import counted_aws_calls
+
+        with counted_aws_calls() as calls:
+            get(client, "/v1/procedures?q=khai")
+
+        assert calls == ["GetItem"]
