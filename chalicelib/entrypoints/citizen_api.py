@@ -15,7 +15,7 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services import dossiers, submission, uploads
+from chalicelib.services import dossiers, submission, supplements, uploads
 from chalicelib.services.clock import now
 from chalicelib.services.paging import DEFAULT_PAGE_SIZE
 
@@ -27,6 +27,15 @@ IDEMPOTENCY_HEADER = {
     "required": False,
     "schema": {"type": "string", "maxLength": 200},
 }
+
+
+def _phone_or_sign_in(phone: str | None, principal) -> None:
+    """Anonymous callers prove they are the applicant with the phone given at submission."""
+    if not phone and principal is None:
+        raise ValidationFailed(
+            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
+            [FieldError("phone", "Bắt buộc phải nhập")],
+        )
 
 
 @route(
@@ -93,11 +102,7 @@ def lookup_dossier(code):
     request = bp.current_request
     params = query_params(request, "api/dossier-lookup.query.json")
     principal = optional_principal(request)
-    if not params.get("phone") and principal is None:
-        raise ValidationFailed(
-            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
-            [FieldError("phone", "Bắt buộc phải nhập")],
-        )
+    _phone_or_sign_in(params.get("phone"), principal)
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
 
 
@@ -151,9 +156,23 @@ def withdraw_dossier(code):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/withdraw.json")
-    if not body.get("phone") and principal is None:
-        raise ValidationFailed(
-            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
-            [FieldError("phone", "Bắt buộc phải nhập")],
-        )
+    _phone_or_sign_in(body.get("phone"), principal)
     return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/supplements",
+    "POST",
+    summary="Bổ sung, hoàn thiện hồ sơ theo yêu cầu",
+    tag=TAG,
+    request="api/supplement.json",
+    response="api/dossier-status.json",
+    errors=(401, 404, 409, 429),
+)
+def supplement_dossier(code):
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/supplement.json")
+    _phone_or_sign_in(body.get("phone"), principal)
+    return ok(supplements.answer(code, principal, body, client_ip(request), now()))

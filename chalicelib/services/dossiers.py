@@ -16,7 +16,7 @@ from chalicelib.services import deadlines, outbox, paging, receipts, throttle
 NOT_FOUND_MESSAGE = "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Vui lòng kiểm tra lại."
 
 
-def _authorized(
+def authorized(
     code: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> Dossier:
     """The dossier if the caller owns it or knows its phone; the same 404 in every other case."""
@@ -38,7 +38,7 @@ def _authorized(
 def lookup(
     code: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> dict:
-    dossier = _authorized(code, principal, phone, client_ip)
+    dossier = authorized(code, principal, phone, client_ip)
     return receipts.status_view(dossier, dossier_store.history(code))
 
 
@@ -68,7 +68,7 @@ def _summary(dossier: Dossier) -> dict:
 def withdraw(
     code: str, principal: Principal | None, body: dict, client_ip: str | None, now: datetime
 ) -> dict:
-    dossier = _authorized(code, principal, body.get("phone"), client_ip)
+    dossier = authorized(code, principal, body.get("phone"), client_ip)
     expected = dossier.version
     workflow.apply(
         dossier,
