@@ -31,9 +31,16 @@ TABLES = {
         "by_status": ("status_pk", "status_sk"),
         "open_due": ("due_pk", "due_sk"),
         "outbox_pending": ("outbox_pk", "outbox_sk"),
+        "pending_payments": ("pay_pk", "pay_sk"),
     }, "ttl"),
     "counters": ("PK", "SK", {}, "ttl"),
     "idempotency": ("PK", None, {}, "ttl"),
+    "feedback": ("PK", "SK", {
+        "by_agency": ("agency_pk", "agency_sk"),
+        "by_owner": ("owner_pk", "owner_sk"),
+        "published": ("pub_pk", "pub_sk"),
+        "by_service": ("service_pk", "service_sk"),
+    }, None),
 }
 TABLE_ENV = {f"TABLE_{name.upper()}": name for name in TABLES}
 BUCKETS = {"BUCKET_UPLOADS": "uploads", "BUCKET_RESULTS": "results"}
