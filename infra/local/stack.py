@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -48,6 +49,16 @@ def start_aws(host: str, port: int):
     return server
 
 
+def free_port(host: str, preferred: int) -> int:
+    """`preferred` if nothing listens there, else any free port (printed in the banner)."""
+    with socket.socket() as probe:
+        if probe.connect_ex((host, preferred)) != 0:
+            return preferred
+    with socket.socket() as spare:
+        spare.bind((host, 0))
+        return spare.getsockname()[1]
+
+
 def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False) -> dict:
     """Provision resources and seed data against whatever AWS_ENDPOINT_URL points at."""
     from chalicelib.config import reset_settings
@@ -77,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    moto = start_aws(args.host, args.aws_port)
+    moto = start_aws(args.host, free_port(args.host, args.aws_port))
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
     names = prepare()
 
