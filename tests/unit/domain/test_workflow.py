@@ -70,19 +70,20 @@ def command(action, role, at=MONDAY + timedelta(hours=1), **params):
     return workflow.Command(action, role, f"{role}-1", "ubnd-a", at, note=note, params=params)
 
 
-ALLOWED = [
+# Sorted: sets iterate in a per-process order, and every pytest-xdist worker must collect alike.
+ALLOWED = sorted(
     (action, status, role)
     for action, t in workflow.TRANSITIONS.items()
     for status in t.sources
     for role in t.roles_for(status)
-]
-FORBIDDEN_ROLES = [
+)
+FORBIDDEN_ROLES = sorted(
     (action, status, role)
     for action, t in workflow.TRANSITIONS.items()
     for status in t.sources
     for role in ROLES
     if role not in t.roles_for(status)
-]
+)
 
 
 def test_every_status_of_the_contract_is_reachable_or_a_start():
