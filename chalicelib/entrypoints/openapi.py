@@ -81,6 +81,7 @@ def _operation(doc: RouteDoc, used: set[str]) -> dict:
     responses = {str(doc.status): success}
     errors = set(doc.errors) | ({400} if doc.request or doc.query else set())
     errors |= {401, 403} if doc.auth else set()
+    errors.add(503)  # any route: AWS throttling becomes a retryable 503 (http.route)
     for status in sorted(errors):
         responses[str(status)] = {
             "description": _STATUS_TEXT.get(status, "Lỗi"),
@@ -98,6 +99,9 @@ def _operation(doc: RouteDoc, used: set[str]) -> dict:
             "required": True,
             "content": {"application/json": {"schema": _ref(doc.request, used)}},
         }
+    if "requestBody" in doc.extra:  # a body that is not JSON (e.g. Open311's form fields)
+        operation["requestBody"] = doc.extra["requestBody"]
+    responses.update(doc.extra.get("responses", {}))
     if doc.auth:
         operation["security"] = [{"bearer": []}]
         operation["description"] = "Vai trò được phép: " + ", ".join(doc.auth)

@@ -1,0 +1,177 @@
+"""Citizens and the public: send feedback (PAKN), read one's own or a published answer, list
+published answers, rate an answer; and rate a dossier once its result is out."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.entrypoints.auth import optional_principal, require
+from chalicelib.entrypoints.http import (
+    client_ip,
+    idempotent_create,
+    json_body,
+    ok,
+    query_params,
+    route,
+)
+from chalicelib.services import feedback, feedback_uploads, ratings
+from chalicelib.services.clock import now
+
+bp = Blueprint(__name__)
+
+
+def _phone_or_account(body: dict, principal, message: str) -> None:
+    if not body.get("phone") and principal is None:
+        raise ValidationFailed(message, [FieldError("phone", "Bắt buộc phải nhập")])
+
+
+TAG = "Phản ánh, kiến nghị"
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+}
+
+
+@route(
+    bp,
+    "/v1/feedback",
+    "POST",
+    summary="Gửi phản ánh, kiến nghị",
+    tag=TAG,
+    request="api/feedback-submission.json",
+    response="api/feedback-created.json",
+    status=201,
+    errors=(401, 409, 503),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def submit_feedback():
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/feedback-submission.json")
+    return idempotent_create(
+        request,
+        "feedback",
+        principal and principal.subject,
+        body,
+        lambda claim: feedback.submit(body, principal, now(), "web", claim),
+        completes_claim=True,
+    )
+
+
+@route(
+    bp,
+    "/v1/feedback/uploads",
+    "POST",
+    summary="Xin đường dẫn tải lên ảnh, tệp kèm phản ánh (S3 presigned POST)",
+    tag=TAG,
+    request="api/feedback-upload-request.json",
+    response="api/upload.json",
+    status=201,
+    errors=(401, 409, 413),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_feedback_upload():
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/feedback-upload-request.json")
+    return idempotent_create(
+        request,
+        "feedback-upload",
+        principal and principal.subject,
+        body,
+        lambda claim: feedback_uploads.create(body, principal, now()),
+    )
+
+
+@route(
+    bp,
+    "/v1/feedback",
+    summary="Các câu trả lời phản ánh, kiến nghị đã công khai (mới nhất trước)",
+    tag=TAG,
+    query="api/feedback-public.query.json",
+    response="api/feedback-list.json",
+)
+def public_feedback():
+    return ok(
+        feedback.public_answers(query_params(bp.current_request, "api/feedback-public.query.json"))
+    )
+
+
+@route(
+    bp,
+    "/v1/feedback/{feedback_id}",
+    summary="Xem phản ánh: người gửi (đăng nhập hoặc số điện thoại) xem đầy đủ; người khác xem "
+    "câu trả lời đã công khai",
+    tag=TAG,
+    query="api/feedback-lookup.query.json",
+    response="api/feedback.json",
+    errors=(401, 404, 429),
+)
+def read_feedback(feedback_id):
+    request = bp.current_request
+    params = query_params(request, "api/feedback-lookup.query.json")
+    principal = optional_principal(request)
+    return ok(feedback.read(feedback_id, principal, params.get("phone"), client_ip(request)))
+
+
+@route(
+    bp,
+    "/v1/feedback/{feedback_id}/rating",
+    "POST",
+    summary="Người gửi đánh giá câu trả lời (hài lòng / chưa hài lòng), một lần",
+    tag=TAG,
+    request="api/feedback-rating.json",
+    response="api/feedback.json",
+    errors=(401, 404, 409, 429),
+)
+def rate_feedback(feedback_id):
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/feedback-rating.json")
+    _phone_or_account(body, principal, "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh.")
+    return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
+
+
+@route(
+    bp,
+    "/v1/me/feedback",
+    summary="Phản ánh, kiến nghị của tôi (công dân đã đăng nhập)",
+    tag=TAG,
+    query="api/my-dossiers.query.json",
+    response="api/my-feedback.json",
+    auth=("citizen",),
+)
+def my_feedback():
+    request = bp.current_request
+    principal = require(request, "citizen")
+    return ok(feedback.mine(principal, query_params(request, "api/my-dossiers.query.json")))
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/rating",
+    "POST",
+    summary="Đánh giá mức độ hài lòng về giải quyết hồ sơ (người nộp, sau khi có kết quả, một lần)",
+    tag="Hồ sơ (công dân)",
+    request="api/dossier-rating.json",
+    response="api/dossier-rating.response.json",
+    status=201,
+    errors=(401, 404, 409, 429),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def rate_dossier(code):
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/dossier-rating.json")
+    _phone_or_account(body, principal, "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.")
+    return idempotent_create(
+        request,
+        f"dossier-rating:{code}",
+        principal and principal.subject,
+        body,
+        lambda claim: ratings.rate_dossier(code, principal, body, client_ip(request), now(), claim),
+        completes_claim=True,
+    )

@@ -1,0 +1,93 @@
+"""PynamoDB record classes for feedback (PAKN) and for dossier ratings.
+
+feedback table (one item collection per feedback):
+    PK=FEEDBACK#<id> SK=META          the feedback, with the index keys below
+    PK=FEEDBACK#<id> SK=EVENT#<0001>  one history entry per step
+Indexes (each a Query, never a scan):
+    by_agency   AGENCY#<agency>#open (or #<closed status>)  <due>#<id>  officers' lists
+    by_owner    OWNER#<subject>                             <received>#<id>  a citizen's own
+    published   PUBLISHED                                   <published>#<id>  public answers
+    by_service  SERVICE#<category>                          <received>#<id>  Open311 queries
+Events go to the dossiers table's outbox (see feedback_store), so one relay serves both.
+
+dossiers table, next to the dossier it rates:
+    PK=DOSSIER#<code> SK=RATING       the applicant's rating, written once
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+
+from chalicelib.persistence.base import Record
+from chalicelib.persistence.records import _index
+
+
+class FeedbackRecord(Record):
+    class Meta:
+        table_name = "feedback"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    content = UnicodeAttribute()
+    category = UnicodeAttribute()
+    agency_id = UnicodeAttribute()
+    sender = JSONAttribute()
+    public = BooleanAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    open311_status = UnicodeAttribute()
+    version = NumberAttribute()
+    received_at = UnicodeAttribute()
+    agency_received_at = UnicodeAttribute()
+    forward_by = UnicodeAttribute()
+    due_at = UnicodeAttribute()
+    owner = UnicodeAttribute(null=True)
+    procedure_code = UnicodeAttribute(null=True)
+    dossier_code = UnicodeAttribute(null=True)
+    attachments = JSONAttribute(null=True)
+    location = JSONAttribute(null=True)
+    classification = UnicodeAttribute(null=True)
+    assignee = UnicodeAttribute(null=True)
+    forwarded_to = JSONAttribute(null=True)
+    answer = JSONAttribute(null=True)
+    published_at = UnicodeAttribute(null=True)
+    closed_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    rating = JSONAttribute(null=True)
+    history_len = NumberAttribute(default=0)
+    agency_pk = UnicodeAttribute(null=True)
+    agency_sk = UnicodeAttribute(null=True)
+    owner_pk = UnicodeAttribute(null=True)
+    owner_sk = UnicodeAttribute(null=True)
+    pub_pk = UnicodeAttribute(null=True)
+    pub_sk = UnicodeAttribute(null=True)
+    service_pk = UnicodeAttribute(null=True)
+    service_sk = UnicodeAttribute(null=True)
+
+    by_agency = _index("by_agency", "agency_pk", "agency_sk")()
+    by_owner = _index("by_owner", "owner_pk", "owner_sk")()
+    published = _index("published", "pub_pk", "pub_sk")()
+    by_service = _index("by_service", "service_pk", "service_sk")()
+
+
+class FeedbackHistoryRecord(Record):
+    class Meta:
+        table_name = "feedback"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    entry = JSONAttribute()
+
+
+class RatingRecord(Record):
+    class Meta:
+        table_name = "dossiers"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    code = UnicodeAttribute()
+    rating = JSONAttribute()
+    rated_at = UnicodeAttribute()
+    rated_by = UnicodeAttribute()

@@ -1,0 +1,58 @@
+"""Dossier ratings: one item next to the dossier (`SK=RATING`), written once with a conditional
+put in the same transaction as its `dossier.rated` event (outbox) and the idempotency answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import get_settings
+from chalicelib.domain.dossier import Event
+from chalicelib.domain.errors import Conflict
+from chalicelib.persistence import dossier_store
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.feedback_records import RatingRecord
+
+
+def model() -> type[RatingRecord]:
+    return bind(RatingRecord, get_settings().table_dossiers)
+
+
+def save(
+    code: str,
+    rating: dict,
+    rated_by: str,
+    event: Event,
+    also: Callable[[TransactWrite], None] | None = None,
+) -> None:
+    record_model = model()
+    record = record_model(
+        dossier_store.pk(code),
+        "RATING",
+        code=code,
+        rating=rating,
+        rated_at=event.at.isoformat(),
+        rated_by=rated_by,
+    )
+    try:
+        with dossier_store.transaction() as tx:
+            tx.save(record, condition=record_model.PK.does_not_exist())
+            tx.save(dossier_store.outbox_record(event))
+            if also:
+                also(tx)
+    except TransactWriteError as exc:
+        codes = [r.code if r else None for r in exc.cancellation_reasons]
+        if codes and codes[0] == "ConditionalCheckFailed":
+            raise Conflict("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.") from exc
+        raise
+
+
+def get(code: str) -> dict | None:
+    record_model = model()
+    try:
+        found = record_model.get(dossier_store.pk(code), "RATING", consistent_read=True)
+    except record_model.DoesNotExist:
+        return None
+    return {**found.rating, "rated_at": found.rated_at}
