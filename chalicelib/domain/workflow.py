@@ -56,6 +56,9 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
                RECEPTION | APPRAISAL, "dossier.payment_requested"),
     Transition("confirm_payment", frozenset({S.AWAITING_PAYMENT}), S.IN_PROGRESS,
                frozenset({"receptionist", "system"}), "dossier.paid"),
+    # An online payment made before it was asked for (level 4) or to release a ready result.
+    Transition("record_payment", frozenset({S.ACCEPTED, S.IN_PROGRESS, S.RESULT_READY}), None,
+               frozenset({"system"}), "dossier.paid"),
     Transition("approve", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT,
                "dossier.approved"),
     Transition("refuse", frozenset({S.IN_PROGRESS}), S.RESULT_READY, MANAGEMENT,
@@ -371,6 +374,7 @@ RULES: dict[str, Callable[[Dossier, Command, WorkingCalendar], dict]] = {
     "transfer": _transfer,
     "request_payment": _request_payment,
     "confirm_payment": _confirm_payment,
+    "record_payment": _confirm_payment,
     "approve": _resolve("approved"),
     "refuse": _resolve("refused"),
     "extend": _extend,

@@ -26,11 +26,13 @@ ACTION_LABELS = {
     "transfer": "Chuyển cơ quan liên thông",
     "request_payment": "Yêu cầu nộp phí, lệ phí",
     "confirm_payment": "Đã nộp phí, lệ phí",
+    "record_payment": "Đã nộp phí, lệ phí trực tuyến",
     "approve": "Phê duyệt kết quả",
     "refuse": "Từ chối giải quyết",
     "extend": "Xin lỗi và hẹn lại ngày trả kết quả",
     "stop": "Dừng xử lý",
     "return_result": "Trả kết quả",
+    "download_result": "Công dân tải kết quả điện tử",
     "withdraw": "Công dân rút hồ sơ",
     "flag": "Nhắc hạn xử lý",
 }

@@ -76,7 +76,7 @@ def apply_system(
     if dossier is None:
         log.warning("update for an unknown dossier ignored", extra={"action": action})
         return False
-    if action == "confirm_payment" and any(
+    if action in ("confirm_payment", "record_payment") and any(
         p.get("payment_id") == params.get("payment_id") for p in dossier.extra.get("payments", [])
     ):
         return False

@@ -1,0 +1,137 @@
+"""Online payment of fees and the electronic result (citizens), and the payment gateway's
+callbacks: the IPN (the only thing that changes a payment) and the browser return page."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.config import get_settings
+from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.domain.principal import Principal
+from chalicelib.entrypoints.auth import optional_principal
+from chalicelib.entrypoints.citizen_api import IDEMPOTENCY_HEADER
+from chalicelib.entrypoints.http import (
+    client_ip,
+    html,
+    idempotent_create,
+    json_body,
+    ok,
+    query_params,
+    route,
+)
+from chalicelib.services import payments, results
+from chalicelib.services.clock import now
+from chalicelib.web.render import render
+
+bp = Blueprint(__name__)
+TAG = "Hồ sơ (công dân)"
+WEBHOOKS = "Webhooks"
+# vnp_ResponseCode (integrations.md §2.4) as the citizen reads it on the return page.
+DECLINE_REASONS = {
+    "07": "Giao dịch bị nghi ngờ bất thường và đang chờ xác minh.",
+    "09": "Thẻ/tài khoản chưa đăng ký dịch vụ Internet Banking.",
+    "10": "Xác thực thông tin thẻ/tài khoản không đúng quá 3 lần.",
+    "11": "Đã hết thời gian chờ thanh toán.",
+    "12": "Thẻ/tài khoản đang bị khóa.",
+    "13": "Mã xác thực giao dịch (OTP) không đúng.",
+    "24": "Bạn đã hủy giao dịch.",
+    "51": "Tài khoản không đủ số dư.",
+    "65": "Tài khoản đã vượt hạn mức giao dịch trong ngày.",
+    "75": "Ngân hàng thanh toán đang bảo trì.",
+    "79": "Nhập sai mật khẩu thanh toán quá số lần quy định.",
+}
+
+
+def _applicant(principal: Principal | None, phone: str | None) -> None:
+    if not phone and principal is None:
+        raise ValidationFailed(
+            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
+            [FieldError("phone", "Bắt buộc phải nhập")],
+        )
+
+
+def public_base(request: Request) -> str:
+    """The portal's public URL: configured, else the API Gateway domain and stage, else ""."""
+    configured = get_settings().public_base_url
+    if configured:
+        return configured
+    context = request.context or {}
+    domain = context.get("domainName")
+    if not domain:
+        return ""
+    stage = context.get("stage")
+    prefix = f"/{stage}" if stage and domain.endswith(".amazonaws.com") else ""
+    return f"https://{domain}{prefix}"
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/payments",
+    "POST",
+    summary="Tạo giao dịch nộp phí, lệ phí trực tuyến (chuyển đến cổng thanh toán)",
+    tag=TAG,
+    request="api/payment-request.json",
+    response="api/payment.json",
+    status=201,
+    errors=(401, 404, 409, 429, 503),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def create_payment(code):
+    request = bp.current_request
+    principal = optional_principal(request)
+    body = json_body(request, "api/payment-request.json")
+    _applicant(principal, body.get("phone"))
+    return idempotent_create(
+        request,
+        "payment",
+        principal.subject if principal else f"dossier:{code}",
+        {"code": code, **body},
+        lambda claim: payments.create(
+            code, principal, body.get("phone"), client_ip(request), public_base(request), now()
+        ),
+    )
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/result",
+    summary="Tải kết quả giải quyết điện tử (chỉ người nộp hồ sơ)",
+    tag=TAG,
+    query="api/dossier-lookup.query.json",
+    response="api/dossier-result.json",
+    errors=(401, 403, 404, 409, 429),
+)
+def download_result(code):
+    request = bp.current_request
+    params = query_params(request, "api/dossier-lookup.query.json")
+    principal = optional_principal(request)
+    _applicant(principal, params.get("phone"))
+    return ok(results.download(code, principal, params.get("phone"), client_ip(request), now()))
+
+
+@route(
+    bp,
+    "/webhooks/vnpay/ipn",
+    summary="IPN của cổng thanh toán VNPay 2.1.0 (chữ ký HMAC-SHA512 được kiểm tra)",
+    tag=WEBHOOKS,
+    response="api/vnpay-ipn.json",
+)
+def vnpay_ipn():
+    return ok(payments.handle_ipn(dict(bp.current_request.query_params or {}), now()))
+
+
+@route(
+    bp,
+    "/payments/vnpay/return",
+    summary="Trang kết quả thanh toán khi cổng thanh toán chuyển trình duyệt về (chỉ hiển thị)",
+    tag=WEBHOOKS,
+    content_type="text/html",
+)
+def vnpay_return():
+    request = bp.current_request
+    view = payments.return_view(dict(request.query_params or {}))
+    reason = DECLINE_REASONS.get(view.get("result_code", ""), "")
+    return html(
+        render("payments/return.html", **view, reason=reason, home=f"{public_base(request)}/")
+    )
