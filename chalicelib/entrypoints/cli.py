@@ -1,6 +1,7 @@
 """Operator commands, run against the stage the environment points at.
 
 python -m chalicelib.entrypoints.cli import-catalog FILE [--forms-dir schemas]
+python -m chalicelib.entrypoints.cli stats-recompute --from DATE [--to DATE] [--repair]
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
+from chalicelib.entrypoints import stats_cli
 from chalicelib.services import catalog_import
 from chalicelib.services.clock import now
 
@@ -36,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         help="folder that form_schema paths are relative to",
     )
     importer.set_defaults(run=import_catalog)
+    stats_cli.register(commands)  # stats-recompute
     args = parser.parse_args(argv)
     return args.run(args)
 

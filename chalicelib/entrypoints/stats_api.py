@@ -1,0 +1,104 @@
+"""Public statistics: the JSON report, the same numbers as CSV, and the page `/thong-ke`.
+
+Every answer is read from the counters (services/stats.py), never from the dossiers, and may be
+cached for a few minutes by browsers and the CDN."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.domain.errors import ValidationFailed
+from chalicelib.entrypoints.http import ok, query_params, route
+from chalicelib.services import catalog as catalog_service
+from chalicelib.services import stats
+from chalicelib.services.clock import now
+from chalicelib.validation import validate
+from chalicelib.web import stats_page
+from chalicelib.web.pages import page
+
+bp = Blueprint(__name__)
+TAG = "Thống kê (công khai)"
+QUERY = "api/stats.query.json"
+CACHE = {"Cache-Control": "public, max-age=300"}
+
+
+@route(
+    bp,
+    "/v1/stats",
+    summary="Thống kê hồ sơ, tỉ lệ đúng hạn, trực tuyến, thanh toán, phản ánh, hài lòng; "
+    "thủ tục theo mức độ; các thành phần Bộ chỉ số 766",
+    tag=TAG,
+    query=QUERY,
+    response="api/stats.json",
+    errors=(400,),
+)
+def get_stats():
+    return ok(stats.report(query_params(bp.current_request, QUERY), now()), headers=CACHE)
+
+
+@route(
+    bp,
+    "/v1/stats.csv",
+    summary="Cùng số liệu thống kê dưới dạng CSV (tổng, từng cơ quan, từng tuần)",
+    tag=TAG,
+    query=QUERY,
+    content_type="text/csv",
+    errors=(400,),
+)
+def get_stats_csv():
+    report = stats.report(query_params(bp.current_request, QUERY), now())
+    scope = report["scope"]
+    name = f"thong-ke-{scope['from']}-{scope['to']}.csv"
+    return Response(
+        body=stats_page.csv_text(report),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+            **CACHE,
+        },
+    )
+
+
+PAGE_PARAMS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": text,
+    }
+    for name, text in (
+        ("agency", "Mã cơ quan; để trống: toàn tỉnh"),
+        ("from", "Từ ngày (YYYY-MM-DD)"),
+        ("to", "Đến ngày (YYYY-MM-DD)"),
+    )
+]
+
+
+@route(
+    bp,
+    "/thong-ke",
+    summary="Trang thống kê công khai: kết quả giải quyết, biểu đồ, xếp hạng cơ quan",
+    tag=TAG,
+    content_type="text/html",
+    extra={"parameters": PAGE_PARAMS},
+)
+def stats_page_view():
+    """The same report as /v1/stats; a bad filter shows the province's year to date with a
+    message instead of an error page (the form's fields come from people, not programs)."""
+    raw = bp.current_request.query_params or {}
+    query = {k: raw[k] for k in ("agency", "from", "to") if raw.get(k)}
+    error = None
+    try:
+        report = stats.report(validate(query, QUERY, "Bộ lọc không hợp lệ."), now())
+    except ValidationFailed as exc:
+        error = exc.message + " " + "; ".join(f"{d.field}: {d.message}" for d in exc.details)
+        query = {}
+        report = stats.report({}, now())
+    return page(
+        "stats/page.html",
+        cache="public, max-age=300",
+        nav="thong-ke",
+        **stats_page.context(report, catalog_service.get_catalog(), query, error),
+    )

@@ -1,0 +1,187 @@
+"""The statistics table (TABLE_STATS): counters kept by the events consumer, read by /v1/stats.
+
+    PK=AGENCY#<id> | PROC#<code>       SK=DAY#<yyyy-mm-dd>#<shard>  numbers of that day (ADD)
+                                       SK=TOTAL#<shard>             running sums of the gauges
+    PK=DOSSIER#<code> | FEEDBACK#<id>  SK=PROJECTION                the subject's facts and the
+                                                                    contributions already applied
+
+One event = one GetItem of its subject's projection + one TransactWriteItems: the projection
+(guarded by its version) and an ADD per counter item touched, so counters and the record of
+what they contain can never disagree. A scope's range is one Query (`SK >= DAY#<first day>`
+returns the days from then on and, sorting after them, the TOTAL items).
+
+Sharding: a subject always writes to shard hash(subject) % SHARDS of a day. A provincial
+one-stop centre takes a few thousand events a day, far below one item's limits, but a redrive
+of the dead-letter queue or an outage sweep can replay many events at once, and DynamoDB
+cancels concurrent transactions on the same item (TransactionConflict) long before it throttles
+it; SHARDS items per day keep such bursts apart. Reads sum the shards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from boto3.dynamodb.types import TypeDeserializer
+from botocore.exceptions import ClientError
+
+from chalicelib.config import get_settings
+from chalicelib.domain.stats import TOTAL
+from chalicelib.persistence.base import region, shared_connection
+
+SHARDS = 4
+PROJECTION = "PROJECTION"
+_DESERIALIZE = TypeDeserializer()
+
+
+@dataclass
+class Projection:
+    facts: list[dict] = field(default_factory=list)
+    applied: dict[str, int] = field(default_factory=dict)
+    members: set[str] = field(default_factory=set)
+    version: int = 0
+
+
+def _client():
+    return shared_connection(region()).client
+
+
+def _table() -> str:
+    return get_settings().table_stats
+
+
+def shard_of(subject: str) -> int:
+    return int(hashlib.sha1(subject.encode()).hexdigest(), 16) % SHARDS  # noqa: S324 - spread
+
+
+def item_key(scope: str, bucket: str, shard: int) -> dict:
+    sort = f"TOTAL#{shard}" if bucket == TOTAL else f"DAY#{bucket}#{shard}"
+    return {"PK": {"S": scope}, "SK": {"S": sort}}
+
+
+def load(subject: str) -> Projection:
+    found = (
+        _client()
+        .get_item(
+            TableName=_table(),
+            Key={"PK": {"S": subject}, "SK": {"S": PROJECTION}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
+    if not found:
+        return Projection()
+    return Projection(
+        facts=json.loads(found["facts"]["S"]),
+        applied=json.loads(found["applied"]["S"]),
+        members=set(json.loads(found["members"]["S"])),
+        version=int(found["version"]["N"]),
+    )
+
+
+def _update(
+    scope: str, bucket: str, shard: int, numbers: dict[str, int], sets: dict[str, set[str]]
+) -> dict:
+    names, values, parts = {}, {}, []
+    for i, (name, n) in enumerate(sorted(numbers.items())):
+        names[f"#n{i}"], values[f":n{i}"] = name, {"N": str(n)}
+        parts.append(f"#n{i} :n{i}")
+    for i, (name, members) in enumerate(sorted(sets.items())):
+        names[f"#s{i}"], values[f":s{i}"] = name, {"SS": sorted(members)}
+        parts.append(f"#s{i} :s{i}")
+    return {
+        "TableName": _table(),
+        "Key": item_key(scope, bucket, shard),
+        "UpdateExpression": "ADD " + ", ".join(parts),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+    }
+
+
+def commit(
+    subject: str,
+    new: Projection,
+    expected_version: int,
+    increments: dict[tuple[str, str], dict[str, int]],
+    additions: dict[tuple[str, str], dict[str, set[str]]],
+    at: str,
+) -> bool:
+    """Write the projection and its counter changes at once; False when another consumer
+    changed the subject meanwhile (or the items were busy): read again and retry."""
+    shard = shard_of(subject)
+    projection = {
+        "Put": {
+            "TableName": _table(),
+            "Item": {
+                "PK": {"S": subject},
+                "SK": {"S": PROJECTION},
+                "facts": {"S": json.dumps(new.facts, separators=(",", ":"))},
+                "applied": {"S": json.dumps(new.applied, separators=(",", ":"), sort_keys=True)},
+                "members": {"S": json.dumps(sorted(new.members), separators=(",", ":"))},
+                "version": {"N": str(expected_version + 1)},
+                "updated_at": {"S": at},
+            },
+            **(
+                {"ConditionExpression": "attribute_not_exists(PK)"}
+                if expected_version == 0
+                else {
+                    "ConditionExpression": "version = :v",
+                    "ExpressionAttributeValues": {":v": {"N": str(expected_version)}},
+                }
+            ),
+        }
+    }
+    keys = set(increments) | set(additions)
+    updates = [
+        {"Update": _update(s, b, shard, increments.get((s, b), {}), additions.get((s, b), {}))}
+        for s, b in sorted(keys)
+    ]
+    if len(updates) > 99:
+        raise ValueError(f"{subject}: {len(updates)} counter items in one change")
+    try:
+        _client().transact_write_items(TransactItems=[projection, *updates])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "TransactionCanceledException":
+            raise
+        codes = {r.get("Code") for r in exc.response.get("CancellationReasons", [])}
+        if codes & {"ConditionalCheckFailed", "TransactionConflict"}:
+            return False
+        raise
+    return True
+
+
+def add(scope: str, bucket: str, shard: int, numbers: dict[str, int]) -> None:
+    """Correct one counter item (used by the recompute command to repair drift)."""
+    if numbers:
+        _client().update_item(**_update(scope, bucket, shard, numbers, {}))
+
+
+def read(scope: str, first_day: str) -> list[tuple[str, dict]]:
+    """(bucket, attributes) of every day item from `first_day` on and of the TOTAL items."""
+    rows: list[tuple[str, dict]] = []
+    request = {
+        "TableName": _table(),
+        "KeyConditionExpression": "PK = :pk AND SK >= :sk",
+        "ExpressionAttributeValues": {":pk": {"S": scope}, ":sk": {"S": f"DAY#{first_day}"}},
+    }
+    while True:
+        page = _client().query(**request)
+        for item in page.get("Items", []):
+            kind, _, rest = item["SK"]["S"].partition("#")
+            bucket = TOTAL if kind == "TOTAL" else rest.rsplit("#", 1)[0]
+            attrs = {
+                k: _plain(_DESERIALIZE.deserialize(v))
+                for k, v in item.items()
+                if k not in ("PK", "SK")
+            }
+            rows.append((bucket, attrs))
+        if "LastEvaluatedKey" not in page:
+            return rows
+        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _plain(value):
+    if isinstance(value, set):
+        return set(value)
+    return int(value)
