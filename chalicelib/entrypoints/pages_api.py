@@ -1,0 +1,224 @@
+"""The citizens' portal: server-rendered Vietnamese pages that call the JSON API from the browser.
+
+Every procedure is within three clicks of the home page (home → a field or an agency → the
+procedure). Nothing personal ever goes in a page's URL: lookups and submissions are sent by the
+page's script in request bodies, and sign-in tokens stay in the tab's sessionStorage."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.domain.catalog import SearchQuery
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.feedback import CATEGORY_LABELS
+from chalicelib.entrypoints.http import route
+from chalicelib.services import catalog as catalog_service
+from chalicelib.web import portal, schema_form
+from chalicelib.web.pages import PRIVATE, not_found, page, static
+
+bp = Blueprint(__name__)
+TAG = "Trang web cho công dân"
+HTML = {"content_type": "text/html", "tag": TAG}
+BROWSE_PARAMS = [
+    {"name": name, "in": "query", "required": False, "schema": schema, "description": text}
+    for name, schema, text in (
+        ("q", {"type": "string"}, "Từ khóa, có dấu hoặc không dấu"),
+        ("agency", {"type": "string"}, "Mã cơ quan"),
+        ("field", {"type": "string"}, "Mã lĩnh vực"),
+        ("level", {"type": "integer", "enum": [2, 3, 4]}, "Mức độ"),
+        ("trang", {"type": "integer", "minimum": 1}, "Số trang"),
+    )
+]
+
+
+@route(bp, "/", summary="Trang chủ: tìm thủ tục, tra cứu hồ sơ", **HTML)
+def home():
+    catalog = catalog_service.get_catalog()
+    options = portal.browse_options(catalog)
+    online = sorted(
+        (p for p in catalog.procedures.values() if p.level == 4),
+        key=lambda p: p.name,
+    )
+    return page(
+        "portal/home.html",
+        nav="home",
+        fields=options["fields"],
+        agency_groups=portal.agency_groups(catalog),
+        online=[portal.card(p, catalog) for p in online],
+    )
+
+
+@route(
+    bp,
+    "/thu-tuc",
+    summary="Danh sách thủ tục: tìm kiếm, lọc theo cơ quan, lĩnh vực, mức độ",
+    extra={"parameters": BROWSE_PARAMS},
+    **HTML,
+)
+def browse():
+    params = bp.current_request.query_params or {}
+    catalog = catalog_service.get_catalog()
+    options = portal.browse_options(catalog)
+    chosen = {
+        "q": params.get("q", "").strip()[:200],
+        "agency": params.get("agency") if params.get("agency") in catalog.agencies else "",
+        "field": params.get("field")
+        if any(o.value == params.get("field") for o in options["fields"])
+        else "",
+        "level": int(params["level"]) if params.get("level") in ("2", "3", "4") else None,
+    }
+    found = catalog.search(
+        SearchQuery(
+            q=chosen["q"],
+            agency=chosen["agency"] or None,
+            field=chosen["field"] or None,
+            level=chosen["level"],
+        )
+    )
+    pages = max(1, -(-len(found) // portal.PAGE_SIZE))
+    number = min(_int(params.get("trang"), 1), pages)
+    start = (number - 1) * portal.PAGE_SIZE
+    return page(
+        "portal/browse.html",
+        nav="thu-tuc",
+        chosen=chosen,
+        options=options,
+        total=len(found),
+        results=[portal.card(p, catalog) for p in found[start : start + portal.PAGE_SIZE]],
+        page_number=number,
+        pages=pages,
+        query={k: v for k, v in chosen.items() if v},
+        heading=_heading(chosen, catalog, options),
+    )
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() and int(value) > 0 else default
+
+
+def _heading(chosen: dict, catalog, options) -> str:
+    if chosen["field"]:
+        return next(o.label for o in options["fields"] if o.value == chosen["field"])
+    if chosen["agency"]:
+        return catalog.agencies[chosen["agency"]].name
+    return "Thủ tục hành chính"
+
+
+@route(bp, "/thu-tuc/{code}", summary="Thông tin công khai của một thủ tục", **HTML)
+def procedure_page(code):
+    catalog = catalog_service.get_catalog()
+    try:
+        procedure = catalog_service.get_procedure(code)
+    except NotFound as exc:
+        return not_found(exc.message)
+    agency = catalog.agency(procedure.agency_id)
+    return page(
+        "portal/procedure.html",
+        nav="thu-tuc",
+        p=procedure,
+        d=procedure.data,
+        agency=agency,
+        field_name=portal.field_names(catalog).get(procedure.field, procedure.field),
+        time=portal.processing_time(procedure),
+        file_types=portal.file_types,
+        subjects=[portal.SUBJECTS.get(s, s) for s in procedure.data.get("subjects", [])],
+        can_apply=procedure.is_online and bool(procedure.data.get("form_schema")),
+        government_level=portal.GOVERNMENT_LEVELS.get(procedure.data.get("government_level"), ""),
+    )
+
+
+@route(
+    bp,
+    "/thu-tuc/{code}/nop-ho-so",
+    summary="Nộp hồ sơ trực tuyến: tờ khai, tệp đính kèm, xem lại, nộp, giấy tiếp nhận",
+    **HTML,
+)
+def apply_page(code):
+    try:
+        procedure = catalog_service.get_procedure(code)
+        form = catalog_service.get_form(code) if procedure.is_online else None
+    except NotFound as exc:
+        return not_found(exc.message)
+    if form is None:
+        return not_found(f"Thủ tục {code} chưa cung cấp dịch vụ nộp hồ sơ trực tuyến.")
+    components = [c for c in procedure.data["components"] if not c.get("filled_online")]
+    return page(
+        "portal/apply.html",
+        cache=PRIVATE,
+        nav="thu-tuc",
+        p=procedure,
+        form=form,
+        fields=schema_form.build(form),
+        components=components,
+        file_types=portal.file_types,
+        delivery=procedure.data.get("delivery_options", []),
+        fee=portal.online_fee(procedure),
+        time=portal.processing_time(procedure),
+    )
+
+
+@route(bp, "/tra-cuu", summary="Tra cứu hồ sơ bằng mã hồ sơ và số điện thoại", **HTML)
+def lookup_page():
+    return page("portal/lookup.html", nav="tra-cuu", cache=PRIVATE)
+
+
+@route(
+    bp,
+    "/tra-cuu",
+    "POST",
+    summary="Tra cứu khi trình duyệt tắt JavaScript (hướng dẫn bật lại)",
+    content_types=["application/x-www-form-urlencoded", "multipart/form-data"],
+    **HTML,
+)
+def lookup_without_script():
+    """The lookup form posts here only when its script did not run; the phone it carries is
+    neither echoed nor logged, and the page explains what to do."""
+    return page(
+        "portal/lookup.html",
+        nav="tra-cuu",
+        cache=PRIVATE,
+        notice="Trình duyệt của bạn chưa chạy được JavaScript nên chưa tra cứu được. "
+        "Hãy bật JavaScript rồi thử lại, hoặc gọi 0204 3855 000 để được hỗ trợ.",
+    )
+
+
+@route(bp, "/dang-nhap", summary="Đăng nhập của công dân", **HTML)
+def sign_in_page():
+    return page("portal/sign_in.html", nav="ho-so-cua-toi", cache=PRIVATE)
+
+
+@route(bp, "/ho-so-cua-toi", summary="Hồ sơ của tôi (đã đăng nhập)", **HTML)
+def my_dossiers_page():
+    return page("portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE)
+
+
+@route(bp, "/ho-so-cua-toi/{code}", summary="Một hồ sơ của tôi (đã đăng nhập)", **HTML)
+def my_dossier_page(code):
+    return page("portal/dossier.html", nav="ho-so-cua-toi", cache=PRIVATE, code=code)
+
+
+@route(bp, "/phan-anh", summary="Phản ánh, kiến nghị và các câu trả lời công khai", **HTML)
+def feedback_page():
+    catalog = catalog_service.get_catalog()
+    return page(
+        "portal/feedback.html",
+        nav="phan-anh",
+        cache=PRIVATE,
+        categories=[(c.value, label, help_) for c, (label, help_) in CATEGORY_LABELS.items()],
+        agencies=sorted(catalog.agencies.values(), key=lambda a: a.name),
+    )
+
+
+# /thong-ke (public statistics) is served by entrypoints/stats_api.py.
+
+
+@route(
+    bp,
+    "/static/{name}",
+    summary="Tệp tĩnh của trang web (CSS, JavaScript)",
+    tag=TAG,
+    content_type="text/*",
+    errors=(404,),
+)
+def static_asset(name):
+    return static(name)

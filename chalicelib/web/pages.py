@@ -1,0 +1,110 @@
+"""Rendering of the portal's and the console's pages: the shared layout context, the security
+headers every page carries, and a friendly page for what does not exist."""
+
+from __future__ import annotations
+
+from chalice import Response
+
+from chalicelib.config import get_settings
+from chalicelib.entrypoints.http import ROUTES
+from chalicelib.services import catalog as catalog_service
+from chalicelib.web import portal
+from chalicelib.web.render import environment
+
+# Pages hold no secret in their URL or body (tokens live in sessionStorage); these headers stop
+# framing, MIME sniffing and leaking a receipt link's capability to other sites.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+}
+PUBLIC_CACHE = "public, max-age=60"
+# Parts of the contract the pages use only where the running API has them (other blueprints
+# add them); a page shows an action only when its route is registered.
+FEATURES = {
+    "supplements": ("POST", "/v1/dossiers/{code}/supplements"),
+    "payments": ("POST", "/v1/dossiers/{code}/payments"),
+    "result": ("GET", "/v1/dossiers/{code}/result"),
+    "rating": ("POST", "/v1/dossiers/{code}/rating"),
+    "feedback": ("POST", "/v1/feedback"),
+    "feedback_answers": ("GET", "/v1/feedback"),
+    "stats": ("GET", "/v1/stats"),
+    "officer_feedback": ("GET", "/v1/officer/feedback"),
+}
+PRIVATE = "no-store"
+
+
+def province_name() -> str:
+    """'tỉnh Bắc Ninh', from the provincial People's Committee at the top of the catalog."""
+    for agency in catalog_service.get_catalog().agencies.values():
+        if agency.level == "province" and not agency.data.get("parent_id"):
+            return agency.name.removeprefix("Ủy ban nhân dân").strip()
+    return ""
+
+
+def features() -> set[str]:
+    registered = {(r.method, r.path) for r in ROUTES}
+    return {name for name, key in FEATURES.items() if key in registered}
+
+
+def _env():
+    env = environment()
+    if "static_url" not in env.globals:
+        env.globals.update(
+            static_url=portal.static_url,
+            LEVEL_LABELS=portal.LEVEL_LABELS,
+            DELIVERY=portal.DELIVERY,
+            NOTIFY=portal.NOTIFY,
+        )
+    return env
+
+
+def page(template: str, status: int = 200, cache: str = PUBLIC_CACHE, **context) -> Response:
+    settings = get_settings()
+    body = (
+        _env()
+        .get_template(template)
+        .render(
+            province=province_name(),
+            is_local=settings.is_local and settings.auth_mode == "local",
+            features=" ".join(sorted(features())),
+            has=features(),
+            **context,
+        )
+    )
+    return Response(
+        body=body,
+        status_code=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": cache,
+            **SECURITY_HEADERS,
+        },
+    )
+
+
+def not_found(message: str, console: bool = False) -> Response:
+    return page(
+        "console/not_found.html" if console else "portal/not_found.html",
+        status=404,
+        cache=PRIVATE,
+        message=message,
+        nav="",
+    )
+
+
+def static(name: str) -> Response:
+    found = portal.static_file(name)
+    if found is None:
+        return not_found("Không tìm thấy tệp này.")
+    content_type, text = found
+    return Response(
+        body=text,
+        status_code=200,
+        headers={
+            "Content-Type": content_type,
+            "Cache-Control": "public, max-age=31536000, immutable",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,143 @@
+"""What the portal's pages show: plain Vietnamese labels for catalog codes, the browse filters,
+and the static assets (served by the app under /static/, fingerprinted so browsers cache them
+for a long time and still see a new version at once)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from chalicelib.domain.catalog import Catalog, Procedure
+
+STATIC = Path(__file__).resolve().parent / "static"
+STATIC_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+LEVEL_LABELS = {
+    2: "Mức 2: cung cấp thông tin, biểu mẫu (nộp tại Bộ phận Một cửa)",
+    3: "Dịch vụ công trực tuyến một phần",
+    4: "Dịch vụ công trực tuyến toàn trình",
+}
+LEVEL_SHORT = {2: "Nộp trực tiếp", 3: "Trực tuyến một phần", 4: "Trực tuyến toàn trình"}
+UNIT_LABELS = {
+    "working_days": "ngày làm việc",
+    "days": "ngày",
+    "hours": "giờ làm việc",
+}
+GOVERNMENT_LEVELS = {"province": "Cấp tỉnh", "commune": "Cấp xã", "centre": "Cấp tỉnh"}
+AGENCY_GROUPS = (
+    ("centre", "Trung tâm Phục vụ hành chính công"),
+    ("province", "Sở, ngành và cơ quan cấp tỉnh"),
+    ("commune", "Ủy ban nhân dân, Công an cấp xã"),
+)
+SUBJECTS = {"ca_nhan": "Cá nhân", "to_chuc": "Tổ chức, doanh nghiệp"}
+DELIVERY = {
+    "online": "Nhận bản điện tử trên Cổng (tải về)",
+    "post": "Nhận qua dịch vụ bưu chính công ích",
+    "counter": "Nhận trực tiếp tại Bộ phận Một cửa",
+}
+NOTIFY = {"sms": "Tin nhắn SMS", "zalo": "Zalo", "email": "Thư điện tử (email)"}
+FILE_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPG",
+    "image/png": "PNG",
+    "application/xml": "XML",
+}
+PAGE_SIZE = 20
+
+
+@lru_cache(maxsize=64)
+def _fingerprint(name: str) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:10]
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={_fingerprint(name)}"
+
+
+def static_file(name: str) -> tuple[str, str] | None:
+    """(content type, text) of a static asset, or None for anything not directly in static/."""
+    path = (STATIC / name).resolve()
+    if path.parent != STATIC or path.suffix not in STATIC_TYPES or not path.is_file():
+        return None
+    return STATIC_TYPES[path.suffix], path.read_text(encoding="utf-8")
+
+
+def processing_time(procedure: Procedure) -> str:
+    pt = procedure.processing_time
+    if pt.get("same_day"):
+        return "Trong ngày làm việc (hồ sơ nhận sau 15 giờ trả trong ngày làm việc tiếp theo)"
+    value = pt["value"]
+    value = int(value) if float(value).is_integer() else value
+    return f"{value} {UNIT_LABELS.get(pt['unit'], pt['unit'])}"
+
+
+def online_fee(procedure: Procedure) -> int | None:
+    fees = [f for f in procedure.data.get("fees", []) if f["channel"] == "online"]
+    return int(fees[0]["amount"]) if fees else None
+
+
+def file_types(types: list[str]) -> str:
+    return ", ".join(FILE_TYPES.get(t, t) for t in types)
+
+
+def field_names(catalog: Catalog) -> dict[str, str]:
+    return {f["code"]: f["name"] for f in catalog.fields}
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
+
+
+def browse_options(catalog: Catalog) -> dict[str, list[Option]]:
+    """Fields and agencies that have at least one procedure, with how many, for the filters."""
+    names = field_names(catalog)
+    by_field: dict[str, int] = {}
+    by_agency: dict[str, int] = {}
+    for p in catalog.procedures.values():
+        by_field[p.field] = by_field.get(p.field, 0) + 1
+        by_agency[p.agency_id] = by_agency.get(p.agency_id, 0) + 1
+    fields = sorted(
+        (Option(code, names.get(code, code), n) for code, n in by_field.items()),
+        key=lambda o: o.label,
+    )
+    order = {level: i for i, (level, _) in enumerate(AGENCY_GROUPS)}
+    agencies = sorted(
+        (
+            Option(a.id, a.name, by_agency[a.id])
+            for a in catalog.agencies.values()
+            if a.id in by_agency
+        ),
+        key=lambda o: (order.get(catalog.agencies[o.value].level, 9), o.label),
+    )
+    return {"fields": fields, "agencies": agencies}
+
+
+def agency_groups(catalog: Catalog) -> list[tuple[str, list[Option]]]:
+    options = browse_options(catalog)["agencies"]
+    return [
+        (title, [o for o in options if catalog.agencies[o.value].level == level])
+        for level, title in AGENCY_GROUPS
+        if any(catalog.agencies[o.value].level == level for o in options)
+    ]
+
+
+def card(procedure: Procedure, catalog: Catalog) -> dict:
+    agency = catalog.agency(procedure.agency_id)
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "agency": agency.name if agency else procedure.agency_id,
+        "field": field_names(catalog).get(procedure.field, procedure.field),
+        "level": procedure.level,
+        "level_label": LEVEL_SHORT.get(procedure.level, ""),
+        "time": processing_time(procedure),
+        "fee": online_fee(procedure) if procedure.is_online else None,
+    }

@@ -1,0 +1,344 @@
+/* Officer console: sign-in (local test tokens), the agency inbox, one dossier with only the
+   actions the API lists in allowed_actions, the result upload and the printable forms. */
+(function () {
+  'use strict';
+  var h = DVC.h;
+  var page = document.body.dataset.page;
+  var ROLES = { receptionist: 'Một cửa', specialist: 'Chuyên viên', leader: 'Lãnh đạo', admin: 'Quản trị', system: 'Hệ thống', citizen: 'Công dân' };
+  var ACTION_LABELS = {
+    submit: 'Nộp hồ sơ trực tuyến', accept: 'Tiếp nhận hồ sơ', reject: 'Từ chối tiếp nhận',
+    request_supplement: 'Yêu cầu bổ sung', resubmit: 'Công dân bổ sung hồ sơ', assign: 'Giao chuyên viên xử lý',
+    transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
+    approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
+    return_result: 'Trả kết quả', withdraw: 'Công dân rút hồ sơ', flag: 'Nhắc hạn xử lý',
+  };
+  var STATUS_LABELS = {
+    submitted: 'Mới đăng ký, chờ tiếp nhận', accepted: 'Đã tiếp nhận', rejected: 'Không được tiếp nhận', in_progress: 'Đang xử lý',
+    supplement_requested: 'Yêu cầu bổ sung hồ sơ', awaiting_payment: 'Chờ thực hiện nghĩa vụ tài chính', withdrawn: 'Công dân đã rút hồ sơ',
+    stopped: 'Dừng xử lý', result_ready: 'Đã có kết quả', returned: 'Đã trả kết quả',
+  };
+  var DELIVERY = { online: 'Trực tuyến', post: 'Bưu chính', counter: 'Tại Bộ phận Một cửa' };
+  var RESULT_STATUSES = ['accepted', 'in_progress', 'awaiting_payment', 'result_ready'];
+  var DAY = 24 * 3600 * 1000;
+
+  /* ---- sign-in ---- */
+  if (page === 'console-sign-in') {
+    var form = document.getElementById('officer-sign-in');
+    if (!form) return;
+    var summary = document.getElementById('error-summary');
+    form.addEventListener('submit', async function (e) {
+      e.preventDefault();
+      DVC.clearErrors(form);
+      var agency = document.getElementById('f-agency');
+      var role = form.querySelector('input[name=role]:checked');
+      var name = document.getElementById('f-officer-name').value.trim();
+      if (!agency.value) return DVC.summary(summary, [{ id: DVC.fieldError(agency, 'Cơ quan: vui lòng chọn'), message: 'Cơ quan: vui lòng chọn' }]);
+      var body = { role: role.value, agency: agency.value };
+      if (name) body.name = name;
+      var answer = await DVC.api('POST', '/dev/token', { body: body });
+      if (answer.status !== 201) return DVC.summary(summary, [{ id: null, message: DVC.message(answer.data) }]);
+      DVC.session.set('officer', answer.data, { name: name, agency_name: agency.selectedOptions[0].textContent });
+      location.assign(DVC.safeNext(new URLSearchParams(location.search).get('next'), '/can-bo/ho-so'));
+    });
+    return;
+  }
+
+  var session = DVC.session.get('officer');
+  if (!session) { location.replace('/can-bo?next=' + encodeURIComponent(location.pathname + location.search)); return; }
+  var who = document.getElementById('officer-who');
+  who.querySelector('span').textContent = (session.name || session.subject) + ' · ' + (ROLES[session.role] || session.role) + ' · ' + (session.agency_name || session.agency);
+  who.hidden = false;
+  document.getElementById('officer-sign-out').addEventListener('click', function () {
+    DVC.session.clear('officer');
+    location.assign('/can-bo');
+  });
+  function call(method, path, body) {
+    return DVC.api(method, path, { token: session.token, body: body }).then(function (answer) {
+      if (answer.status === 401) { DVC.session.clear('officer'); location.replace('/can-bo?next=' + encodeURIComponent(location.pathname)); }
+      return answer;
+    });
+  }
+  DVC.officerCall = call;
+  DVC.officerSession = session;
+  function dueClass(item) {
+    var due = item.due_at || item.acknowledge_by;
+    if (item.overdue) return 'overdue';
+    if (due && Date.parse(due) - Date.now() < DAY && !/returned|rejected|withdrawn|stopped/.test(item.status)) return 'due-soon';
+    return '';
+  }
+
+  /* ---- inbox ---- */
+  if (page === 'console-inbox') {
+    var params = new URLSearchParams(location.search);
+    var status = document.getElementById('f-status');
+    var overdue = document.getElementById('f-overdue');
+    status.value = params.get('status') || '';
+    overdue.value = params.get('overdue') || '';
+    var box = document.getElementById('inbox-table');
+    var more = document.getElementById('inbox-more');
+    var message = document.getElementById('inbox-message');
+    var next = null;
+    var tbody = h('tbody');
+    DVC.add(box, h('table', {},
+      h('caption', { class: 'sr-only', text: 'Hồ sơ, hạn sớm nhất trước' }),
+      h('thead', {}, h('tr', {}, ['Mã hồ sơ', 'Thủ tục', 'Người nộp', 'Ngày nộp', 'Hạn', 'Trạng thái'].map(function (t) { return h('th', { scope: 'col', text: t }); }))),
+      tbody));
+    var load = async function () {
+      var q = new URLSearchParams();
+      if (status.value) q.set('status', status.value);
+      if (overdue.value) q.set('overdue', overdue.value);
+      if (next) q.set('page_token', next);
+      var answer = await call('GET', '/v1/officer/dossiers?' + q.toString());
+      if (answer.status !== 200) return DVC.say(message, DVC.message(answer.data), 'error');
+      answer.data.items.forEach(function (d) {
+        var cls = dueClass(d);
+        var due = d.due_at || d.acknowledge_by;
+        DVC.add(tbody, h('tr', { class: cls || null },
+          h('td', {}, h('a', { href: '/can-bo/ho-so/' + encodeURIComponent(d.code), text: d.code })),
+          h('td', { text: d.procedure.name }),
+          h('td', { text: d.applicant_name }),
+          h('td', { text: DVC.fmt.datetime(d.submitted_at) }),
+          h('td', { class: 'due' }, (d.due_at ? '' : 'Tiếp nhận trước ') + DVC.fmt.datetime(due),
+            cls === 'overdue' ? h('span', { class: 'sr-only', text: ' (quá hạn)' }) : cls === 'due-soon' ? h('span', { class: 'sr-only', text: ' (sắp đến hạn)' }) : null),
+          h('td', { text: d.status_label })));
+      });
+      if (!tbody.children.length) DVC.say(message, 'Không có hồ sơ nào phù hợp.', '');
+      next = answer.data.next_page_token;
+      more.hidden = !next;
+    };
+    more.addEventListener('click', load);
+    load();
+    return;
+  }
+
+  if (page === 'console-dossier') dossierPage();
+
+  function dossierPage() {
+    var root = document.getElementById('officer-dossier');
+    var code = root.dataset.code;
+    var message = document.getElementById('action-message');
+    var agencies = JSON.parse(document.getElementById('agencies-data').textContent);
+    var formSchema = null;
+    var base = '/v1/officer/dossiers/' + encodeURIComponent(code);
+
+    async function reload(note) {
+      var answer = await call('GET', base);
+      if (answer.status !== 200) { root.textContent = ''; return DVC.say(message, DVC.message(answer.data), 'error'); }
+      if (!formSchema) {
+        var f = await DVC.api('GET', '/v1/procedures/' + encodeURIComponent(answer.data.procedure.code) + '/form');
+        formSchema = f.status === 200 ? f.data : {};
+      }
+      render(answer.data);
+      if (note) DVC.say(message, note, 'ok');
+    }
+
+    function fact(label, value) { return value === null || value === undefined || value === '' ? null : h('div', {}, h('dt', { text: label }), h('dd', {}, value)); }
+
+    function render(d) {
+      root.textContent = '';
+      var cls = dueClass(d);
+      var a = d.applicant || {};
+      DVC.add(root, 
+        h('p', {}, 'Tình trạng: ', h('span', { class: 'status', 'data-status': d.status, text: d.status_label }),
+          cls === 'overdue' ? h('strong', { class: 'status bad', text: ' Quá hạn' }) : null),
+        actions(d),
+        h('h2', { text: 'Thông tin hồ sơ' }),
+        h('dl', { class: 'facts' },
+          fact('Thủ tục', d.procedure.name + ' (' + d.procedure.code + ')'),
+          fact('Người nộp', a.full_name), fact('Số định danh', a.id_number), fact('Điện thoại', a.phone),
+          fact('Email', a.email), fact('Địa chỉ', a.address),
+          fact('Thời điểm nộp', DVC.fmt.datetime(d.submitted_at)),
+          fact('Hạn tiếp nhận', DVC.fmt.datetime(d.acknowledge_by)),
+          fact('Ngày tiếp nhận', d.accepted_at ? DVC.fmt.datetime(d.accepted_at) : null),
+          h('div', { class: cls }, h('dt', { text: 'Hạn trả kết quả' }), h('dd', { class: 'due', text: d.due_at ? DVC.fmt.datetime(d.due_at) : 'Tính từ khi tiếp nhận' })),
+          fact('Phí, lệ phí', DVC.fmt.vnd(d.fee_due) + (d.fee_paid ? ' (đã nộp ' + DVC.fmt.vnd(d.fee_paid) + ')' : '')),
+          fact('Chuyên viên xử lý', d.assignee),
+          fact('Cách nhận kết quả', DELIVERY[d.result_delivery] || d.result_delivery)),
+        d.requested ? h('div', { class: 'notice warn' }, h('p', { text: d.requested.type === 'supplement' ? 'Đang chờ công dân bổ sung: ' + (d.requested.items || []).join('; ') : 'Đang chờ nộp phí: ' + DVC.fmt.vnd(d.requested.amount) })) : null,
+        h('h2', { text: formSchema.title || 'Tờ khai' }),
+        formView(d.form || {}, formSchema || {}),
+        h('h2', { text: 'Tệp đính kèm' }),
+        d.attachments.length ? h('ul', {}, d.attachments.map(function (f) {
+          return h('li', {}, h('a', { href: f.url, text: f.filename }), ' (' + componentName(d, f.component_code) + (f.size_bytes ? ', ' + DVC.fmt.size(f.size_bytes) : '') + ')');
+        })) : h('p', { text: 'Không có tệp đính kèm.' }),
+        resultSection(d),
+        h('h2', { text: 'Mẫu phiếu để in' }),
+        h('ul', { class: 'chips' }, Object.keys(d.forms || {}).map(function (n) {
+          return h('li', {}, h('a', { href: d.forms[n], 'data-form': n, onclick: printable, text: 'Mẫu ' + n + ' — ' + FORM_NAMES[n] }));
+        })),
+        h('h2', { text: 'Lịch sử xử lý' }),
+        history(d.history || []));
+    }
+
+    var FORM_NAMES = { '01': 'Giấy tiếp nhận và hẹn trả', '02': 'Yêu cầu bổ sung', '03': 'Từ chối', '04': 'Xin lỗi, hẹn lại', '05': 'Phiếu kiểm soát' };
+
+    function componentName(d, code) {
+      var c = (d.procedure.components || []).find(function (x) { return x.code === code; });
+      return c ? c.name : code;
+    }
+
+    function formView(value, schema) {
+      var props = (schema && schema.properties) || {};
+      if (Array.isArray(value)) return h('ol', {}, value.map(function (v) { return h('li', {}, formView(v, schema.items || {})); }));
+      if (value === null || typeof value !== 'object') return document.createTextNode(value === true ? 'Có' : value === false ? 'Không' : String(value));
+      return h('dl', { class: 'review' }, Object.keys(value).map(function (k) {
+        var sub = props[k] || {};
+        return [h('dt', { text: sub.title || k }), h('dd', {}, formView(value[k], sub))];
+      }));
+    }
+
+    function history(entries) {
+      return h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Thời điểm', 'Bước', 'Trạng thái', 'Người thực hiện', 'Ghi chú'].map(function (t) { return h('th', { scope: 'col', text: t }); }))),
+        h('tbody', {}, entries.map(function (e) {
+          return h('tr', {},
+            h('td', { text: DVC.fmt.datetime(e.at) }),
+            h('td', { text: ACTION_LABELS[e.action] || e.action }),
+            h('td', { text: STATUS_LABELS[e.status_to] || e.status_to }),
+            h('td', { text: (ROLES[e.actor_role] || e.actor_role || '') + (e.actor_id ? ' (' + e.actor_id + ')' : '') }),
+            h('td', { text: e.note || e.public_note || '' }));
+        }))));
+    }
+
+    async function printable(e) {
+      e.preventDefault();
+      var link = e.currentTarget;
+      var popup = window.open('', '_blank');
+      var answer = await DVC.api('GET', link.getAttribute('href'), { token: session.token });
+      if (typeof answer.data !== 'string') {
+        if (popup) popup.close();
+        return DVC.say(message, DVC.message(answer.data), 'error');
+      }
+      var url = URL.createObjectURL(new Blob([answer.data], { type: 'text/html' }));
+      if (popup) popup.location.href = url; else location.href = url;
+    }
+
+    /* ---- actions: one button per allowed action, each opening its own small form ---- */
+    var FIELDS = {
+      accept: [['note', 'Ghi chú', 'textarea']],
+      reject: [['note', 'Lý do từ chối', 'textarea', true]],
+      request_supplement: [['items', 'Giấy tờ cần bổ sung (mỗi dòng một mục)', 'textarea', true], ['note', 'Hướng dẫn thêm', 'textarea']],
+      assign: [['assignee', 'Mã cán bộ được giao', 'text', true]],
+      transfer: [['agency', 'Cơ quan nhận', 'agency', true], ['note', 'Ghi chú', 'textarea']],
+      request_payment: [['amount', 'Số tiền (đồng)', 'number', true], ['note', 'Ghi chú', 'textarea']],
+      confirm_payment: [['amount', 'Số tiền đã thu (đồng)', 'number']],
+      approve: [['note', 'Ghi chú', 'textarea']],
+      refuse: [['note', 'Lý do từ chối giải quyết', 'textarea', true]],
+      extend: [['new_due_at', 'Ngày giờ hẹn mới', 'datetime-local', true], ['note', 'Lý do chậm, lời xin lỗi', 'textarea', true]],
+      stop: [['note', 'Lý do dừng xử lý', 'textarea', true]],
+      return_result: [['via', 'Hình thức trả', 'via'], ['fee_collected', 'Phí thu tại quầy (đồng)', 'number']],
+    };
+    var DANGER = ['reject', 'refuse', 'stop'];
+
+    function actions(d) {
+      var section = h('section', { 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'Thao tác' }));
+      if (!d.allowed_actions.length) { DVC.add(section, h('p', { text: 'Vai trò của bạn không có thao tác nào ở trạng thái này.' })); return section; }
+      var panelHost = h('div');
+      DVC.add(section, h('div', { class: 'actions' }, d.allowed_actions.map(function (name) {
+        return h('button', { type: 'button', class: 'btn ' + (DANGER.indexOf(name) >= 0 ? 'btn-danger' : 'btn-primary'), 'data-action': name, 'aria-expanded': 'false',
+          text: ACTION_LABELS[name] || name, onclick: function (e) { openPanel(d, name, panelHost, e.currentTarget); } });
+      })), panelHost);
+      return section;
+    }
+
+    function control(d, spec) {
+      var name = spec[0], label = spec[1], kind = spec[2], required = spec[3];
+      var id = 'f-action-' + name;
+      var attrs = { id: id, name: name, 'data-path': name, 'aria-describedby': id + '-error' };
+      if (required) { attrs.required = true; attrs['aria-required'] = 'true'; }
+      var input;
+      if (kind === 'textarea') input = h('textarea', Object.assign(attrs, { rows: '3' }));
+      else if (kind === 'agency') input = h('select', attrs, h('option', { value: '', text: '— Chọn cơ quan —' }), agencies.filter(function (a) { return a.id !== d.agency_id; }).map(function (a) { return h('option', { value: a.id, text: a.name }); }));
+      else if (kind === 'via') input = h('select', attrs, Object.keys(DELIVERY).map(function (k) { return h('option', { value: k, text: DELIVERY[k], selected: k === d.result_delivery }); }));
+      else input = h('input', Object.assign(attrs, { type: kind, inputmode: kind === 'number' ? 'numeric' : null, min: kind === 'number' ? '0' : null }));
+      if (name === 'amount' && d.fee_due) input.value = d.fee_due - (d.fee_paid || 0) || d.fee_due;
+      if (name === 'assignee') input.value = session.subject;
+      return h('div', { class: 'field', 'data-field': true },
+        h('label', { for: id }, label, required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : h('span', { class: 'optional', text: ' (không bắt buộc)' })),
+        h('p', { class: 'field-error', id: id + '-error', hidden: true }),
+        input);
+    }
+
+    function openPanel(d, name, host, opener) {
+      host.textContent = '';
+      document.querySelectorAll('[data-action]').forEach(function (b) { b.setAttribute('aria-expanded', String(b === opener)); });
+      var panel = h('form', { class: 'panel', novalidate: true, 'aria-labelledby': 'panel-title' },
+        h('h3', { id: 'panel-title', tabindex: '-1', text: ACTION_LABELS[name] || name }),
+        (FIELDS[name] || []).map(function (spec) { return control(d, spec); }));
+      var errors = h('div', { role: 'alert', hidden: true });
+      DVC.add(panel, errors, h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: 'btn btn-primary', text: 'Xác nhận: ' + (ACTION_LABELS[name] || name) }),
+        h('button', { type: 'button', class: 'btn btn-secondary', text: 'Hủy', onclick: function () { host.textContent = ''; opener.setAttribute('aria-expanded', 'false'); opener.focus(); } })));
+      panel.addEventListener('submit', async function (e) {
+        e.preventDefault();
+        DVC.clearErrors(panel);
+        var body = { action: name, version: d.version };
+        var missing = false;
+        (FIELDS[name] || []).forEach(function (spec) {
+          var el = panel.querySelector('[name="' + spec[0] + '"]');
+          var v = el.value.trim();
+          if (!v) { if (spec[3]) { DVC.fieldError(el, spec[1] + ': bắt buộc phải nhập'); missing = true; } return; }
+          if (spec[0] === 'items') v = v.split('\n').map(function (s) { return s.trim(); }).filter(Boolean);
+          else if (spec[2] === 'number') v = Number(v);
+          else if (spec[2] === 'datetime-local') v = (v.length === 16 ? v + ':00' : v) + '+07:00';
+          body[spec[0]] = v;
+        });
+        if (missing) { DVC.say(errors, 'Vui lòng nhập các mục bắt buộc.', 'error'); return; }
+        var submit = panel.querySelector('button[type=submit]');
+        submit.disabled = true;
+        var answer = await call('POST', base + '/actions', body);
+        submit.disabled = false;
+        if (answer.status === 200) {
+          render(answer.data);
+          DVC.say(message, 'Đã thực hiện: ' + (ACTION_LABELS[name] || name) + '. Trạng thái mới: ' + answer.data.status_label + '.', 'ok');
+          message.scrollIntoView({ block: 'center' });
+          return;
+        }
+        (answer.data.error.details || []).forEach(function (detail) {
+          var el = panel.querySelector('[name="' + detail.field.split(/[.[]/)[0] + '"]');
+          if (el) DVC.fieldError(el, detail.message);
+        });
+        DVC.say(errors, DVC.message(answer.data), 'error');
+        if (answer.data.error.code === 'CONFLICT') {
+          DVC.add(errors, h('button', { type: 'button', class: 'btn btn-secondary', text: 'Tải lại hồ sơ', onclick: function () { reload(); } }));
+        }
+      });
+      DVC.add(host, panel);
+      panel.querySelector('#panel-title').focus();
+    }
+
+    /* ---- the result document, uploaded straight to the results bucket ---- */
+    function resultSection(d) {
+      var section = h('section', { 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title', text: 'Kết quả giải quyết' }));
+      var doc = d.result_document;
+      DVC.add(section, h('p', { text: doc ? 'Đã đính kèm: ' + doc.filename + ' (' + DVC.fmt.datetime(doc.attached_at) + ')' : 'Chưa đính kèm văn bản kết quả.' }));
+      if (RESULT_STATUSES.indexOf(d.status) < 0) return section;
+      var id = 'f-result-file';
+      var bar = h('progress', { id: id + '-progress', max: '100', value: '0', hidden: true, 'aria-label': 'Tiến độ tải lên kết quả' });
+      var status = h('p', { class: 'upload-text', id: id + '-status', 'aria-live': 'polite' });
+      var input = h('input', { type: 'file', id: id, accept: 'application/pdf,image/jpeg,image/png,application/xml', 'aria-describedby': id + '-error ' + id + '-status' });
+      DVC.add(section, h('div', { class: 'field upload' },
+        h('label', { for: id, text: doc ? 'Thay văn bản kết quả (PDF, JPG, PNG, XML)' : 'Đính kèm văn bản kết quả (PDF, JPG, PNG, XML)' }),
+        h('p', { class: 'field-error', id: id + '-error', hidden: true }), input, bar, status));
+      input.addEventListener('change', async function () {
+        var file = input.files[0];
+        DVC.clearErrors(section);
+        if (!file) return;
+        status.textContent = 'Đang tải lên…';
+        var answer = await call('POST', base + '/result', { filename: file.name, content_type: file.type, size_bytes: file.size });
+        if (answer.status !== 201) { status.textContent = ''; return DVC.fieldError(input, DVC.message(answer.data) + ' ' + (answer.data.error.details || []).map(function (x) { return x.message; }).join('; ')); }
+        bar.hidden = false;
+        try {
+          await DVC.upload(answer.data.url, answer.data.fields, file, function (p) { bar.value = p; });
+        } catch (e) {
+          status.textContent = '';
+          return DVC.fieldError(input, 'Tải tệp lên không thành công. Vui lòng thử lại.');
+        }
+        await reload('Đã đính kèm văn bản kết quả: ' + file.name + '.');
+      });
+      return section;
+    }
+
+    reload();
+  }
+})();

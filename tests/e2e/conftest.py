@@ -1,0 +1,82 @@
+"""Fixtures of the browser tests: the local stack (`make run`'s, on free ports) and Debian's
+Chromium, each started once per test process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.browser import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(base: str) -> bool:
+    with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:  # noqa: S310 - loopback
+        return answer.status == 200
+
+
+@pytest.fixture(scope="session")
+def portal():
+    """`make run`'s stack on free ports. Its output goes to a file (kept as an artifact): a pipe
+    nobody reads fills up after a few hundred log lines and then blocks the server."""
+    port, aws_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    log = (ARTIFACTS / f"stack-{worker}.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.local.stack", "--port", str(port)]
+        + ["--aws-port", str(aws_port), "--schedule-speedup", "30"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline and process.poll() is None:
+        try:
+            if healthy(base):
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        log.close()
+        pytest.fail("the local stack did not start:\n" + Path(log.name).read_text())
+    yield base
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed and could not be (run `make browsers`)")
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (run `make browsers`: npm ci in tests/e2e)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
