@@ -4,26 +4,13 @@ client would (the presigned upload goes to the emulated S3 as a browser would se
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request(method, url, body=None, headers=None):
@@ -58,41 +45,9 @@ def multipart(fields: dict, filename: str, content: bytes, content_type: str):
 
 
 @pytest.fixture(scope="module")
-def stack():
-    port, aws_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "infra.local.stack",
-            "--port",
-            str(port),
-            "--aws-port",
-            str(aws_port),
-            "--schedule-speedup",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if request("GET", f"{base}/health")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("the local stack did not start:\n" + process.stdout.read())
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+def stack(portal):
+    """The stack `make run` starts, shared by every end-to-end test of this process."""
+    return portal
 
 
 def test_health_and_openapi_are_served(stack):
