@@ -19,6 +19,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.domain.errors import DomainError, FieldError, PayloadTooLarge, ValidationFailed
+from chalicelib.integrations.aws_errors import as_service_unavailable, aws_error_code
 from chalicelib.validation import property_types, validate
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,12 @@ def route(bp: Blueprint, path: str, method: str = "GET", **doc: Any) -> Callable
                 return view(*args, **kwargs)
             except DomainError as exc:
                 return error_response(exc, getattr(exc, "headers", None))
+            except Exception as exc:
+                retryable = as_service_unavailable(exc)
+                if retryable is None:
+                    raise
+                log.warning("transient AWS failure", extra={"aws_error": aws_error_code(exc)})
+                return error_response(retryable, retryable.headers)
 
         options = {"methods": [method]}
         if content_types:

@@ -25,6 +25,12 @@ def health():
     )
 
 
-@route(bp, "/openapi.json", summary="Mô tả API (OpenAPI 3.1)", tag="Hệ thống")
+@route(
+    bp,
+    "/openapi.json",
+    summary="Mô tả API (OpenAPI 3.1)",
+    tag="Hệ thống",
+    response="api/openapi-document.json",
+)
 def openapi_document():
     return ok(openapi.document())

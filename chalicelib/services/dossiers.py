@@ -87,7 +87,7 @@ def withdraw(
 
 
 def receipt(code: str, token: str | None) -> str:
-    if not token or not hmac.compare_digest(token, receipts.receipt_token(code)):
+    if not token or not hmac.compare_digest(token.encode(), receipts.receipt_token(code).encode()):
         raise NotFound("Không tìm thấy giấy tiếp nhận.")
     dossier = dossier_store.get(code)
     if dossier is None:

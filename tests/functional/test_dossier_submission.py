@@ -320,7 +320,9 @@ class TestOutbox:
         url = sqs.get_queue_url(QueueName=queues.QueueNames.EVENTS)["QueueUrl"]
         bodies = []
         while True:
-            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            got = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+                "Messages", []
+            )
             if not got:
                 break
             bodies += [m["Body"] for m in got]
