@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: install schemas lint format test test-unit test-integration test-functional run \
-        import-catalog bench clean
+        import-catalog bench load clean browsers
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ lint: install
 format: install
 	$(BIN)/ruff check --config .ci/ruff.toml --fix .
 
-test: install schemas lint
+test: install schemas lint browsers
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . -n 2 $(PYTEST_ARGS)
 
 test-unit: install schemas
@@ -36,8 +36,15 @@ test-unit: install schemas
 test-integration: install schemas
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/integration tests/infra $(PYTEST_ARGS)
 
-test-functional: install schemas
+test-functional: install schemas browsers
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/functional tests/e2e $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e/test_browser.py) drive Debian's Chromium and inject axe-core.
+browsers:
+	command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium) \
+	  || echo "chromium could not be installed: the browser tests will be skipped"
+	test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --prefix tests/e2e --no-audit \
+	  --no-fund || echo "axe-core could not be installed: the browser tests will be skipped"
 
 run: install schemas
 	$(BIN)/python -m infra.local.stack --port $(PORT)
@@ -45,6 +52,14 @@ run: install schemas
 # Import a catalog into the configured stage: make import-catalog FILE=catalog.json
 import-catalog: install schemas
 	$(BIN)/python -m chalicelib.entrypoints.cli import-catalog $(FILE)
+
+# Benchmarks (one markdown table; figures are never asserted): make bench BENCH_ARGS="--runs 3"
+bench: install schemas
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Bounded load on loopback (starts its own stack unless LOAD_ARGS="--url http://127.0.0.1:8000")
+load: install schemas
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

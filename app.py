@@ -6,10 +6,20 @@ from chalicelib import logs
 from chalicelib.entrypoints import (
     catalog_api,
     citizen_api,
+    console_api,
     dev_api,
+    fake_gateway_api,
+    feedback_api,
+    feedback_officer_api,
     meta_api,
     middleware,
+    notification_workers,
+    notifications_api,
     officer_api,
+    open311_api,
+    pages_api,
+    payments_api,
+    stats_api,
     workers,
 )
 
@@ -22,5 +32,15 @@ app.register_blueprint(meta_api.bp)
 app.register_blueprint(catalog_api.bp)
 app.register_blueprint(citizen_api.bp)
 app.register_blueprint(officer_api.bp)
+app.register_blueprint(feedback_api.bp)
+app.register_blueprint(feedback_officer_api.bp)
+app.register_blueprint(open311_api.bp)
 app.register_blueprint(dev_api.bp)
+app.register_blueprint(payments_api.bp)
+app.register_blueprint(fake_gateway_api.bp)
 app.register_blueprint(workers.bp)
+app.register_blueprint(notifications_api.bp)
+app.register_blueprint(notification_workers.bp)
+app.register_blueprint(pages_api.bp)
+app.register_blueprint(console_api.bp)
+app.register_blueprint(stats_api.bp)

@@ -8,7 +8,7 @@ reused, so every value is read through `get_settings()`, cached per process and 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 APP_NAME = "APP_NAME"
@@ -23,11 +23,27 @@ TABLE_CATALOG = "TABLE_CATALOG"
 TABLE_DOSSIERS = "TABLE_DOSSIERS"
 TABLE_COUNTERS = "TABLE_COUNTERS"
 TABLE_IDEMPOTENCY = "TABLE_IDEMPOTENCY"
+TABLE_FEEDBACK = "TABLE_FEEDBACK"
+TABLE_NOTIFICATIONS = "TABLE_NOTIFICATIONS"
+TABLE_STATS = "TABLE_STATS"
+OPEN311_API_KEYS = "OPEN311_API_KEYS"
 BUCKET_UPLOADS = "BUCKET_UPLOADS"
 BUCKET_RESULTS = "BUCKET_RESULTS"
 OFFICE_HOURS = "OFFICE_HOURS"
 PUBLIC_BASE_URL = "PUBLIC_BASE_URL"
 CATALOG_CACHE_SECONDS = "CATALOG_CACHE_SECONDS"
+LOOKUP_FAILURES_PER_IP = "LOOKUP_FAILURES_PER_IP"
+LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
+# Payments (chalicelib/services/payment_gateway.py): the VNPay terminal comes from these
+# variables (local stage) or from the Secrets Manager secret named by SECRET_VNPAY (cloud).
+PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
+VNPAY_VARIABLES = (
+    "VNPAY_TMN_CODE",
+    "VNPAY_HASH_SECRET",
+    "VNPAY_PAYMENT_URL",
+    "VNPAY_API_URL",
+    "SECRET_VNPAY",
+)
 
 
 @dataclass(frozen=True)
@@ -44,11 +60,19 @@ class Settings:
     table_dossiers: str
     table_counters: str
     table_idempotency: str
+    table_feedback: str
+    table_notifications: str
+    table_stats: str
+    open311_api_keys: tuple[str, ...]
     bucket_uploads: str
     bucket_results: str
     office_hours: str
     public_base_url: str
     catalog_cache_seconds: float
+    lookup_failures_per_ip: int
+    lookup_failures_per_code: int
+    payment_provider: str = "vnpay"
+    vnpay: dict = field(default_factory=dict, repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -77,11 +101,21 @@ def get_settings() -> Settings:
         table_dossiers=_env(TABLE_DOSSIERS, f"{prefix}-dossiers"),
         table_counters=_env(TABLE_COUNTERS, f"{prefix}-counters"),
         table_idempotency=_env(TABLE_IDEMPOTENCY, f"{prefix}-idempotency"),
+        table_feedback=_env(TABLE_FEEDBACK, f"{prefix}-feedback"),
+        table_notifications=_env(TABLE_NOTIFICATIONS, f"{prefix}-notifications"),
+        table_stats=_env(TABLE_STATS, f"{prefix}-stats"),
+        open311_api_keys=tuple(
+            k.strip() for k in _env(OPEN311_API_KEYS, "").split(",") if k.strip()
+        ),
         bucket_uploads=_env(BUCKET_UPLOADS, f"{prefix}-uploads-123456789012"),
         bucket_results=_env(BUCKET_RESULTS, f"{prefix}-results-123456789012"),
         office_hours=_env(OFFICE_HOURS, "07:00-11:30,13:30-17:00"),
         public_base_url=_env(PUBLIC_BASE_URL, "").rstrip("/"),
         catalog_cache_seconds=float(_env(CATALOG_CACHE_SECONDS, "30")),
+        lookup_failures_per_ip=int(_env(LOOKUP_FAILURES_PER_IP, "20")),
+        lookup_failures_per_code=int(_env(LOOKUP_FAILURES_PER_CODE, "5")),
+        payment_provider=_env(PAYMENT_PROVIDER, "vnpay"),
+        vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
     )
 
 

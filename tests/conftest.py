@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.log_guard import personal_data_guard, personal_data_guard_attached  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # With any AWS_ENDPOINT_URL* set, moto's mock_aws does not intercept and calls would escape.
@@ -25,6 +27,8 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+# All functional tests call from one address; per-address throttling has its own test.
+os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
 
 
 @pytest.fixture(scope="session")

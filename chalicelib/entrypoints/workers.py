@@ -7,7 +7,7 @@ import logging
 from chalice import Blueprint
 
 from chalicelib.integrations.queues import QueueNames
-from chalicelib.services import events, outbox, overdue
+from chalicelib.services import events, outbox, overdue, payments
 from chalicelib.services.clock import now
 
 bp = Blueprint(__name__)
@@ -28,6 +28,14 @@ def flag_deadlines(event):
     """Emit due-soon and overdue events (found through an index, never a scan)."""
     counts = overdue.flag(now())
     log.info("deadlines flagged", extra=counts)
+    return counts
+
+
+@bp.schedule("rate(5 minutes)")
+def reconcile_payments(event):
+    """Settle payments still pending past their expiry by asking the gateway (lost IPNs)."""
+    counts = payments.reconcile(now())
+    log.info("payments reconciled", extra=counts)
     return counts
 
 

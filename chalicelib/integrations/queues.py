@@ -15,10 +15,11 @@ log = logging.getLogger(__name__)
 class QueueNames:
     EVENTS = "dvc-events"
     NOTIFICATIONS = "dvc-notifications"
+    ZALO_INBOUND = "dvc-zalo-inbound"
 
     @classmethod
     def all(cls) -> set[str]:
-        return {cls.EVENTS, cls.NOTIFICATIONS}
+        return {cls.EVENTS, cls.NOTIFICATIONS, cls.ZALO_INBOUND}
 
 
 @cache

@@ -8,25 +8,27 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from chalicelib.services import workflow
+from chalicelib.services import notifications, stats, workflow
 
 log = logging.getLogger(__name__)
 
 
 def _payment_confirmed(event: dict, now: datetime) -> None:
-    """A gateway confirmed a payment: the dossier leaves `awaiting_payment` exactly once."""
+    """A gateway confirmed a payment: the dossier leaves `awaiting_payment` exactly once (or,
+    paid ahead or to release its result, records the payment where it stands)."""
     data = event["data"]
-    workflow.apply_system(
-        event["dossier_code"],
-        "confirm_payment",
-        {"amount": int(data["amount"]), "channel": "online", "payment_id": data["payment_id"]},
-        now,
-    )
+    params = {"amount": int(data["amount"]), "channel": "online", "payment_id": data["payment_id"]}
+    if not workflow.apply_system(event["dossier_code"], "confirm_payment", params, now):
+        workflow.apply_system(event["dossier_code"], "record_payment", params, now)
 
 
 SUBSCRIBERS: dict[str, list[Callable[[dict, datetime], None]]] = {
     "payment.confirmed": [_payment_confirmed],
 }
+for _type in notifications.plan.SUBSCRIBED_TYPES:  # citizens and officers are told
+    SUBSCRIBERS.setdefault(_type, []).append(notifications.on_event)
+for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats.py)
+    SUBSCRIBERS.setdefault(_type, []).append(stats.count)
 
 
 def handle(body: str, now: datetime) -> None:

@@ -13,7 +13,11 @@ from chalicelib.persistence.base import bind
 from chalicelib.persistence.records import CounterRecord
 
 WINDOW_SECONDS = 15 * 60
-LIMITS = {"ip": 20, "code": 5}
+
+
+def _limits() -> dict[str, int]:
+    settings = get_settings()
+    return {"ip": settings.lookup_failures_per_ip, "code": settings.lookup_failures_per_code}
 
 
 def _model() -> type[CounterRecord]:
@@ -22,8 +26,9 @@ def _model() -> type[CounterRecord]:
 
 def _keys(kind: str, subjects: dict[str, str]) -> list[tuple[str, str, int]]:
     window = int(time.time()) // WINDOW_SECONDS
+    limits = _limits()
     return [
-        (f"RL#{kind}#{name}#{value}", str(window), LIMITS[name])
+        (f"RL#{kind}#{name}#{value}", str(window), limits[name])
         for name, value in subjects.items()
         if value
     ]

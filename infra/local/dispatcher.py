@@ -155,6 +155,8 @@ class Dispatcher:
                 "id": uuid.uuid4().hex,
                 "detail-type": "Scheduled Event",
                 "source": "aws.events",
+                "account": "123456789012",  # chalice's CloudWatchEvent requires both
+                "region": "ap-southeast-1",
                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "resources": [],
                 "detail": {},

@@ -200,3 +200,30 @@ class TestWithdraw:
         status, _ = call(client, "POST", f"/v1/dossiers/{created['code']}/withdraw", {})
 
         assert status == 400
+
+
+def test_repeated_failures_from_one_address_are_throttled(client, monkeypatch):
+    import random
+
+    from chalicelib.config import get_settings, reset_settings
+    from chalicelib.domain.errors import NotFound, RateLimited
+    from chalicelib.services import dossiers
+
+    address = f"198.51.100.{random.randint(1, 254)}"
+    codes = [submit(client)[1]["code"] for _ in range(2)]
+    monkeypatch.setenv("LOOKUP_FAILURES_PER_IP", "3")
+    reset_settings()
+    outcomes = []
+    try:
+        for code in codes:
+            for _ in range(2):
+                try:
+                    dossiers.lookup(code, None, random_phone(), address)
+                except (NotFound, RateLimited) as error:
+                    outcomes.append(error.status)
+    finally:
+        monkeypatch.undo()
+        reset_settings()
+        get_settings()
+
+    assert outcomes == [404, 404, 404, 429]

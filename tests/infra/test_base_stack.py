@@ -35,16 +35,18 @@ TABLES = {
     }, "ttl"),
     "counters": ("PK", "SK", {}, "ttl"),
     "idempotency": ("PK", None, {}, "ttl"),
+    "stats": ("PK", "SK", {}, None),
     "feedback": ("PK", "SK", {
         "by_agency": ("agency_pk", "agency_sk"),
         "by_owner": ("owner_pk", "owner_sk"),
         "published": ("pub_pk", "pub_sk"),
         "by_service": ("service_pk", "service_sk"),
     }, None),
+    "notifications": ("PK", "SK", {"by_subject": ("subject_pk", "subject_sk")}, "ttl"),
 }
 TABLE_ENV = {f"TABLE_{name.upper()}": name for name in TABLES}
 BUCKETS = {"BUCKET_UPLOADS": "uploads", "BUCKET_RESULTS": "results"}
-QUEUES = ("events", "notifications")  # each with "<name>-dlq"
+QUEUES = ("events", "notifications", "zalo-inbound")  # each with "<name>-dlq"
 
 
 def table_name(app, stage, suffix):

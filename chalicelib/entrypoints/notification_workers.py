@@ -1,0 +1,23 @@
+"""Queue consumers of the notifications pipeline: sending jobs, and Zalo OA events."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.integrations.queues import QueueNames
+from chalicelib.services import notification_delivery, zalo_inbound
+from chalicelib.services.clock import now
+
+bp = Blueprint(__name__)
+
+
+@bp.on_sqs_message(queue=QueueNames.NOTIFICATIONS, batch_size=10)
+def on_notification(event):
+    """Send each notification once (ZNS, SMS, email, OA message, officer inbox)."""
+    return notification_delivery.handle_batch(list(event), now())
+
+
+@bp.on_sqs_message(queue=QueueNames.ZALO_INBOUND, batch_size=10)
+def on_zalo_inbound(event):
+    """Zalo OA events accepted by the webhook: chat commands, follows, receipts."""
+    return zalo_inbound.handle_batch(list(event), now())

@@ -1,0 +1,117 @@
+"""PynamoDB record classes of the notifications table.
+
+    PK=NOTIF#<id>                SK=META   a notification: state, channel, addresses, message
+    PK=DEVOUTBOX                 SK=<at>#<id>  what the fake channels "sent" (local stage)
+    PK=ZALOEVENT#<dedupe key>    SK=META   a Zalo webhook event, once (msg_id dedupe), for the
+                                           inbound queue's consumer
+    PK=ZALOUSER#<user id>        SK=META   a follower: phone shared with consent, following
+    PK=DOCUMENT#<caller>#<id>    SK=META   an officer-notification request (idempotency)
+Index by_subject (subject_pk, subject_sk = <created_at>#<id>): the notifications of a dossier,
+an officer, an agency or a Zalo user, newest last. Everything but followers expires (TTL).
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from chalicelib.persistence.base import Record
+
+
+class BySubject(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_subject"
+        projection = AllProjection()
+
+    subject_pk = UnicodeAttribute(hash_key=True)
+    subject_sk = UnicodeAttribute(range_key=True)
+
+
+class _Keyed(Record):
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+
+
+class NotificationRecord(_Keyed):
+    class Meta:
+        table_name = "notifications"
+
+    id = UnicodeAttribute()
+    source = UnicodeAttribute()  # the event id, "document:..." or "zalo:..."
+    kind = UnicodeAttribute()  # event type, "officer.document", "zalo.reply"
+    template = UnicodeAttribute()
+    recipient = UnicodeAttribute()  # "citizen", "officer:<id>", "agency:<id>", "zalo:<uid>"
+    dossier_code = UnicodeAttribute(null=True)
+    planned_channel = UnicodeAttribute()
+    channel = UnicodeAttribute()  # the channel in use (changes on fallback)
+    addresses = JSONAttribute()  # channel -> phone / email / user id (personal data)
+    covered = ListAttribute(of=UnicodeAttribute, default=list)  # sibling channels
+    message = JSONAttribute()  # rendered: title, body, sms, params (never logged)
+    state = UnicodeAttribute()  # created -> sending -> delivered | failed
+    attempts = NumberAttribute(default=0)
+    locked_until = NumberAttribute(default=0)
+    tried = JSONAttribute(null=True)  # [{channel, error}] of channels that failed for good
+    last_error = UnicodeAttribute(null=True)
+    provider = UnicodeAttribute(null=True)
+    provider_message_id = UnicodeAttribute(null=True)
+    receipt = JSONAttribute(null=True)  # delivery receipt: status, at
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    delivered_at = UnicodeAttribute(null=True)
+    subject_pk = UnicodeAttribute()
+    subject_sk = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+    by_subject = BySubject()
+
+
+class DevOutboxRecord(_Keyed):
+    class Meta:
+        table_name = "notifications"
+
+    notification_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    template = UnicodeAttribute()
+    dossier_code = UnicodeAttribute(null=True)
+    to = UnicodeAttribute()  # masked
+    title = UnicodeAttribute()
+    text = UnicodeAttribute()
+    sent_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class ZaloEventRecord(_Keyed):
+    class Meta:
+        table_name = "notifications"
+
+    event = JSONAttribute()  # the parsed webhook event (may hold a phone and a message)
+    state = UnicodeAttribute()  # received -> done
+    received_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class ZaloUserRecord(_Keyed):
+    class Meta:
+        table_name = "notifications"
+
+    user_id = UnicodeAttribute()
+    following = BooleanAttribute(default=True)
+    phone = UnicodeAttribute(null=True)  # shared with consent (user_submit_info)
+    consented_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute()
+
+
+class DocumentRequestRecord(_Keyed):
+    class Meta:
+        table_name = "notifications"
+
+    request_hash = UnicodeAttribute()
+    notification_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()

@@ -1,0 +1,202 @@
+"""Notifications, second half: the consumer of the notifications queue sends each job once.
+
+A job names a notification. Only a worker that moves it from `created` to `sending` (a
+conditional write) may send, so a redelivered job finds it `sending`, `delivered` or `failed`
+and sends nothing twice. A `sending` whose worker died (its lock expired) is taken over: the
+provider may then see the message twice, which the providers' own deduplication (eSMS
+`RequestId`, our ZNS `tracking_id`) narrows.
+
+    temporary error  -> back to `created`; the job fails and returns after a backoff
+                        (30 s, 1, 2, 4 min...); after maxReceiveCount (5) SQS moves it to the
+                        dead-letter queue, from which a redrive sends it again
+    permanent error  -> the next channel (NOTIFY_FALLBACK, default ZNS -> SMS -> email), else
+                        `failed`
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from datetime import datetime, timedelta
+
+from chalicelib.domain import notifications as plan
+from chalicelib.domain.notification_templates import Message, mask
+from chalicelib.integrations import notify_channels, notify_config, queues
+from chalicelib.integrations.aws import client
+from chalicelib.integrations.notify_channels import (
+    ChannelPermanentError,
+    ChannelTemporaryError,
+    Job,
+)
+from chalicelib.persistence import notification_store as store
+from chalicelib.persistence.notification_records import NotificationRecord
+
+log = logging.getLogger(__name__)
+LOCK = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
+BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS = 30, 900
+
+
+class Retry(Exception):
+    """Leave the job on the queue: it comes back after its visibility timeout."""
+
+
+def handle_batch(records, now: datetime) -> dict:
+    """Deliver each job; report the ones to retry (partial batch response)."""
+    failures = []
+    for record in records:
+        raw = record.to_dict()
+        try:
+            deliver(json.loads(raw["body"])["notification_id"], now)
+        except Retry as exc:
+            failures.append({"itemIdentifier": raw["messageId"]})
+            receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
+            log.info(
+                "notification will be retried", extra={"reason": str(exc), "receives": receives}
+            )
+            _back_off(raw, receives)
+        except Exception:
+            log.exception("notification job failed", extra={"message_id": raw.get("messageId")})
+            failures.append({"itemIdentifier": raw["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def deliver(notification_id: str, now: datetime) -> str:
+    """Send one notification at most once; returns its state afterwards."""
+    record = store.get(notification_id)
+    if record is None:
+        log.warning(
+            "job for an unknown notification dropped", extra={"notification": notification_id}
+        )
+        return "unknown"
+    if record.state in store.FINAL:
+        return record.state  # a redelivered job: already sent (or given up)
+    if not store.claim(record, now, LOCK):
+        current = store.get(notification_id)
+        if current is not None and current.state in store.FINAL:
+            return current.state
+        raise Retry("another worker is sending it")
+    return _send(record, now)
+
+
+def _send(record: NotificationRecord, now: datetime) -> str:
+    tried = list(record.tried or [])
+    channel, attempts = record.channel, int(record.attempts or 0)
+    order = (plan.ZALO_OA, *notify_config.fallback())
+    message = Message.from_dict(record.message)
+    while True:
+        job = Job(
+            record.id,
+            channel,
+            (record.addresses or {}).get(channel, ""),
+            record.template,
+            message,
+            record.dossier_code,
+        )
+        attempts += 1
+        try:
+            _check_reachable(job)
+            sender = notify_channels.get(channel)
+            provider_id = sender.send(job)
+        except ChannelTemporaryError as exc:
+            store.update(
+                record,
+                now,
+                state=store.CREATED,
+                channel=channel,
+                attempts=attempts,
+                tried=tried or None,
+                last_error=str(exc),
+                locked_until=0,
+            )
+            raise Retry(str(exc)) from exc
+        except ChannelPermanentError as exc:
+            tried.append({"channel": channel, "error": str(exc)})
+            following = plan.next_channel(
+                channel,
+                order,
+                record.addresses or {},
+                [t["channel"] for t in tried],
+                record.covered or [],
+            )
+            log.warning(
+                "notification channel failed for good",
+                extra={
+                    "notification": record.id,
+                    "channel": channel,
+                    "error": str(exc),
+                    "fallback": following,
+                },
+            )
+            if following is None:
+                store.update(
+                    record,
+                    now,
+                    state=store.FAILED,
+                    channel=channel,
+                    attempts=attempts,
+                    tried=tried,
+                    last_error=str(exc),
+                )
+                return store.FAILED
+            channel = following
+            continue
+        store.update(
+            record,
+            now,
+            state=store.DELIVERED,
+            channel=channel,
+            attempts=attempts,
+            tried=tried or None,
+            provider=("fake-" if sender.fake else "") + sender.name,
+            provider_message_id=provider_id,
+            delivered_at=now.isoformat(),
+        )
+        _sent(job, sender, now)
+        return store.DELIVERED
+
+
+def _check_reachable(job: Job) -> None:
+    """A follower who left the OA gets no more OA messages (unfollow)."""
+    if job.channel == plan.ZALO_OA:
+        user = store.get_user(job.address)
+        if user is not None and not user.following:
+            raise ChannelPermanentError("user unfollowed the OA")
+
+
+def _sent(job: Job, sender: notify_channels.Channel, now: datetime) -> None:
+    to = mask(job.address)
+    if sender.fake:
+        text = job.message.sms if job.channel == plan.SMS else job.message.body
+        store.add_to_outbox(
+            {
+                "notification_id": job.id,
+                "channel": job.channel,
+                "template": job.template,
+                "dossier_code": job.dossier_code,
+                "to": to,
+                "title": job.message.title,
+                "text": text,
+            },
+            now,
+        )
+        log.info(
+            f"[dev outbox] {job.channel} -> {to}: {job.template} {job.dossier_code or ''}".strip(),
+            extra={"channel": job.channel, "template": job.template, "to": to},
+        )
+    else:
+        log.info(
+            "notification sent",
+            extra={"notification": job.id, "channel": job.channel, "template": job.template},
+        )
+
+
+def _back_off(raw: dict, receives: int) -> None:
+    """Exponential backoff through the message's visibility (best effort)."""
+    delay = min(BACKOFF_FIRST_SECONDS * 2 ** max(receives - 1, 0), BACKOFF_MAX_SECONDS)
+    with contextlib.suppress(Exception):
+        client("sqs").change_message_visibility(
+            QueueUrl=queues.url(queues.QueueNames.NOTIFICATIONS),
+            ReceiptHandle=raw["receiptHandle"],
+            VisibilityTimeout=delay,
+        )
