@@ -166,7 +166,9 @@ class Dispatcher:
             except Exception:
                 log.exception("scheduled handler failed", extra={"handler": source.name})
 
-    def stop(self) -> None:
+    def stop(self, seconds: float = 5) -> None:
+        """Let handlers finish their batch for a few seconds in all; daemon threads die after."""
         self.stopping.set()
+        deadline = time.monotonic() + seconds
         for thread in self.threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
