@@ -6,8 +6,6 @@ transaction. Upload records of feedback carry the pseudo procedure code `PAKN`."
 
 from __future__ import annotations
 
-import time
-import uuid
 from datetime import datetime
 
 from chalicelib.config import get_settings
@@ -24,38 +22,7 @@ MAX_BYTES = 10 * 1024 * 1024
 
 
 def create(body: dict, principal: Principal | None, now: datetime) -> dict:
-    upload_id = uuid.uuid4().hex
-    key = f"{uploads.QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
-    expires_at = now + uploads.URL_LIFETIME
-    uploads._model()(
-        f"UPLOAD#{upload_id}",
-        "META",
-        upload_id=upload_id,
-        procedure_code=PURPOSE,
-        component_code=COMPONENT,
-        filename=body["filename"],
-        content_type=body["content_type"],
-        size_bytes=body["size_bytes"],
-        key=key,
-        owner=principal.subject if principal else None,
-        created_at=now.isoformat(),
-        expires_at=expires_at.isoformat(),
-        ttl=int(time.time()) + uploads.RECORD_LIFETIME_SECONDS,
-    ).save()
-    post = storage.presigned_post(
-        get_settings().bucket_uploads,
-        key,
-        body["content_type"],
-        body["size_bytes"],
-        int(uploads.URL_LIFETIME.total_seconds()),
-    )
-    return {
-        "upload_id": upload_id,
-        "url": post["url"],
-        "fields": post["fields"],
-        "expires_at": expires_at.isoformat(),
-        "max_size_bytes": body["size_bytes"],
-    }
+    return uploads.presign(PURPOSE, COMPONENT, body, principal, now)
 
 
 def check(items: list[dict], principal: Principal | None) -> list[CheckedUpload]:

@@ -60,6 +60,13 @@ def create(body: dict, principal: Principal | None, now: datetime) -> dict:
             "Tệp quá lớn.",
             [FieldError("size_bytes", f"Tối đa {component.max_size_bytes // (1024 * 1024)} MB")],
         )
+    return presign(procedure.code, component.code, body, principal, now)
+
+
+def presign(
+    purpose: str, component_code: str, body: dict, principal: Principal | None, now: datetime
+) -> dict:
+    """Record an upload for `purpose` (a procedure code, or PAKN) and presign its S3 POST."""
     upload_id = uuid.uuid4().hex
     key = f"{QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
     expires_at = now + URL_LIFETIME
@@ -67,8 +74,8 @@ def create(body: dict, principal: Principal | None, now: datetime) -> dict:
         f"UPLOAD#{upload_id}",
         "META",
         upload_id=upload_id,
-        procedure_code=procedure.code,
-        component_code=component.code,
+        procedure_code=purpose,
+        component_code=component_code,
         filename=body["filename"],
         content_type=body["content_type"],
         size_bytes=body["size_bytes"],
