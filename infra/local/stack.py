@@ -103,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     base = f"http://{args.host}:{args.port}"
     print(
         f"\nCổng DVC is running (stage local)\n"
-        f"  Portal API      {base}    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
+        f"  Citizen portal  {base}/\n"
+        f"  Officer console {base}/can-bo   (test accounts on this stage)\n"
+        f"  Statistics      {base}/thong-ke\n"
+        f"  Portal API      {base}/v1/…    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
+        f"  Dev outbox      {base}/dev/outbox   (messages the fake Zalo/SMS/email channels sent)\n"
         f"  Health          {base}/health\n"
         f"  OpenAPI         {base}/openapi.json\n"
         f"  Emulated AWS    {os.environ['AWS_ENDPOINT_URL']}  (moto server)\n"
