@@ -42,6 +42,17 @@ def _conditional(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
 
 
+def _put_new(record) -> bool:
+    """Save `record` unless its key exists; True when this call created it."""
+    try:
+        record.save(condition=type(record).PK.does_not_exist())
+        return True
+    except PutError as exc:
+        if not _conditional(exc):
+            raise
+        return False
+
+
 # notifications -----------------------------------------------------------------------------
 
 
@@ -59,12 +70,8 @@ def create(fields: dict[str, Any], now: datetime) -> tuple[NotificationRecord, b
         subject_sk=f"{at}#{fields['id']}",
         ttl=_expires(now, KEEP_NOTIFICATIONS),
     )
-    try:
-        record.save(condition=model.PK.does_not_exist())
+    if _put_new(record):
         return record, True
-    except PutError as exc:
-        if not _conditional(exc):
-            raise
     return get(fields["id"]), False
 
 
@@ -184,13 +191,7 @@ def remember_event(key: str, event: dict, now: datetime) -> bool:
         received_at=now.isoformat(),
         ttl=_expires(now, KEEP_EVENTS),
     )
-    try:
-        record.save(condition=model.PK.does_not_exist())
-        return True
-    except PutError as exc:
-        if not _conditional(exc):
-            raise
-        return False
+    return _put_new(record)
 
 
 def forget_event(key: str) -> None:
@@ -249,10 +250,6 @@ def claim_document(
         created_at=now.isoformat(),
         ttl=_expires(now, KEEP_REQUESTS),
     )
-    try:
-        record.save(condition=model.PK.does_not_exist())
+    if _put_new(record):
         return record, True
-    except PutError as exc:
-        if not _conditional(exc):
-            raise
     return model.get(f"DOCUMENT#{caller}#{document_id}", "META", consistent_read=True), False
