@@ -61,7 +61,7 @@ class Bench:
     def lifecycle(self) -> str:
         from chalicelib.config import get_settings
         from chalicelib.integrations import vnpay
-        from chalicelib.services.clock import now
+        from chalicelib.services.shared.clock import now
         from tests.factories import call, form_example, needs_file, procedure, put_uploaded_file
         from tests.factories import token as issue
 

@@ -34,7 +34,7 @@ PUBLIC_BASE_URL = "PUBLIC_BASE_URL"
 CATALOG_CACHE_SECONDS = "CATALOG_CACHE_SECONDS"
 LOOKUP_FAILURES_PER_IP = "LOOKUP_FAILURES_PER_IP"
 LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
-# Payments (chalicelib/services/payment_gateway.py): the VNPay terminal comes from these
+# Payments (chalicelib/services/payments/gateway.py): the VNPay terminal comes from these
 # variables (local stage) or from the Secrets Manager secret named by SECRET_VNPAY (cloud).
 PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
 VNPAY_VARIABLES = (

@@ -14,9 +14,10 @@ import botocore.client
 from chalicelib.domain import dossier as dossier_domain
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.persistence import dossier_store, rating_store, stats_store
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services import deadlines, overdue, stats
-from chalicelib.services.submission import snapshot
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.dossiers import deadlines, overdue
+from chalicelib.services.dossiers.submission import snapshot
+from chalicelib.services.stats import counters as stats
 from tests.stats_workload import START, Workload
 
 NOW = datetime(2025, 4, 1, 9, 0, tzinfo=VN_TZ)

@@ -282,7 +282,7 @@ def days_between(first: datetime, last: datetime) -> list[str]:
 
 
 def flag_deadlines(workload: Workload, now: datetime) -> None:
-    """What services/overdue.py does, in memory: one `dossier.overdue` per due instant passed."""
+    """What services/dossiers/overdue.py does, in memory: one `dossier.overdue` per due passed."""
     running = {Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}
     for d in workload.dossiers.values():
         due = d.due_at or d.acknowledge_by

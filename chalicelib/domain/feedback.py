@@ -2,7 +2,7 @@
 2017): intake, classification, forwarding, answer, publication and the sender's rating.
 
 The aggregate keeps the sender private; what the public may see is decided by the presenters in
-services/feedback_views.py. Rules of time:
+services/feedback/views.py. Rules of time:
 - art. 9: feedback outside the receiver's competence is forwarded within 5 working days of
   receipt (`forward_by`, which is also the deadline to classify);
 - answer: ANSWER_WORKING_DAYS from the day the handling agency received it. Decree 20/2008 sets

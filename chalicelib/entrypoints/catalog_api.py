@@ -6,8 +6,8 @@ from chalice import Blueprint
 
 from chalicelib.domain.catalog import Catalog, Procedure, SearchQuery
 from chalicelib.entrypoints.http import ok, query_params, route
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services.paging import DEFAULT_PAGE_SIZE, slice_page
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE, slice_page
 
 bp = Blueprint(__name__)
 TAG = "Danh mục thủ tục"

@@ -15,9 +15,11 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services import dossiers, submission, supplements, uploads
-from chalicelib.services.clock import now
-from chalicelib.services.paging import DEFAULT_PAGE_SIZE
+from chalicelib.services.dossiers import citizen as dossiers
+from chalicelib.services.dossiers import submission, supplements
+from chalicelib.services.shared import uploads
+from chalicelib.services.shared.clock import now
+from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
 
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
 from chalicelib.entrypoints import stats_cli
-from chalicelib.services import catalog_import
-from chalicelib.services.clock import now
+from chalicelib.services.catalog import importer as catalog_import
+from chalicelib.services.shared.clock import now
 
 
 def import_catalog(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.http import route
-from chalicelib.services import catalog as catalog_service
+from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web.pages import PRIVATE, page
 
 bp = Blueprint(__name__)

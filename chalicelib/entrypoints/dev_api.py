@@ -11,7 +11,7 @@ from chalicelib.domain.errors import FieldError, NotFound, ValidationFailed
 from chalicelib.domain.principal import OFFICER_ROLES, Principal
 from chalicelib.entrypoints.http import json_body, ok, route
 from chalicelib.integrations.identity import issue_local_token
-from chalicelib.services import catalog as catalog_service
+from chalicelib.services.catalog import reads as catalog_service
 
 bp = Blueprint(__name__)
 TAG = "Môi trường thử (local)"

@@ -23,8 +23,9 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import NotFound
 from chalicelib.entrypoints.http import html, json_body, ok, route
 from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
-from chalicelib.services import payment_gateway, payments
-from chalicelib.services.clock import now
+from chalicelib.services.payments import fees as payments
+from chalicelib.services.payments import gateway as payment_gateway
+from chalicelib.services.shared.clock import now
 from chalicelib.web.render import render
 
 bp = Blueprint(__name__)

@@ -15,8 +15,10 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services import feedback, feedback_uploads, ratings
-from chalicelib.services.clock import now
+from chalicelib.services.dossiers import ratings
+from chalicelib.services.feedback import intake as feedback
+from chalicelib.services.feedback import uploads as feedback_uploads
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 

@@ -8,8 +8,8 @@ from chalice import Blueprint
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import json_body, ok, query_params, route
-from chalicelib.services import feedback_officer
-from chalicelib.services.clock import now
+from chalicelib.services.feedback import officer as feedback_officer
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý phản ánh, kiến nghị"

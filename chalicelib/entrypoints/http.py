@@ -150,7 +150,7 @@ def idempotent_create(
     """Run `work(claim)` once per Idempotency-Key; replays answer 201 with the first body.
 
     `completes_claim` means `work` stores its answer itself, inside its own transaction."""
-    from chalicelib.services import idempotency
+    from chalicelib.services.shared import idempotency
 
     key = (request.headers or {}).get("idempotency-key")
     claim = idempotency.claim(operation, caller or "anonymous", key, body)

@@ -7,8 +7,8 @@ from chalice import Blueprint
 from chalicelib.config import get_settings
 from chalicelib.entrypoints import openapi
 from chalicelib.entrypoints.http import ok, route
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services.clock import now
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 

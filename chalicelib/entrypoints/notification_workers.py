@@ -5,8 +5,9 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.integrations.queues import QueueNames
-from chalicelib.services import notification_delivery, zalo_inbound
-from chalicelib.services.clock import now
+from chalicelib.services.notifications import delivery as notification_delivery
+from chalicelib.services.notifications import zalo_inbound
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 

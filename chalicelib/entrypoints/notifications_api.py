@@ -15,8 +15,11 @@ from chalicelib.entrypoints.http import MAX_BODY_BYTES, json_body, ok, query_par
 from chalicelib.integrations import notify_config
 from chalicelib.integrations.sms import EsmsGateway
 from chalicelib.persistence import notification_store
-from chalicelib.services import notifications, officer_notifications, paging, zalo_inbound
-from chalicelib.services.clock import now
+from chalicelib.services.notifications import dispatch as notifications
+from chalicelib.services.notifications import officer_requests as officer_notifications
+from chalicelib.services.notifications import zalo_inbound
+from chalicelib.services.shared import paging
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Thông báo và Zalo OA"

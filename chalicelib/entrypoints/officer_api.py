@@ -8,8 +8,8 @@ from chalice import Blueprint
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import html, json_body, ok, query_params, route
-from chalicelib.services import forms, inbox, workflow
-from chalicelib.services.clock import now
+from chalicelib.services.dossiers import forms, inbox, workflow
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý hồ sơ"

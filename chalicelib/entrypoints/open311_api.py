@@ -17,9 +17,9 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import DomainError
 from chalicelib.entrypoints.http import route
 from chalicelib.entrypoints.open311_format import render
-from chalicelib.services import open311
-from chalicelib.services.clock import now
-from chalicelib.services.open311_intake import Open311Error
+from chalicelib.services.feedback import open311
+from chalicelib.services.feedback.open311_intake import Open311Error
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Open311 GeoReport v2"

@@ -12,7 +12,7 @@ from chalicelib.domain.catalog import SearchQuery
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.feedback import CATEGORY_LABELS
 from chalicelib.entrypoints.http import route
-from chalicelib.services import catalog as catalog_service
+from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal, schema_form
 from chalicelib.web.pages import PRIVATE, not_found, page, static
 

@@ -20,8 +20,9 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services import payments, results
-from chalicelib.services.clock import now
+from chalicelib.services.dossiers import results
+from chalicelib.services.payments import fees as payments
+from chalicelib.services.shared.clock import now
 from chalicelib.web.render import render
 
 bp = Blueprint(__name__)

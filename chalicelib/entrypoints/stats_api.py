@@ -1,7 +1,7 @@
 """Public statistics: the JSON report, the same numbers as CSV, and the page `/thong-ke`.
 
-Every answer is read from the counters (services/stats.py), never from the dossiers, and may be
-cached for a few minutes by browsers and the CDN."""
+Every answer is read from the counters (services/stats/counters.py), never from the
+dossiers, and may be cached for a few minutes by browsers and the CDN."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from chalice import Blueprint, Response
 
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.entrypoints.http import ok, query_params, route
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services import stats
-from chalicelib.services.clock import now
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared.clock import now
+from chalicelib.services.stats import counters as stats
 from chalicelib.validation import validate
 from chalicelib.web import stats_page
 from chalicelib.web.pages import page

@@ -4,7 +4,7 @@ python -m chalicelib.entrypoints.cli stats-recompute --from 2025-01-01 [--to 202
 
 Recomputes the statistics counters from the dossiers for the range and lists every counter that
 differs; exit status 0 when none does, 2 when drift was found (and not repaired), 1 when a
-repair left some behind. See services/stats_recompute.py.
+repair left some behind. See services/stats/recompute.py.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import argparse
 from datetime import date
 
 from chalicelib.domain.stats import VN_TZ
-from chalicelib.services import stats_recompute
-from chalicelib.services.clock import now
+from chalicelib.services.shared.clock import now
+from chalicelib.services.stats import recompute as stats_recompute
 
 
 def register(commands) -> None:

@@ -7,8 +7,10 @@ import logging
 from chalice import Blueprint
 
 from chalicelib.integrations.queues import QueueNames
-from chalicelib.services import events, outbox, overdue, payments
-from chalicelib.services.clock import now
+from chalicelib.services.dossiers import overdue
+from chalicelib.services.payments import fees as payments
+from chalicelib.services.shared import events, outbox
+from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 log = logging.getLogger(__name__)

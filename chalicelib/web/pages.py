@@ -7,7 +7,7 @@ from chalice import Response
 
 from chalicelib.config import get_settings
 from chalicelib.entrypoints.http import ROUTES
-from chalicelib.services import catalog as catalog_service
+from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
 

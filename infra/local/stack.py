@@ -69,8 +69,8 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     os.environ.update(names)
     reset_settings()
     if load_catalog:
-        from chalicelib.services import catalog_import
-        from chalicelib.services.clock import now
+        from chalicelib.services.catalog import importer as catalog_import
+        from chalicelib.services.shared.clock import now
 
         catalog_import.import_file(
             SAMPLE_CATALOG, ROOT / "schemas", now(), progress=(lambda m: None) if quiet else print

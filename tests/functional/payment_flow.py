@@ -19,7 +19,7 @@ import boto3
 from chalicelib.config import get_settings
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.persistence import dossier_store
-from chalicelib.services.clock import now
+from chalicelib.services.shared.clock import now
 from tests.factories import call, submit, token
 
 LEVEL4 = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: 5.000 đồng online, level 4

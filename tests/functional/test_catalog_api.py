@@ -167,7 +167,7 @@ class TestCatalogCache:
         assert calls == []
 
     def test_a_new_import_is_seen_after_the_cache_interval(self, client, monkeypatch):
-        from chalicelib.services import catalog as catalog_service
+        from chalicelib.services.catalog import reads as catalog_service
 
         monkeypatch.setattr(
             catalog_service, "_state", {"catalog": catalog_service.get_catalog(), "checked_at": 0.0}

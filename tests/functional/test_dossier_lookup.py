@@ -207,7 +207,7 @@ def test_repeated_failures_from_one_address_are_throttled(client, monkeypatch):
 
     from chalicelib.config import get_settings, reset_settings
     from chalicelib.domain.errors import NotFound, RateLimited
-    from chalicelib.services import dossiers
+    from chalicelib.services.dossiers import citizen as dossiers
 
     address = f"198.51.100.{random.randint(1, 254)}"
     codes = [submit(client)[1]["code"] for _ in range(2)]

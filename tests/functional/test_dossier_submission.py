@@ -266,8 +266,8 @@ class TestConcurrency:
     def test_twenty_concurrent_submissions_get_twenty_distinct_consecutive_codes(
         self, client, fresh_tables
     ):
-        from chalicelib.services import submission as submission_service
-        from chalicelib.services.clock import now
+        from chalicelib.services.dossiers import submission as submission_service
+        from chalicelib.services.shared.clock import now
 
         bodies = [submission(client) for _ in range(20)]
         codes, errors = [], []
@@ -303,8 +303,8 @@ def sqs_down(monkeypatch):
 class TestOutbox:
     def test_an_sqs_failure_after_the_write_loses_nothing(self, client, aws, monkeypatch):
         from chalicelib.integrations import queues
-        from chalicelib.services import outbox
-        from chalicelib.services.clock import now
+        from chalicelib.services.shared import outbox
+        from chalicelib.services.shared.clock import now
 
         real_send = queues.send_batch
         monkeypatch.setattr(

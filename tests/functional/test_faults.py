@@ -13,8 +13,8 @@ import pytest
 
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.persistence import dossier_store
-from chalicelib.services import outbox
-from chalicelib.services.clock import now
+from chalicelib.services.shared import outbox
+from chalicelib.services.shared.clock import now
 from tests.factories import call, submission, submit, token
 from tests.fault_injection import WRITES, aws_failure, mentions, sqs_event
 

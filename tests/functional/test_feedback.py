@@ -311,8 +311,8 @@ def test_photos_come_through_the_presigned_upload_flow(client):
 
 
 def test_the_chat_intake_uses_the_same_service(client):
-    from chalicelib.services import feedback
-    from chalicelib.services.clock import now
+    from chalicelib.services.feedback import intake as feedback
+    from chalicelib.services.shared.clock import now
 
     phone = random_phone()
     created = feedback.submit(

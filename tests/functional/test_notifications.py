@@ -162,8 +162,8 @@ class TestDelivery:
         assert notification_store.get(record.id).attempts == 1
 
     def test_a_job_another_worker_is_sending_is_left_for_later(self, client, channels):
-        from chalicelib.services.clock import now
-        from chalicelib.services.notification_delivery import LOCK
+        from chalicelib.services.notifications.delivery import LOCK
+        from chalicelib.services.shared.clock import now
 
         sms = channels("sms")
         _, code = submitted(client)

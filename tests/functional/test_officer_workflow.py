@@ -190,8 +190,8 @@ class TestLocking:
     def test_two_officers_acting_at_once_one_wins_one_gets_409(self, client, submitted, aws):
         from chalicelib.domain.errors import Conflict
         from chalicelib.domain.principal import Principal
-        from chalicelib.services import workflow
-        from chalicelib.services.clock import now
+        from chalicelib.services.dossiers import workflow
+        from chalicelib.services.shared.clock import now
 
         _, code = submitted
         version = workflow.load_for(code, Principal("a", "receptionist", AGENCY)).version
@@ -272,8 +272,8 @@ class TestDeadlines:
     def test_overdue_dossiers_are_found_through_the_index_and_flagged_once(
         self, client, fresh_tables
     ):
-        from chalicelib.services import overdue
-        from chalicelib.services.clock import now
+        from chalicelib.services.dossiers import overdue
+        from chalicelib.services.shared.clock import now
         from tests.functional.test_dossier_lookup import counted_aws_calls
 
         submit(client)
@@ -289,8 +289,8 @@ class TestDeadlines:
 
 class TestAsynchronousUpdates:
     def test_a_confirmed_payment_event_moves_the_dossier_once(self, client, submitted):
-        from chalicelib.services import events
-        from chalicelib.services.clock import now
+        from chalicelib.services.shared import events
+        from chalicelib.services.shared.clock import now
 
         _, code = submitted
         desk = officer(client)

@@ -17,8 +17,9 @@ from chalicelib.config import get_settings
 from chalicelib.integrations.payments import FakePaymentProvider, PaymentState
 from chalicelib.integrations.vnpay import VnpayClient, VnpayProvider
 from chalicelib.persistence import payment_store
-from chalicelib.services import payment_gateway, payments
-from chalicelib.services.clock import now
+from chalicelib.services.payments import fees as payments
+from chalicelib.services.payments import gateway as payment_gateway
+from chalicelib.services.shared.clock import now
 from tests.factories import call, submit, token
 from tests.functional.payment_flow import (
     LEVEL4,

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import boto3
 
 from chalicelib.config import get_settings
-from chalicelib.services import payment_gateway
+from chalicelib.services.payments import gateway as payment_gateway
 from tests.factories import call, submit, token
 from tests.functional.payment_flow import (
     LEVEL3,

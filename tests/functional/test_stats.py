@@ -14,8 +14,9 @@ from chalicelib.config import get_settings
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Event
 from chalicelib.persistence import dossier_store, rating_store, stats_store
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services import stats, stats_recompute
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.stats import counters as stats
+from chalicelib.services.stats import recompute as stats_recompute
 from chalicelib.validation import validate
 from tests.factories import call, submit
 from tests.stats_aws import (
@@ -132,7 +133,7 @@ def test_the_recompute_command_finds_injected_drift_and_repairs_it(workload, cap
 def test_a_dossier_submitted_through_the_api_shows_up_once_its_event_is_consumed(
     fresh_stats, client
 ):
-    from chalicelib.services import events
+    from chalicelib.services.shared import events
 
     body, created = submit(client)
     (event,) = outbox_events([created["code"]])

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.domain import notifications as plan
 from chalicelib.persistence import notification_store
-from chalicelib.services import zalo_inbound
+from chalicelib.services.notifications import zalo_inbound
 from tests.factories import call, submit
 from tests.functional.notify_helpers import (
     drain,
@@ -244,7 +244,7 @@ class TestChat:
         assert chat(client, user_id(), "xin chào").startswith("Hướng dẫn sử dụng")
 
     def test_follow_is_welcomed_and_unfollow_stops_oa_messages(self, client):
-        from chalicelib.services.clock import now
+        from chalicelib.services.shared.clock import now
 
         user = user_id()
         post_webhook(client, zalo_body("follow", user))

@@ -10,9 +10,9 @@ import boto3
 import pytest
 
 from chalicelib.domain.errors import ValidationFailed
-from chalicelib.services import catalog as catalog_service
-from chalicelib.services import catalog_import
-from chalicelib.services.clock import now
+from chalicelib.services.catalog import importer as catalog_import
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared.clock import now
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "chalicelib" / "data" / "catalog" / "bac-ninh.json"

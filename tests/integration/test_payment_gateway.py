@@ -10,7 +10,7 @@ import pytest
 from chalicelib.config import reset_settings
 from chalicelib.integrations.payments import FakePaymentProvider, PaymentPermanentError
 from chalicelib.integrations.vnpay import VnpayProvider
-from chalicelib.services import payment_gateway
+from chalicelib.services.payments import gateway as payment_gateway
 
 
 @pytest.fixture

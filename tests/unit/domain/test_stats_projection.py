@@ -1,7 +1,7 @@
 """The statistics projection: counters are a function of the set of a subject's events, so any
 delivery order, with any redeliveries, gives the same counters, equal to what the dossiers say.
 
-The consumer (services/stats.py `count`) runs here against an in-memory stand-in for the
+The consumer (services/stats/counters.py `count`) runs here against an in-memory stand-in for the
 statistics table that behaves like its conditional transaction."""
 
 import copy
@@ -19,8 +19,8 @@ from chalicelib.domain import stats, stats_projection
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalog import Agency, Procedure
 from chalicelib.persistence import stats_store
-from chalicelib.services import stats as stats_service
-from chalicelib.services.calendar_source import load_calendar
+from chalicelib.services.catalog.calendar_source import load_calendar
+from chalicelib.services.stats import counters as stats_service
 from tests.stats_workload import START, Workload, days_between, flag_deadlines, observed, truth
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -30,7 +30,7 @@ AT = datetime(2025, 3, 3, 9, 0, tzinfo=VN_TZ)
 
 
 def snapshots() -> list[dict]:
-    from chalicelib.services.submission import snapshot
+    from chalicelib.services.dossiers.submission import snapshot
 
     agencies = {a["id"]: Agency.from_dict(a) for a in CATALOG["agencies"]}
     procedures = [Procedure.from_dict(p) for p in CATALOG["procedures"] if p["level"] >= 3]

@@ -10,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.services.calendar_source import (
+from chalicelib.services.catalog.calendar_source import (
     DATA_DIR,
     CalendarDataError,
     covered_years,

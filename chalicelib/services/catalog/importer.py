@@ -1,0 +1,269 @@
+"""Import a province's catalog from JSON (whole catalog) or CSV (procedures only, merged into the
+current catalog). Everything is checked before anything is written; every problem is reported
+with its line or path; the new catalog becomes visible in one atomic step or not at all."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.persistence import catalog_store
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.validation import errors_for
+
+CSV_JSON_COLUMNS = (
+    "processing_time",
+    "fees",
+    "components",
+    "result",
+    "steps",
+    "legal_basis",
+    "keywords",
+    "subjects",
+    "delivery_options",
+)
+CSV_INT_COLUMNS = ("version", "level")
+
+
+@dataclass
+class ImportReport:
+    version: str
+    agencies: int
+    procedures: int
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    items_written: int = 0
+
+
+def import_file(
+    path: Path, forms_dir: Path, now: datetime, progress: Callable[[str], None] = print
+) -> ImportReport:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        document, lines = _from_csv(text), True
+    else:
+        document, lines = _from_json(text), False
+    progress(f"Đã đọc {len(document.get('procedures', []))} thủ tục từ {path.name}; đang kiểm tra…")
+    forms = check(document, forms_dir, csv_lines=lines)
+    return publish(document, forms, now, progress)
+
+
+def _from_json(text: str) -> dict:
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise ValidationFailed(
+            "Tệp JSON không hợp lệ.", [FieldError(f"dòng {exc.lineno}", str(exc.msg))]
+        ) from None
+    if not isinstance(document, dict):
+        raise ValidationFailed("Tệp danh mục phải là một đối tượng JSON.")
+    return document
+
+
+def _from_csv(text: str) -> dict:
+    """CSV rows are procedures; nested columns hold JSON. Agencies come from the current catalog."""
+    current = catalog_service.get_catalog()
+    problems: list[FieldError] = []
+    procedures = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        procedure: dict = {}
+        for column, value in row.items():
+            if column is None or value is None:
+                problems.append(FieldError(f"dòng {line}", "số cột không khớp với dòng tiêu đề"))
+                continue
+            procedure[column] = _csv_value(column, value.strip(), line, problems)
+        procedures.append(procedure)
+    if problems:
+        raise ValidationFailed("Tệp CSV có lỗi; không có gì được nhập.", problems)
+    merged = {p.code: p.to_dict() for p in current.procedures.values()}
+    merged.update({p.get("code"): p for p in procedures})
+    pointer = catalog_store.current_version() or {}
+    return {
+        "province": pointer.get("province") or "—",
+        "version": pointer.get("source_version") or "csv",
+        "agencies": [a.to_dict() for a in current.agencies.values()],
+        "fields": current.fields,
+        "procedures": list(merged.values()),
+        "_csv_codes": [p.get("code") for p in procedures],
+    }
+
+
+def _csv_value(column: str, value: str, line: int, problems: list[FieldError]):
+    if value == "" and column in ("online_mode", "form_schema", "decision_no", "requirements"):
+        return None
+    if column in CSV_INT_COLUMNS:
+        return int(value) if value.isdigit() else value
+    if column in CSV_JSON_COLUMNS:
+        try:
+            return json.loads(value)
+        except ValueError:
+            problems.append(FieldError(f"dòng {line}, cột {column}", "không phải JSON hợp lệ"))
+    return value
+
+
+def check(document: dict, forms_dir: Path, csv_lines: bool = False) -> dict[str, dict]:
+    """All problems at once, or the form schemas keyed by procedure code."""
+    csv_codes = document.pop("_csv_codes", None)
+    problems = errors_for(document, "data/catalog.schema.json")
+    if not problems:
+        problems += _semantic_problems(document)
+    forms, form_problems = _forms(document, forms_dir)
+    problems += form_problems
+    if problems:
+        if csv_lines and csv_codes is not None:
+            problems = [_to_line(p, document, csv_codes) for p in problems]
+        raise ValidationFailed(f"Danh mục có {len(problems)} lỗi; không có gì được nhập.", problems)
+    return forms
+
+
+def _to_line(problem: FieldError, document: dict, csv_codes: list) -> FieldError:
+    if not problem.field.startswith("procedures["):
+        return problem
+    index = int(problem.field.split("[", 1)[1].split("]", 1)[0])
+    code = (
+        document["procedures"][index].get("code") if index < len(document["procedures"]) else None
+    )
+    if code in csv_codes:
+        rest = problem.field.split("]", 1)[1].lstrip(".")
+        return FieldError(
+            f"dòng {csv_codes.index(code) + 2}" + (f", {rest}" if rest else ""), problem.message
+        )
+    return problem
+
+
+def _semantic_problems(document: dict) -> list[FieldError]:
+    problems = []
+    agencies = {a["id"] for a in document["agencies"]}
+    fields = {f["code"] for f in document.get("fields", [])}
+    seen: set[str] = set()
+    for i, p in enumerate(document["procedures"]):
+        where = f"procedures[{i}]"
+        if p["code"] in seen:
+            problems.append(FieldError(f"{where}.code", f"mã thủ tục {p['code']} bị trùng"))
+        seen.add(p["code"])
+        if p["agency_id"] not in agencies:
+            problems.append(
+                FieldError(f"{where}.agency_id", f"không có cơ quan '{p['agency_id']}'")
+            )
+        if fields and p["field"] not in fields:
+            problems.append(FieldError(f"{where}.field", f"không có lĩnh vực '{p['field']}'"))
+        expected_mode = {2: None, 3: "mot_phan", 4: "toan_trinh"}[p["level"]]
+        if p.get("online_mode") != expected_mode:
+            problems.append(
+                FieldError(
+                    f"{where}.online_mode",
+                    f"mức độ {p['level']} phải có online_mode = {expected_mode}",
+                )
+            )
+        if p["level"] >= 3 and not p.get("form_schema"):
+            problems.append(FieldError(f"{where}.form_schema", "thủ tục trực tuyến cần biểu mẫu"))
+    ids = [a["id"] for a in document["agencies"]]
+    problems += [
+        FieldError("agencies", f"mã cơ quan {a} bị trùng") for a in set(ids) if ids.count(a) > 1
+    ]
+    return problems
+
+
+def _forms(document: dict, forms_dir: Path) -> tuple[dict[str, dict], list[FieldError]]:
+    forms, problems = {}, []
+    for i, p in enumerate(document.get("procedures", [])):
+        ref = p.get("form_schema") if isinstance(p, dict) else None
+        if not ref:
+            continue
+        where = f"procedures[{i}].form_schema"
+        form = ref if isinstance(ref, dict) else _read_form(forms_dir / ref, where, problems)
+        if form is None:
+            continue
+        try:
+            Draft202012Validator.check_schema(form)
+        except SchemaError as exc:
+            problems.append(
+                FieldError(where, f"biểu mẫu không phải JSON Schema hợp lệ: {exc.message}")
+            )
+            continue
+        forms[p["code"]] = form
+    return forms, problems
+
+
+def _read_form(path: Path, where: str, problems: list[FieldError]) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(FieldError(where, f"không tìm thấy tệp biểu mẫu {path.name}"))
+    except ValueError:
+        problems.append(FieldError(where, f"tệp biểu mẫu {path.name} không phải JSON hợp lệ"))
+    return None
+
+
+def publish(
+    document: dict, forms: dict[str, dict], now: datetime, progress: Callable[[str], None] = print
+) -> ImportReport:
+    pointer = catalog_store.current_version()
+    previous = pointer["version"] if pointer else None
+    current = catalog_service.get_catalog() if previous else None
+    procedures, report = _versioned(document, current, forms, now)
+    report.agencies = len(document["agencies"])
+    total = len(document["agencies"]) + len(procedures) + len(forms)
+    report.items_written = catalog_store.write_snapshot(
+        report.version,
+        document["agencies"],
+        procedures,
+        forms,
+        progress=lambda n: progress(f"Đã ghi {n}/{total} mục"),
+    )
+    catalog_store.publish(
+        report.version,
+        previous,
+        {
+            "imported_at": now.isoformat(),
+            "agencies": report.agencies,
+            "procedures": report.procedures,
+            "fields": document.get("fields", []),
+            "province": document.get("province", ""),
+            "source_version": document.get("version", ""),
+        },
+    )
+    catalog_service.invalidate()
+    if previous:
+        catalog_store.delete_version(previous)
+    progress(
+        f"Hoàn tất: phiên bản {report.version}, {report.procedures} thủ tục "
+        f"({len(report.added)} mới, {len(report.updated)} cập nhật, {report.unchanged} giữ nguyên)."
+    )
+    return report
+
+
+def _versioned(document, current, forms, now):
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:8]
+    report = ImportReport(version=f"{now:%Y%m%d%H%M%S}-{digest}", agencies=0, procedures=0)
+    procedures = []
+    for p in document["procedures"]:
+        p = {**p, "form_schema": f"forms/{p['code']}.json" if p["code"] in forms else None}
+        old = current.procedure(p["code"]) if current else None
+        if old is None:
+            report.added.append(p["code"])
+        elif _same(old.to_dict(), p):
+            p["version"] = old.version
+            report.unchanged += 1
+        else:
+            p["version"] = max(int(p["version"]), old.version + 1)
+            report.updated.append(p["code"])
+        procedures.append(p)
+    report.procedures = len(procedures)
+    return procedures, report
+
+
+def _same(old: dict, new: dict) -> bool:
+    strip = lambda d: {k: v for k, v in d.items() if k != "version"}  # noqa: E731
+    return strip(old) == strip(new)

@@ -1,0 +1,100 @@
+"""Citizen-side reads and changes of a dossier: lookup by code and phone (throttled), the signed-in
+citizen's own dossiers, withdrawal, and the printable receipt."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+
+from chalicelib.domain import workflow
+from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.errors import NotFound
+from chalicelib.domain.principal import Principal
+from chalicelib.persistence import dossier_store
+from chalicelib.services.dossiers import deadlines, receipts
+from chalicelib.services.shared import outbox, paging, throttle
+
+NOT_FOUND_MESSAGE = "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Vui lòng kiểm tra lại."
+
+
+def authorized(
+    code: str, principal: Principal | None, phone: str | None, client_ip: str | None
+) -> Dossier:
+    """The dossier if the caller owns it or knows its phone; the same 404 in every other case."""
+    subjects = {"ip": client_ip or "", "code": code}
+    if phone:
+        throttle.check("lookup", subjects)
+    dossier = dossier_store.get(code)
+    owner_ok = (
+        dossier is not None and principal is not None and dossier.is_owned_by(principal.subject)
+    )
+    phone_ok = dossier is not None and phone is not None and dossier.matches_phone(phone)
+    if not (owner_ok or phone_ok):
+        if phone:
+            throttle.record_failure("lookup", subjects)
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return dossier
+
+
+def lookup(
+    code: str, principal: Principal | None, phone: str | None, client_ip: str | None
+) -> dict:
+    dossier = authorized(code, principal, phone, client_ip)
+    return receipts.status_view(dossier, dossier_store.history(code))
+
+
+def mine(principal: Principal, page_size: int, page_token: str | None) -> dict:
+    model, _, _ = dossier_store.models()
+    scope = f"me:{principal.subject}"
+    start = paging.decode(page_token, scope)
+    items, last = dossier_store.page(
+        model.by_owner, f"OWNER#{principal.subject}", page_size, start, forward=False
+    )
+    return {"items": [_summary(d) for d in items], "next_page_token": paging.scoped(last, scope)}
+
+
+def _summary(dossier: Dossier) -> dict:
+    return {
+        "code": dossier.code,
+        "status": dossier.status.value,
+        "status_label": dossier.status.label,
+        "national_status_code": dossier.status.national_code,
+        "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
+        "submitted_at": dossier.submitted_at.isoformat(),
+        "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+        "requested": dossier.requested,
+    }
+
+
+def withdraw(
+    code: str, principal: Principal | None, body: dict, client_ip: str | None, now: datetime
+) -> dict:
+    dossier = authorized(code, principal, body.get("phone"), client_ip)
+    expected = dossier.version
+    workflow.apply(
+        dossier,
+        workflow.Command(
+            "withdraw",
+            "citizen",
+            principal.subject if principal else None,
+            None,
+            now,
+            note=body.get("reason"),
+        ),
+        deadlines.calendar(),
+    )
+    outbox.publish(dossier_store.save(dossier, expected))
+    return receipts.status_view(dossier, dossier_store.history(code))
+
+
+def receipt(code: str, token: str | None) -> str:
+    if not token or not hmac.compare_digest(token.encode(), receipts.receipt_token(code).encode()):
+        raise NotFound("Không tìm thấy giấy tiếp nhận.")
+    dossier = dossier_store.get(code)
+    if dossier is None:
+        raise NotFound("Không tìm thấy giấy tiếp nhận.")
+    calendar = deadlines.calendar()
+    estimate = deadlines.due_from(
+        calendar.start_of_clock(dossier.submitted_at), dossier.procedure["processing_time"]
+    )
+    return receipts.receipt_html(dossier, estimate)

@@ -1,0 +1,53 @@
+"""The citizen's answer to a supplement request (Form 02): changed form fields and new files,
+checked like a submission, then the `resubmit` transition (the workflow restarts the clock)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.domain import workflow
+from chalicelib.domain.errors import FieldError, InvalidTransition, ValidationFailed
+from chalicelib.domain.principal import Principal
+from chalicelib.persistence import dossier_store
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.dossiers import deadlines, receipts
+from chalicelib.services.dossiers.citizen import authorized
+from chalicelib.services.shared import outbox, uploads
+from chalicelib.validation import errors_for
+
+
+def answer(
+    code: str, principal: Principal | None, body: dict, client_ip: str | None, now: datetime
+) -> dict:
+    dossier = authorized(code, principal, body.get("phone"), client_ip)
+    if dossier.requested is None or dossier.requested.get("type") != "supplement":
+        raise InvalidTransition("Hồ sơ không có yêu cầu bổ sung nào đang chờ.")
+    procedure = catalog_service.get_procedure(dossier.procedure["code"])
+    form = {**dossier.form, **body.get("form", {})}
+    problems = errors_for(form, schema_obj=catalog_service.get_form(procedure.code), prefix="form")
+    checked = uploads.check(body.get("attachments", []), procedure, principal, problems)
+    if not body.get("form") and not checked and not problems:
+        problems.append(FieldError("attachments", "Cần gửi nội dung hoặc tệp bổ sung"))
+    if problems:
+        raise ValidationFailed("Nội dung bổ sung chưa hợp lệ.", problems)
+    uploads.move_out_of_quarantine(checked)
+    expected = dossier.version
+    dossier.form = form
+    dossier.attachments = [*dossier.attachments, *(c.attachment for c in checked)]
+    workflow.apply(
+        dossier,
+        workflow.Command(
+            "resubmit",
+            "citizen",
+            principal.subject if principal else None,
+            None,
+            now,
+            note=body.get("note"),
+        ),
+        deadlines.calendar(),
+    )
+    events = dossier_store.save(
+        dossier, expected, also=lambda tx: uploads.mark_used(tx, checked, dossier.code)
+    )
+    outbox.publish(events)
+    return receipts.status_view(dossier, dossier_store.history(code))

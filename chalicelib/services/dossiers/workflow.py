@@ -1,0 +1,201 @@
+"""Officers (and the system, for asynchronous updates such as a confirmed payment) move
+dossiers through the workflow. An officer sees and changes only dossiers of their own agency,
+or those it received and transferred; everything else is 404, as if it did not exist."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from chalicelib.config import get_settings
+from chalicelib.domain import workflow
+from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.errors import (
+    Conflict,
+    FieldError,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
+from chalicelib.domain.principal import Principal
+from chalicelib.integrations import storage
+from chalicelib.persistence import dossier_store
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.dossiers import deadlines
+from chalicelib.services.shared import outbox
+
+log = logging.getLogger(__name__)
+PARAMS = ("items", "assignee", "agency", "amount", "new_due_at", "fee_collected", "via")
+
+
+def visible_to(dossier: Dossier | None, principal: Principal) -> Dossier:
+    agencies = {dossier.agency_id, dossier.extra.get("receiving_agency_id")} if dossier else set()
+    if dossier is None or not principal.is_officer or principal.agency not in agencies:
+        raise NotFound("Không tìm thấy hồ sơ trong cơ quan của bạn.")
+    return dossier
+
+
+def load_for(code: str, principal: Principal) -> Dossier:
+    return visible_to(dossier_store.get(code), principal)
+
+
+def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
+    dossier = load_for(code, principal)
+    if body["version"] != dossier.version:
+        raise Conflict(
+            "Hồ sơ đã thay đổi từ khi bạn mở (phiên bản "
+            f"{dossier.version}). Vui lòng tải lại và thử lại."
+        )
+    if (
+        body["action"] == "transfer"
+        and body.get("agency")
+        and catalog_service.get_catalog().agency(body["agency"]) is None
+    ):
+        raise ValidationFailed("Không có cơ quan nhận.", [FieldError("agency", "Không tồn tại")])
+    command = workflow.Command(
+        body["action"],
+        principal.role,
+        principal.subject,
+        principal.agency,
+        now,
+        note=body.get("note"),
+        params={k: body[k] for k in PARAMS if k in body},
+    )
+    expected = dossier.version
+    workflow.apply(dossier, command, deadlines.calendar())
+    outbox.publish(dossier_store.save(dossier, expected))
+    return officer_view(dossier, principal, now)
+
+
+def apply_system(
+    code: str, action: str, params: dict, now: datetime, note: str | None = None
+) -> bool:
+    """Apply an asynchronous update once: a redelivered or late message changes nothing.
+
+    Returns False when the dossier is already past the state the update was for."""
+    dossier = dossier_store.get(code)
+    if dossier is None:
+        log.warning("update for an unknown dossier ignored", extra={"action": action})
+        return False
+    if action in ("confirm_payment", "record_payment") and any(
+        p.get("payment_id") == params.get("payment_id") for p in dossier.extra.get("payments", [])
+    ):
+        return False
+    expected = dossier.version
+    try:
+        workflow.apply(
+            dossier,
+            workflow.Command(action, "system", None, None, now, note=note, params=params),
+            deadlines.calendar(),
+        )
+    except InvalidTransition:
+        return False
+    outbox.publish(dossier_store.save(dossier, expected))
+    return True
+
+
+def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
+    bucket = get_settings().bucket_uploads
+    due = dossier.due_at or dossier.acknowledge_by
+    return {
+        "code": dossier.code,
+        "status": dossier.status.value,
+        "status_label": dossier.status.label,
+        "national_status_code": dossier.status.national_code,
+        "version": dossier.version,
+        "agency_id": dossier.agency_id,
+        "receiving_agency_id": dossier.extra.get("receiving_agency_id", dossier.agency_id),
+        "procedure": dossier.procedure,
+        "applicant": dossier.applicant,
+        "form": dossier.form,
+        "attachments": [
+            {
+                **{k: v for k, v in a.items() if k != "key"},
+                "url": storage.download_url(bucket, a["key"], a["filename"]),
+            }
+            for a in dossier.attachments
+        ],
+        "result_delivery": dossier.result_delivery,
+        "notify": dossier.notify,
+        "submitted_at": dossier.submitted_at.isoformat(),
+        "acknowledge_by": dossier.acknowledge_by.isoformat(),
+        "accepted_at": _iso(dossier.accepted_at),
+        "due_at": _iso(dossier.due_at),
+        "finished_at": _iso(dossier.finished_at),
+        "outcome": dossier.outcome,
+        "timeliness": dossier.extra.get("timeliness"),
+        "overdue": dossier.status.is_open and due < now and dossier.finished_at is None,
+        "requested": dossier.requested,
+        "fee_due": dossier.fee_due,
+        "fee_paid": dossier.fee_paid,
+        "extended": dossier.extended,
+        "assignee": dossier.assignee,
+        "result_document": dossier.extra.get("result_document"),
+        "history": dossier_store.history(dossier.code),
+        "allowed_actions": workflow.allowed_actions(dossier, principal.role),
+        "forms": {
+            n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}"
+            for n in ("01", "02", "03", "04", "05")
+        },
+    }
+
+
+def summary(dossier: Dossier, now: datetime) -> dict:
+    due = dossier.due_at or dossier.acknowledge_by
+    return {
+        "code": dossier.code,
+        "status": dossier.status.value,
+        "status_label": dossier.status.label,
+        "version": dossier.version,
+        "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
+        "applicant_name": dossier.applicant["full_name"],
+        "submitted_at": dossier.submitted_at.isoformat(),
+        "acknowledge_by": dossier.acknowledge_by.isoformat(),
+        "due_at": _iso(dossier.due_at),
+        "overdue": dossier.status.is_open and due < now,
+        "assignee": dossier.assignee,
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+RESULT_URL_SECONDS = 900
+RESULT_STATUSES = frozenset({"accepted", "in_progress", "awaiting_payment", "result_ready"})
+
+
+def attach_result(code: str, principal: Principal, body: dict, now: datetime) -> dict:
+    """A presigned upload of the result document into the (versioned) results bucket."""
+    from chalicelib.services.shared.uploads import safe_filename
+
+    dossier = load_for(code, principal)
+    if dossier.status.value not in RESULT_STATUSES:
+        raise InvalidTransition("Chỉ đính kèm kết quả khi hồ sơ đang được giải quyết.")
+    key = f"results/{code}/{now:%Y%m%d%H%M%S}/{safe_filename(body['filename'])}"
+    post = storage.presigned_post(
+        get_settings().bucket_results,
+        key,
+        body["content_type"],
+        body["size_bytes"],
+        RESULT_URL_SECONDS,
+    )
+    expected = dossier.version
+    dossier.extra["result_document"] = {
+        "key": key,
+        "filename": body["filename"],
+        "content_type": body["content_type"],
+        "size_bytes": body["size_bytes"],
+        "attached_by": principal.subject,
+        "attached_at": now.isoformat(),
+    }
+    dossier_store.save(dossier, expected)
+    return {
+        "url": post["url"],
+        "fields": post["fields"],
+        "key": key,
+        "expires_at": datetime.fromtimestamp(
+            now.timestamp() + RESULT_URL_SECONDS, now.tzinfo
+        ).isoformat(),
+        "version": dossier.version,
+    }

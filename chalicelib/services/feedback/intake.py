@@ -1,0 +1,192 @@
+"""Feedback and petitions (PAKN): one intake for every channel (web/API, Zalo chat, Open311),
+the sender's and the public's reads, and the sender's rating of the answer.
+
+Intake from another channel (e.g. the Zalo chat webhook) calls `submit` directly:
+
+    feedback.submit(
+        {"content": "...", "category": "moi_truong", "title": None, "agency": None,
+         "procedure_code": None, "dossier_code": None, "public": False,
+         "sender": {"full_name": "...", "phone": "09...", "email": None, "zalo_user_id": "..."},
+         "location": {"address": "...", "lat": 21.18, "long": 106.07},
+         "attachments": [{"url": "https://..."}]},
+        principal=None, now=clock.now(), channel="zalo",
+    ) -> {"id", "status", "status_label", "received_at", "forward_by", "agency"}
+
+Only `content` and `category` are required (see domain/feedback.py `Category`); the agency
+defaults to the procedure's, else to the province's service centre, which classifies and
+forwards. Raises ValidationFailed (400) with every problem listed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from chalicelib.domain import feedback as feedback_domain
+from chalicelib.domain.dossier import normalize_phone
+from chalicelib.domain.errors import FieldError, NotFound, ServiceUnavailable, ValidationFailed
+from chalicelib.domain.feedback import Feedback
+from chalicelib.domain.principal import Principal
+from chalicelib.persistence import feedback_store
+from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.dossiers import deadlines
+from chalicelib.services.feedback import uploads as feedback_uploads
+from chalicelib.services.feedback import views
+from chalicelib.services.shared import idempotency, outbox, paging, throttle, uploads
+
+DEFAULT_AGENCY = "trung-tam-phuc-vu-hanh-chinh-cong"
+CHANNELS = ("web", "zalo", "open311")
+ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+NOT_FOUND_MESSAGE = "Không tìm thấy phản ánh, kiến nghị với mã và số điện thoại đã nhập."
+ID_ATTEMPTS = 5
+
+
+def new_id(now: datetime) -> str:
+    """`PAKN-<YYMMDD>-<5 characters>`: short enough to read out on the phone."""
+    return f"PAKN-{now:%y%m%d}-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(5))
+
+
+def submit(
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+    channel: str = "web",
+    claim: idempotency.Claim | None = None,
+) -> dict:
+    """Log a feedback from any channel; the `feedback.received` event goes out right after."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    intake = _intake(body, principal, channel)
+    items = body.get("attachments") or []
+    checked = feedback_uploads.check([a for a in items if a.get("upload_id")], principal)
+    uploads.move_out_of_quarantine(checked)
+    intake["attachments"] = [c.attachment for c in checked] + [
+        {"url": a["url"]} for a in items if a.get("url")
+    ]
+    calendar = deadlines.calendar()
+    for _ in range(ID_ATTEMPTS):
+        feedback = feedback_domain.receive(new_id(now), intake, now, calendar)
+        response = views.created(feedback)
+        try:
+            events = feedback_store.save(
+                feedback, None, also=_completing(claim, response, checked, feedback.id)
+            )
+        except feedback_store.DuplicateId:
+            continue
+        outbox.publish(events)
+        return response
+    raise ServiceUnavailable()
+
+
+def _completing(claim: idempotency.Claim | None, response: dict, checked: list, feedback_id: str):
+    """What else commits with a new feedback: its uploads marked used, the idempotency answer."""
+
+    def also(tx) -> None:
+        uploads.mark_used(tx, checked, feedback_id)
+        if claim is not None:
+            record, actions, condition = idempotency.completion(claim, response)
+            tx.update(record, actions=actions, condition=condition)
+
+    return also
+
+
+def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
+    catalog = catalog_service.get_catalog()
+    problems: list[FieldError] = []
+    agency = body.get("agency")
+    if agency and catalog.agency(agency) is None:
+        problems.append(FieldError("agency", "Không có cơ quan này"))
+    code = body.get("procedure_code")
+    procedure = catalog.procedure(code) if code else None
+    if code and procedure is None:
+        problems.append(FieldError("procedure_code", "Không có thủ tục này"))
+    if problems:
+        raise ValidationFailed("Phản ánh, kiến nghị chưa hợp lệ.", problems)
+    if not agency:
+        agency = procedure.agency_id if procedure else DEFAULT_AGENCY
+    return {
+        **body,
+        "agency": agency,
+        "channel": channel,
+        "owner": principal.subject if principal and principal.is_citizen else None,
+    }
+
+
+def _authorized(
+    feedback_id: str, principal: Principal | None, phone: str | None, client_ip: str | None
+) -> tuple[Feedback | None, bool]:
+    """(feedback, is the caller its sender). Wrong phones count towards the lookup throttle."""
+    subjects = {"ip": client_ip or "", "code": feedback_id}
+    if phone:
+        throttle.check("feedback", subjects)
+    feedback = feedback_store.get(feedback_id)
+    if feedback is None:
+        sender = False
+    else:
+        owner_ok = principal is not None and feedback.is_owned_by(principal.subject)
+        stored = feedback.sender.get("phone")
+        phone_ok = bool(phone and stored) and normalize_phone(stored) == normalize_phone(phone)
+        sender = owner_ok or phone_ok
+    if phone and not sender:
+        throttle.record_failure("feedback", subjects)
+    return feedback, sender
+
+
+def read(
+    feedback_id: str, principal: Principal | None, phone: str | None, client_ip: str | None
+) -> dict:
+    """The sender sees everything of their own; anyone else a published answer, or a 404."""
+    feedback, sender = _authorized(feedback_id, principal, phone, client_ip)
+    if feedback is not None and sender:
+        return views.sender_view(feedback, feedback_store.history(feedback_id))
+    if feedback is not None and feedback.is_public:
+        return views.public_view(feedback)
+    raise NotFound(NOT_FOUND_MESSAGE)
+
+
+def public_answers(params: dict) -> dict:
+    """Published answers, newest first (the `published` index), without personal data."""
+    model, _ = feedback_store.models()
+    category = params.get("category")
+    scope = f"public:{category}"
+    items, last = feedback_store.page(
+        model.published,
+        "PUBLISHED",
+        params.get("page_size", paging.DEFAULT_PAGE_SIZE),
+        paging.decode(params.get("page_token"), scope),
+        filter_condition=(model.category == category) if category else None,
+        forward=False,
+    )
+    return {
+        "items": [views.public_view(f) for f in items],
+        "next_page_token": paging.scoped(last, scope),
+    }
+
+
+def mine(principal: Principal, params: dict) -> dict:
+    model, _ = feedback_store.models()
+    scope = f"my-feedback:{principal.subject}"
+    items, last = feedback_store.page(
+        model.by_owner,
+        f"OWNER#{principal.subject}",
+        params.get("page_size", paging.DEFAULT_PAGE_SIZE),
+        paging.decode(params.get("page_token"), scope),
+        forward=False,
+    )
+    return {
+        "items": [views.created(f) | {"title": f.title, "status": f.status.value} for f in items],
+        "next_page_token": paging.scoped(last, scope),
+    }
+
+
+def rate(
+    feedback_id: str, principal: Principal | None, body: dict, client_ip: str | None, now: datetime
+) -> dict:
+    """The sender's "satisfied / not satisfied" with the answer, once."""
+    feedback, sender = _authorized(feedback_id, principal, body.get("phone"), client_ip)
+    if feedback is None or not sender:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    expected = feedback.version
+    feedback_domain.rate(feedback, body["satisfied"], now, body.get("comment"))
+    outbox.publish(feedback_store.save(feedback, expected))
+    return views.sender_view(feedback, feedback_store.history(feedback_id))

@@ -1,0 +1,52 @@
+"""Consumers of domain events from the events queue. Each subscriber is idempotent, because
+SQS delivers at least once and the outbox may relay an event twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from chalicelib.services.dossiers import workflow
+from chalicelib.services.notifications import dispatch as notifications
+from chalicelib.services.stats import counters as stats
+
+log = logging.getLogger(__name__)
+
+
+def _payment_confirmed(event: dict, now: datetime) -> None:
+    """A gateway confirmed a payment: the dossier leaves `awaiting_payment` exactly once (or,
+    paid ahead or to release its result, records the payment where it stands)."""
+    data = event["data"]
+    params = {"amount": int(data["amount"]), "channel": "online", "payment_id": data["payment_id"]}
+    if not workflow.apply_system(event["dossier_code"], "confirm_payment", params, now):
+        workflow.apply_system(event["dossier_code"], "record_payment", params, now)
+
+
+SUBSCRIBERS: dict[str, list[Callable[[dict, datetime], None]]] = {
+    "payment.confirmed": [_payment_confirmed],
+}
+for _type in notifications.plan.SUBSCRIBED_TYPES:  # citizens and officers are told
+    SUBSCRIBERS.setdefault(_type, []).append(notifications.on_event)
+for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats/counters.py)
+    SUBSCRIBERS.setdefault(_type, []).append(stats.count)
+
+
+def handle(body: str, now: datetime) -> None:
+    event = json.loads(body)
+    for subscriber in SUBSCRIBERS.get(event.get("type", ""), []):
+        subscriber(event, now)
+
+
+def handle_batch(records, now: datetime) -> dict:
+    """Process each record; report only the failed ones so SQS redelivers just those."""
+    failures = []
+    for record in records:
+        message_id = record.to_dict()["messageId"]
+        try:
+            handle(record.body, now)
+        except Exception:
+            log.exception("event handling failed", extra={"message_id": message_id})
+            failures.append({"itemIdentifier": message_id})
+    return {"batchItemFailures": failures}

@@ -1,0 +1,186 @@
+"""Attachment uploads: a presigned S3 POST per file into quarantine, checked at submission."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.config import get_settings
+from chalicelib.domain.catalog import Procedure
+from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.principal import Principal
+from chalicelib.integrations import storage
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.records import UploadRecord
+from chalicelib.services.catalog import reads as catalog_service
+
+URL_LIFETIME = timedelta(minutes=15)
+RECORD_LIFETIME_SECONDS = 2 * 24 * 3600
+QUARANTINE = "quarantine/"
+_UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+def _model() -> type[UploadRecord]:
+    return bind(UploadRecord, get_settings().table_dossiers)
+
+
+def safe_filename(name: str) -> str:
+    cleaned = _UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip(" .")
+    return cleaned[:120] or "tep"
+
+
+def online_procedure(code: str, field: str = "procedure_code") -> Procedure:
+    procedure = catalog_service.get_procedure(code)
+    if not procedure.is_online:
+        raise ValidationFailed(
+            "Thủ tục này chưa cung cấp dịch vụ công trực tuyến.",
+            [FieldError(field, "Thủ tục không nộp trực tuyến được")],
+        )
+    return procedure
+
+
+def create(body: dict, principal: Principal | None, now: datetime) -> dict:
+    procedure = online_procedure(body["procedure_code"])
+    component = procedure.component(body["component_code"])
+    if component is None:
+        raise ValidationFailed(
+            "Thành phần hồ sơ không đúng.",
+            [FieldError("component_code", f"Thủ tục {procedure.code} không có thành phần này")],
+        )
+    if body["content_type"] not in component.file_types:
+        raise ValidationFailed(
+            "Kiểu tệp không được chấp nhận.",
+            [FieldError("content_type", "Chỉ nhận: " + ", ".join(component.file_types))],
+        )
+    if body["size_bytes"] > component.max_size_bytes:
+        raise PayloadTooLarge(
+            "Tệp quá lớn.",
+            [FieldError("size_bytes", f"Tối đa {component.max_size_bytes // (1024 * 1024)} MB")],
+        )
+    return presign(procedure.code, component.code, body, principal, now)
+
+
+def presign(
+    purpose: str, component_code: str, body: dict, principal: Principal | None, now: datetime
+) -> dict:
+    """Record an upload for `purpose` (a procedure code, or PAKN) and presign its S3 POST."""
+    upload_id = uuid.uuid4().hex
+    key = f"{QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
+    expires_at = now + URL_LIFETIME
+    _model()(
+        f"UPLOAD#{upload_id}",
+        "META",
+        upload_id=upload_id,
+        procedure_code=purpose,
+        component_code=component_code,
+        filename=body["filename"],
+        content_type=body["content_type"],
+        size_bytes=body["size_bytes"],
+        key=key,
+        owner=principal.subject if principal else None,
+        created_at=now.isoformat(),
+        expires_at=expires_at.isoformat(),
+        ttl=int(time.time()) + RECORD_LIFETIME_SECONDS,
+    ).save()
+    post = storage.presigned_post(
+        get_settings().bucket_uploads,
+        key,
+        body["content_type"],
+        body["size_bytes"],
+        int(URL_LIFETIME.total_seconds()),
+    )
+    return {
+        "upload_id": upload_id,
+        "url": post["url"],
+        "fields": post["fields"],
+        "expires_at": expires_at.isoformat(),
+        "max_size_bytes": body["size_bytes"],
+    }
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    record: UploadRecord
+    attachment: dict
+
+
+def check(
+    attachments: list[dict],
+    procedure: Procedure,
+    principal: Principal | None,
+    problems: list[FieldError],
+) -> list[CheckedUpload]:
+    """Each attachment must be an upload of this caller, for this procedure and component, not
+    used by another dossier, and actually in S3 within the component's size and type."""
+    model, checked = _model(), []
+    for i, item in enumerate(attachments):
+        where = f"attachments[{i}]"
+        try:
+            record = model.get(f"UPLOAD#{item['upload_id']}", "META", consistent_read=True)
+        except model.DoesNotExist:
+            problems.append(FieldError(f"{where}.upload_id", "Không tìm thấy tệp đã tải lên"))
+            continue
+        problem = _mismatch(record, item, procedure, principal)
+        if problem is None:
+            problem, stored = _stored_problem(record, procedure)
+        if problem:
+            problems.append(FieldError(where, problem))
+            continue
+        checked.append(
+            CheckedUpload(
+                record,
+                {
+                    "component_code": record.component_code,
+                    "upload_id": record.upload_id,
+                    "filename": record.filename,
+                    "content_type": stored.content_type,
+                    "size_bytes": stored.size,
+                    "key": f"attachments/{record.upload_id}/{safe_filename(record.filename)}",
+                },
+            )
+        )
+    return checked
+
+
+def _mismatch(
+    record: UploadRecord, item: dict, procedure: Procedure, principal: Principal | None
+) -> str | None:
+    if record.procedure_code != procedure.code or record.component_code != item["component_code"]:
+        return "Tệp này được tải lên cho thủ tục hoặc thành phần khác"
+    if record.owner and (principal is None or principal.subject != record.owner):
+        return "Tệp này không phải do bạn tải lên"
+    if record.used_by:
+        return "Tệp này đã được dùng cho một hồ sơ khác"
+    return None
+
+
+def _stored_problem(record: UploadRecord, procedure: Procedure):
+    stored = storage.head(get_settings().bucket_uploads, record.key)
+    component = procedure.component(record.component_code)
+    if stored is None:
+        return "Tệp chưa được tải lên xong", None
+    if stored.size > component.max_size_bytes or stored.size > record.size_bytes:
+        return "Tệp lớn hơn dung lượng cho phép", stored
+    if stored.content_type.split(";")[0] not in component.file_types:
+        return "Kiểu tệp không được chấp nhận", stored
+    return None, stored
+
+
+def move_out_of_quarantine(checked: list[CheckedUpload]) -> None:
+    """Copy each checked upload to its permanent key (idempotent; quarantine expires by rule)."""
+    bucket = get_settings().bucket_uploads
+    for item in checked:
+        storage.copy(bucket, item.record.key, item.attachment["key"])
+
+
+def mark_used(tx, checked: list[CheckedUpload], code: str) -> None:
+    model = _model()
+    for item in checked:
+        tx.update(
+            model(item.record.PK, "META"),
+            actions=[model.used_by.set(code)],
+            condition=model.used_by.does_not_exist(),
+        )
