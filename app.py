@@ -19,6 +19,7 @@ from chalicelib.entrypoints import (
     open311_api,
     pages_api,
     payments_api,
+    signin_api,
     stats_api,
     workers,
 )
@@ -42,5 +43,6 @@ app.register_blueprint(workers.bp)
 app.register_blueprint(notifications_api.bp)
 app.register_blueprint(notification_workers.bp)
 app.register_blueprint(pages_api.bp)
+app.register_blueprint(signin_api.bp)
 app.register_blueprint(console_api.bp)
 app.register_blueprint(stats_api.bp)

@@ -26,6 +26,18 @@ TABLE_IDEMPOTENCY = "TABLE_IDEMPOTENCY"
 TABLE_FEEDBACK = "TABLE_FEEDBACK"
 TABLE_NOTIFICATIONS = "TABLE_NOTIFICATIONS"
 TABLE_STATS = "TABLE_STATS"
+TABLE_SESSIONS = "TABLE_SESSIONS"
+# Citizens' sign-in (OpenID Connect): the issuer (VNeID / the national portal's single sign-on,
+# or the local provider of `make run`) and this portal's client registration there.
+OIDC_ISSUER = "OIDC_ISSUER"
+OIDC_CLIENT_ID = "OIDC_CLIENT_ID"
+OIDC_CLIENT_SECRET = "OIDC_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
+OIDC_SCOPES = "OIDC_SCOPES"
+# Officers' sign-in: the Cognito user pool and its app client.
+COGNITO_USER_POOL_ID = "COGNITO_USER_POOL_ID"
+COGNITO_CLIENT_ID = "COGNITO_CLIENT_ID"
+SESSION_IDLE_MINUTES = "SESSION_IDLE_MINUTES"
+SESSION_MAX_HOURS = "SESSION_MAX_HOURS"
 OPEN311_API_KEYS = "OPEN311_API_KEYS"
 BUCKET_UPLOADS = "BUCKET_UPLOADS"
 BUCKET_RESULTS = "BUCKET_RESULTS"
@@ -63,6 +75,7 @@ class Settings:
     table_feedback: str
     table_notifications: str
     table_stats: str
+    table_sessions: str
     open311_api_keys: tuple[str, ...]
     bucket_uploads: str
     bucket_results: str
@@ -71,6 +84,14 @@ class Settings:
     catalog_cache_seconds: float
     lookup_failures_per_ip: int
     lookup_failures_per_code: int
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_scopes: str = "openid profile phone address"
+    cognito_user_pool_id: str = ""
+    cognito_client_id: str = ""
+    session_idle_seconds: int = 30 * 60
+    session_max_seconds: int = 12 * 3600
     payment_provider: str = "vnpay"
     vnpay: dict = field(default_factory=dict, repr=False)
 
@@ -104,6 +125,7 @@ def get_settings() -> Settings:
         table_feedback=_env(TABLE_FEEDBACK, f"{prefix}-feedback"),
         table_notifications=_env(TABLE_NOTIFICATIONS, f"{prefix}-notifications"),
         table_stats=_env(TABLE_STATS, f"{prefix}-stats"),
+        table_sessions=_env(TABLE_SESSIONS, f"{prefix}-sessions"),
         open311_api_keys=tuple(
             k.strip() for k in _env(OPEN311_API_KEYS, "").split(",") if k.strip()
         ),
@@ -114,6 +136,14 @@ def get_settings() -> Settings:
         catalog_cache_seconds=float(_env(CATALOG_CACHE_SECONDS, "30")),
         lookup_failures_per_ip=int(_env(LOOKUP_FAILURES_PER_IP, "20")),
         lookup_failures_per_code=int(_env(LOOKUP_FAILURES_PER_CODE, "5")),
+        oidc_issuer=_env(OIDC_ISSUER, "").rstrip("/"),
+        oidc_client_id=_env(OIDC_CLIENT_ID, ""),
+        oidc_client_secret=_env(OIDC_CLIENT_SECRET, ""),
+        oidc_scopes=_env(OIDC_SCOPES, "openid profile phone address"),
+        cognito_user_pool_id=_env(COGNITO_USER_POOL_ID, ""),
+        cognito_client_id=_env(COGNITO_CLIENT_ID, ""),
+        session_idle_seconds=int(float(_env(SESSION_IDLE_MINUTES, "30")) * 60),
+        session_max_seconds=int(float(_env(SESSION_MAX_HOURS, "12")) * 3600),
         payment_provider=_env(PAYMENT_PROVIDER, "vnpay"),
         vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
     )

@@ -96,3 +96,35 @@ def fresh_tables(aws, monkeypatch):
     monkeypatch.undo()
     reset_settings()
     get_settings()
+
+
+CITIZEN_ISSUER = "http://citizen-idp.test"
+PORTAL_BASE = "http://localhost"  # the address the portal derives when the test client calls
+
+
+@pytest.fixture(scope="session")
+def citizen_provider():
+    """The local OpenID provider of `make run`, with the portal's local client registered."""
+    from infra.local.citizen_idp import CitizenIdentityProvider
+    from infra.local.stack import stage_environment
+
+    client_id = stage_environment("local")["OIDC_CLIENT_ID"]
+    redirect_uri = f"{PORTAL_BASE}/dang-nhap/callback"
+    return CitizenIdentityProvider(CITIZEN_ISSUER, {client_id: [redirect_uri]})
+
+
+@pytest.fixture
+def citizen_idp(aws, citizen_provider, monkeypatch):
+    """The portal talks to the local provider in-process (httpx's WSGI transport)."""
+    import httpx
+
+    from chalicelib.config import get_settings, reset_settings
+    from chalicelib.services.accounts import citizens
+
+    monkeypatch.setenv("OIDC_ISSUER", CITIZEN_ISSUER)
+    monkeypatch.setattr(citizens, "TRANSPORT", httpx.WSGITransport(app=citizen_provider))
+    reset_settings()
+    yield citizen_provider
+    monkeypatch.undo()
+    reset_settings()
+    get_settings()

@@ -1,4 +1,10 @@
-"""Resolve the caller of a request from its bearer token, and enforce roles."""
+"""Resolve the caller of a request — a bearer token (API clients) or the browser's session
+cookie — and enforce roles.
+
+A request that relies on the session cookie and changes something (any method but GET, HEAD,
+OPTIONS) must carry the session's CSRF token in `X-CSRF-Token` (the pages' script sends it) or
+a `csrf_token` form field: another site can make the browser send the cookie, but cannot read
+the token, so its cross-site POST is refused and changes nothing."""
 
 from __future__ import annotations
 
@@ -8,16 +14,59 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import Forbidden, Unauthenticated
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import identity
+from chalicelib.services.accounts import sessions
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSRF_HEADER = "x-csrf-token"
+_NO_SESSION = object()
+
+
+def current_session(request: Request) -> sessions.Session | None:
+    """The request's live session (looked up once per request), officers' tokens kept fresh."""
+    cached = getattr(request, "_dvc_session", _NO_SESSION)
+    if cached is not _NO_SESSION:
+        return cached
+    session = sessions.find(sessions.read_cookie(request.headers))
+    if session is not None and session.principal.is_officer:
+        from chalicelib.services.accounts import officers
+
+        session = officers.keep_fresh(session)
+    request._dvc_session = session
+    return session
 
 
 def optional_principal(request: Request) -> Principal | None:
     header = (request.headers or {}).get("authorization", "")
-    if not header:
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("Thiếu mã xác thực dạng Bearer.")
+        return _bearer(token.strip())
+    session = current_session(request)
+    if session is None:
         return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Thiếu mã xác thực dạng Bearer.")
-    return identity.verify(get_settings(), token.strip())
+    if request.method not in SAFE_METHODS:
+        require_csrf(session, (request.headers or {}).get(CSRF_HEADER))
+    return session.principal
+
+
+def _bearer(token: str) -> Principal:
+    """Citizens' tokens come from their OpenID provider; every other token (officers' Cognito
+    tokens, service credentials, the local stage's test tokens) is checked by `identity`."""
+    settings = get_settings()
+    if settings.oidc_issuer and identity.unverified_issuer(token) == settings.oidc_issuer:
+        from chalicelib.services.accounts import citizens
+
+        return citizens.principal_from_token(token)
+    return identity.verify(settings, token)
+
+
+def require_csrf(session: sessions.Session, supplied: str | None) -> None:
+    if not sessions.csrf_ok(session, supplied):
+        raise Forbidden(
+            "Yêu cầu không đến từ trang của Cổng (thiếu mã chống giả mạo). "
+            "Vui lòng tải lại trang rồi thử lại."
+        )
 
 
 def require(request: Request, *roles: str) -> Principal:

@@ -135,6 +135,14 @@ def html(text: str, status: int = 200) -> Response:
     )
 
 
+def redirect(location: str, cookies: list[str] | None = None, status: int = 302) -> Response:
+    """A redirect that no cache keeps, setting `cookies` (Set-Cookie values) on the way."""
+    headers: dict[str, Any] = {"Location": location, "Cache-Control": "no-store"}
+    if cookies:
+        headers["Set-Cookie"] = cookies
+    return Response(body="", status_code=status, headers=headers)
+
+
 def client_ip(request: Request) -> str | None:
     return ((request.context or {}).get("identity") or {}).get("sourceIp")
 

@@ -2,18 +2,22 @@
 
 Every procedure is within three clicks of the home page (home → a field or an agency → the
 procedure). Nothing personal ever goes in a page's URL: lookups and submissions are sent by the
-page's script in request bodies, and sign-in tokens stay in the tab's sessionStorage."""
+page's script in request bodies. A signed-in citizen's pages are rendered with their session
+(who they are, the CSRF token, prefilled forms); sign-in tokens stay on the server."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from chalice import Blueprint
 
 from chalicelib.domain.catalog import SearchQuery
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.feedback import CATEGORY_LABELS
-from chalicelib.entrypoints.http import route
+from chalicelib.entrypoints.auth import current_session
+from chalicelib.entrypoints.http import redirect, route
 from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.web import portal, schema_form
+from chalicelib.web import portal, prefill, schema_form
 from chalicelib.web.pages import PRIVATE, not_found, page, static
 
 bp = Blueprint(__name__)
@@ -142,13 +146,20 @@ def apply_page(code):
     if form is None:
         return not_found(f"Thủ tục {code} chưa cung cấp dịch vụ nộp hồ sơ trực tuyến.")
     components = [c for c in procedure.data["components"] if not c.get("filled_online")]
+    session = _citizen_session()
+    profile = session.profile if session else {}
+    fields = schema_form.build(form)
+    prefill.fill_form(fields, profile)
     return page(
         "portal/apply.html",
         cache=PRIVATE,
+        session=session,
         nav="thu-tuc",
         p=procedure,
         form=form,
-        fields=schema_form.build(form),
+        fields=fields,
+        prefill=prefill.applicant(profile),
+        verified=prefill.VERIFIED,
         components=components,
         file_types=portal.file_types,
         delivery=procedure.data.get("delivery_options", []),
@@ -182,19 +193,26 @@ def lookup_without_script():
     )
 
 
-@route(bp, "/dang-nhap", summary="Đăng nhập của công dân", **HTML)
-def sign_in_page():
-    return page("portal/sign_in.html", nav="ho-so-cua-toi", cache=PRIVATE)
+def _citizen_session():
+    session = current_session(bp.current_request)
+    return session if session and session.principal.is_citizen else None
 
 
 @route(bp, "/ho-so-cua-toi", summary="Hồ sơ của tôi (đã đăng nhập)", **HTML)
 def my_dossiers_page():
-    return page("portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE)
+    return page(
+        "portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE, session=_citizen_session()
+    )
 
 
 @route(bp, "/ho-so-cua-toi/{code}", summary="Một hồ sơ của tôi (đã đăng nhập)", **HTML)
 def my_dossier_page(code):
-    return page("portal/dossier.html", nav="ho-so-cua-toi", cache=PRIVATE, code=code)
+    session = _citizen_session()
+    if session is None:
+        return redirect(f"/dang-nhap?next={quote(f'/ho-so-cua-toi/{code}')}")
+    return page(
+        "portal/dossier.html", nav="ho-so-cua-toi", cache=PRIVATE, session=session, code=code
+    )
 
 
 @route(bp, "/phan-anh", summary="Phản ánh, kiến nghị và các câu trả lời công khai", **HTML)

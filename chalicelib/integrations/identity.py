@@ -59,6 +59,21 @@ def _claims(settings: Settings, token: str) -> dict:
     return jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **common)
 
 
+def unverified_issuer(token: str) -> str | None:
+    """The `iss` a token claims, before any check: only to choose whom to verify it with."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError:
+        return None
+
+
+def _role(claims: dict) -> str | None:
+    """`role` (local tokens), else the officer role among the Cognito groups."""
+    if claims.get("role") or claims.get("custom:role"):
+        return claims.get("role") or claims.get("custom:role")
+    return next((g for g in claims.get("cognito:groups", []) if g in OFFICER_ROLES), None)
+
+
 def verify(settings: Settings, token: str) -> Principal:
     try:
         claims = _claims(settings, token)
@@ -66,8 +81,9 @@ def verify(settings: Settings, token: str) -> Principal:
         raise Unauthenticated("Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.") from None
     except (jwt.PyJWTError, ValueError):
         raise Unauthenticated("Mã xác thực không hợp lệ.") from None
-    role = claims.get("role") or claims.get("custom:role")
+    role = _role(claims)
     agency = claims.get("agency") or claims.get("custom:agency")
     if role not in ROLES or (role in OFFICER_ROLES and not agency):
         raise Unauthenticated("Mã xác thực không có vai trò hợp lệ.")
-    return Principal(subject=str(claims["sub"]), role=role, agency=agency, name=claims.get("name"))
+    subject = claims.get("cognito:username") or claims["sub"]
+    return Principal(subject=str(subject), role=role, agency=agency, name=claims.get("name"))

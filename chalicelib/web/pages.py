@@ -11,7 +11,7 @@ from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
 
-# Pages hold no secret in their URL or body (tokens live in sessionStorage); these headers stop
+# Pages hold no secret in their URL or body (sign-in tokens stay on the server); these headers stop
 # framing, MIME sniffing and leaking a receipt link's capability to other sites.
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -60,8 +60,21 @@ def _env():
     return env
 
 
-def page(template: str, status: int = 200, cache: str = PUBLIC_CACHE, **context) -> Response:
+def page(
+    template: str,
+    status: int = 200,
+    cache: str = PUBLIC_CACHE,
+    session=None,
+    headers: dict | None = None,
+    **context,
+) -> Response:
+    """A rendered page. With the viewer's `session` (only on private pages: a public page is
+    cached and must not say who is signed in) it shows who is signed in, a sign-out button and
+    the CSRF token the pages' script sends with its POSTs."""
     settings = get_settings()
+    if session is not None:
+        cache = PRIVATE
+        context.update(me=session.principal, csrf_token=session.csrf_token)
     body = (
         _env()
         .get_template(template)
@@ -80,6 +93,7 @@ def page(template: str, status: int = 200, cache: str = PUBLIC_CACHE, **context)
             "Content-Type": "text/html; charset=utf-8",
             "Cache-Control": cache,
             **SECURITY_HEADERS,
+            **(headers or {}),
         },
     )
 

@@ -49,6 +49,17 @@ def start_aws(host: str, port: int):
     return server
 
 
+def start_citizen_idp(host: str, port: int, portal: str):
+    """The local OpenID provider for citizens; the portal's client is registered with it."""
+    from infra.local.citizen_idp import CitizenIdentityProvider, serve
+
+    issuer = f"http://{host}:{port}"
+    client_id = stage_environment("local")["OIDC_CLIENT_ID"]
+    provider = CitizenIdentityProvider(issuer, {client_id: [f"{portal}/dang-nhap/callback"]})
+    os.environ["OIDC_ISSUER"] = issuer
+    return serve(provider, host, port)
+
+
 def free_port(host: str, preferred: int) -> int:
     """`preferred` if nothing listens there, else any free port (printed in the banner)."""
     with socket.socket() as probe:
@@ -78,11 +89,22 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     return names
 
 
+def citizen_accounts() -> str:
+    from infra.local.citizen_idp import CITIZENS, PASSWORD
+
+    lines = [f"  Test citizens   (password {PASSWORD}; username = ID number)\n"]
+    lines += [f"    {c.id_number}  {c.name}, {c.phone}\n" for c in CITIZENS.values()]
+    return "".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", "4566")))
+    parser.add_argument(
+        "--idp-port", type=int, default=int(os.environ.get("IDP_PORT", "8765"))
+    )
     parser.add_argument(
         "--schedule-speedup", type=float, default=float(os.environ.get("SCHEDULE_SPEEDUP", "1"))
     )
@@ -90,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
 
     moto = start_aws(args.host, free_port(args.host, args.aws_port))
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}")
+    idp = start_citizen_idp(
+        args.host, free_port(args.host, args.idp_port), os.environ["PUBLIC_BASE_URL"]
+    )
     names = prepare()
 
     import boto3
@@ -111,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
         f"  Health          {base}/health\n"
         f"  OpenAPI         {base}/openapi.json\n"
         f"  Emulated AWS    {os.environ['AWS_ENDPOINT_URL']}  (moto server)\n"
-        f"  Resources       {', '.join(sorted(names.values()))}\n"
+        f"  Citizen sign-in {os.environ['OIDC_ISSUER']}  (local OpenID provider)\n"
+        + citizen_accounts()
+        + f"  Resources       {', '.join(sorted(names.values()))}\n"
         + "".join(f"  Worker          {line}\n" for line in dispatcher.describe())
         + "Press Ctrl-C to stop.\n",
         flush=True,
@@ -127,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     print("Stopping…", flush=True)
     server.shutdown()
+    idp.shutdown()
     dispatcher.stop()
     moto.stop()
     return 0

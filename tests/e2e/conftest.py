@@ -31,7 +31,7 @@ def healthy(base: str) -> bool:
 def portal():
     """`make run`'s stack on free ports. Its output goes to a file (kept as an artifact): a pipe
     nobody reads fills up after a few hundred log lines and then blocks the server."""
-    port, aws_port = free_port(), free_port()
+    port, aws_port, idp_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     # Every end-to-end test (the fuzzer included) calls from 127.0.0.1: one address, many users.
     env["LOOKUP_FAILURES_PER_IP"] = "100000"
@@ -40,7 +40,7 @@ def portal():
     log = (ARTIFACTS / f"stack-{worker}.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.stack", "--port", str(port)]
-        + ["--aws-port", str(aws_port), "--schedule-speedup", "30"],
+        + ["--aws-port", str(aws_port), "--idp-port", str(idp_port), "--schedule-speedup", "30"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -74,22 +74,26 @@ def test_a_signed_in_citizen_answers_a_supplement_request_from_my_dossiers(porta
     citizen = new_page(browser, PHONE)
     citizen.goto(f"{portal}/ho-so-cua-toi")
     citizen.get_by_role("link", name="Đăng nhập").first.click()
-    rec.check(citizen, "sign-in")
-    citizen.get_by_label("Họ và tên").fill("Trần Văn Nam")
-    citizen.get_by_label("Số định danh cá nhân").fill("027090012345")
+    # The local OpenID provider (standing in for VNeID): no /dev/token anywhere.
+    citizen.get_by_label("Số định danh cá nhân").fill("001090000001")
+    citizen.get_by_label("Mật khẩu").fill("dvc-local")
+    rec.shot(citizen, "identity-provider")
     citizen.get_by_role("button", name="Đăng nhập").click()
     citizen.wait_for_url(f"{portal}/ho-so-cua-toi")
     citizen.get_by_text("Bạn chưa nộp hồ sơ nào").wait_for()
+    assert "Nguyễn Văn An" in citizen.locator("#who").inner_text()
     rec.check(citizen, "mine-empty")
 
-    # Submit while signed in: the dossier is then the citizen's own.
+    # Submit while signed in: the form is prefilled from the identity claims, and the dossier
+    # is then the citizen's own.
     citizen.goto(f"{portal}/thu-tuc/{PROCEDURE}/nop-ho-so")
     citizen.get_by_text("Bạn đã đăng nhập").wait_for()
-    citizen.get_by_label("Họ và tên").fill("Trần Văn Nam")
-    citizen.get_by_label("Số định danh cá nhân (CCCD)").fill("027090012345")
-    citizen.get_by_label("Số điện thoại di động").fill("0912345670")
-    citizen.locator('[name="form.nguoi_yeu_cau.ngay_sinh"]').fill("1990-02-03")
-    citizen.get_by_label("Nơi cư trú").fill("Phường Kinh Bắc, tỉnh Bắc Ninh")
+    rec.check(citizen, "prefilled-form")
+    assert citizen.locator("#f-applicant-full_name").input_value() == "Nguyễn Văn An"
+    assert citizen.locator("#f-applicant-id_number").input_value() == "001090000001"
+    assert citizen.get_by_label("Số điện thoại di động").input_value() == "0912345678"
+    assert citizen.locator('[name="form.nguoi_yeu_cau.ngay_sinh"]').input_value() == "1990-05-12"
+    assert "Kinh Bắc" in citizen.get_by_label("Nơi cư trú").input_value()
     citizen.get_by_label("Đã đăng ký kết hôn nhưng đã ly hôn").check()
     citizen.get_by_label("Mục đích sử dụng").select_option("Mục đích khác")
     citizen.get_by_role("button", name="Tiếp tục: xem lại hồ sơ").click()

@@ -35,6 +35,7 @@ TABLES = {
     }, "ttl"),
     "counters": ("PK", "SK", {}, "ttl"),
     "idempotency": ("PK", None, {}, "ttl"),
+    "sessions": ("PK", "SK", {}, "ttl"),
     "stats": ("PK", "SK", {}, None),
     "feedback": ("PK", "SK", {
         "by_agency": ("agency_pk", "agency_sk"),

@@ -14,15 +14,6 @@
   var uploads = {}; // component code -> {upload_id?, filename, size, busy?}
   var idempotencyKey = null;
   var lastSent = null;
-  var session = DVC.session.get('citizen');
-  var token = session && session.token;
-
-  if (session) {
-    var note = document.getElementById('signed-in');
-    note.textContent = 'Bạn đã đăng nhập' + (session.name ? ' (' + session.name + ')' : '') +
-      '. Hồ sơ sẽ có trong mục “Hồ sơ của tôi”.';
-    note.hidden = false;
-  }
 
   /* ---- repeatable groups (e.g. several business lines) ---- */
   form.querySelectorAll('fieldset.repeat').forEach(function (fs) {
@@ -240,7 +231,6 @@
     bar.value = 0;
     status.textContent = 'Đang tải lên “' + file.name + '”…';
     var answer = await DVC.api('POST', '/v1/uploads', {
-      token: token,
       body: { procedure_code: info.code, component_code: code, filename: file.name, content_type: file.type, size_bytes: file.size },
     });
     if (box.attempt !== attempt) return;
@@ -356,7 +346,7 @@
     button.disabled = true;
     status.textContent = 'Đang nộp hồ sơ, vui lòng chờ…';
     lastSent = body;
-    var answer = await DVC.api('POST', '/v1/dossiers', { body: body, token: token, headers: { 'Idempotency-Key': idempotencyKey } });
+    var answer = await DVC.api('POST', '/v1/dossiers', { body: body, headers: { 'Idempotency-Key': idempotencyKey } });
     button.disabled = false;
     status.textContent = '';
     if (answer.status === 201) return finished(answer.data);
@@ -402,7 +392,7 @@
       ['Phí, lệ phí', DVC.fmt.vnd(created.fee_due)],
     ].forEach(function (row) { DVC.add(facts, h('div', {}, h('dt', { text: row[0] }), h('dd', { text: row[1] }))); });
     document.getElementById('done-receipt').href = created.receipt_url;
-    document.getElementById('done-lookup').href = session ? '/ho-so-cua-toi/' + encodeURIComponent(created.code) : '/tra-cuu?ma=' + encodeURIComponent(created.code);
+    document.getElementById('done-lookup').href = document.getElementById('signed-in') ? '/ho-so-cua-toi/' + encodeURIComponent(created.code) : '/tra-cuu?ma=' + encodeURIComponent(created.code);
     show('done');
     window.scrollTo(0, 0);
     document.getElementById('done-title').focus();

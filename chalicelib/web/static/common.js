@@ -35,6 +35,9 @@
     var headers = { Accept: 'application/json' };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.token) headers.Authorization = 'Bearer ' + opts.token;
+    /* Signed-in pages carry the session's CSRF token; the session cookie itself is HttpOnly. */
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf && method !== 'GET') headers['X-CSRF-Token'] = csrf.content;
     Object.assign(headers, opts.headers || {});
     var response;
     try {

@@ -15,13 +15,13 @@
   var OUTCOMES = { approved: 'Được giải quyết', refused: 'Từ chối giải quyết', rejected: 'Không được tiếp nhận', stopped: 'Dừng xử lý', withdrawn: 'Đã rút hồ sơ' };
   DVC.dossierExtras = DVC.dossierExtras || []; // (dossier, ctx) -> node: payment, result, rating…
 
-  /* ctx: {phone?, token?} — how this page proves the right to see the dossier. */
+  /* ctx: {phone?} — how this page proves the right to see the dossier (else the session). */
   function path(code, suffix) {
     return '/v1/dossiers/' + encodeURIComponent(code) + (suffix || '');
   }
   async function load(code, ctx) {
     var query = ctx.phone ? '?phone=' + encodeURIComponent(ctx.phone) : '';
-    return DVC.api('GET', path(code) + query, { token: ctx.token });
+    return DVC.api('GET', path(code) + query);
   }
   DVC.loadDossier = load;
   DVC.dossierPath = path;
@@ -108,7 +108,7 @@
           uploads[c.code] = { busy: true };
           bar.hidden = false;
           status.textContent = 'Đang tải lên…';
-          DVC.api('POST', '/v1/uploads', { token: ctx.token, body: { procedure_code: d.procedure.code, component_code: c.code, filename: file.name, content_type: file.type || 'application/octet-stream', size_bytes: file.size } })
+          DVC.api('POST', '/v1/uploads', { body: { procedure_code: d.procedure.code, component_code: c.code, filename: file.name, content_type: file.type || 'application/octet-stream', size_bytes: file.size } })
             .then(function (up) {
               if (up.status !== 201) throw new Error((up.data.error.details || []).map(function (x) { return x.message; }).join('; ') || DVC.message(up.data));
               return DVC.upload(up.data.url, up.data.fields, file, function (p) { bar.value = p; }).then(function () { return up.data.upload_id; },
@@ -144,7 +144,7 @@
       var note = document.getElementById(noteId).value.trim();
       if (note) body.note = note;
       body.attachments = Object.keys(uploads).map(function (k) { return { component_code: k, upload_id: uploads[k].upload_id }; });
-      var answer = await DVC.api('POST', path(d.code, '/supplements'), { body: body, token: ctx.token });
+      var answer = await DVC.api('POST', path(d.code, '/supplements'), { body: body });
       if (answer.status === 200) { render(answer.data, ctx); DVC.say(message, 'Đã gửi hồ sơ bổ sung. Cơ quan sẽ tiếp tục xử lý.', 'ok'); return; }
       (answer.data.error.details || []).forEach(function (detail) {
         var el = DVC.byPath(form, detail.field.replace(/\[\d+\].*$/, '')) || files;
@@ -171,7 +171,7 @@
             if (ctx.phone) body.phone = ctx.phone;
             var reason = document.getElementById(reasonId).value.trim();
             if (reason) body.reason = reason;
-            var answer = await DVC.api('POST', path(d.code, '/withdraw'), { body: body, token: ctx.token });
+            var answer = await DVC.api('POST', path(d.code, '/withdraw'), { body: body });
             if (answer.status === 200) { render(answer.data, ctx); DVC.say(message, 'Đã rút hồ sơ.', 'ok'); }
             else DVC.say(message, DVC.message(answer.data), 'error');
           } }),
@@ -231,9 +231,5 @@
   }
 
   /* ---- /ho-so-cua-toi/{code} ---- */
-  if (view.dataset.code) {
-    var session = DVC.session.get('citizen');
-    if (!session) location.replace('/dang-nhap?next=' + encodeURIComponent(location.pathname));
-    else reload(view.dataset.code, { token: session.token });
-  }
+  if (view.dataset.code) reload(view.dataset.code, {}); /* the session cookie proves who asks */
 })();

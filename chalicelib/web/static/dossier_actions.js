@@ -39,7 +39,7 @@
     button.addEventListener('click', async function () {
       button.disabled = true;
       var answer = await DVC.api('POST', DVC.dossierPath(d.code, '/payments'), {
-        body: body(ctx), token: ctx.token, headers: { 'Idempotency-Key': DVC.uuid() },
+        body: body(ctx), headers: { 'Idempotency-Key': DVC.uuid() },
       });
       button.disabled = false;
       if (answer.status !== 201) return note(box, DVC.message(answer.data), 'error');
@@ -69,7 +69,7 @@
     button.addEventListener('click', async function () {
       button.disabled = true;
       var query = ctx.phone ? '?phone=' + encodeURIComponent(ctx.phone) : '';
-      var answer = await DVC.api('GET', DVC.dossierPath(d.code, '/result') + query, { token: ctx.token });
+      var answer = await DVC.api('GET', DVC.dossierPath(d.code, '/result') + query);
       button.disabled = false;
       if (answer.status !== 200) return note(box, DVC.message(answer.data), 'error');
       var link = h('a', { href: answer.data.url, download: answer.data.filename || '', hidden: true });
@@ -117,7 +117,7 @@
       if (missing.length) return note(form, 'Vui lòng chọn mức độ cho từng tiêu chí.', 'error');
       var comment = document.getElementById('f-rating-comment').value.trim();
       if (comment) values.comment = comment;
-      var answer = await DVC.api('POST', DVC.dossierPath(d.code, '/rating'), { body: body(ctx, values), token: ctx.token, headers: { 'Idempotency-Key': key } });
+      var answer = await DVC.api('POST', DVC.dossierPath(d.code, '/rating'), { body: body(ctx, values), headers: { 'Idempotency-Key': key } });
       if (answer.status === 201 || answer.status === 200) {
         form.textContent = '';
         DVC.add(form, h('h3', { text: 'Cảm ơn bạn đã đánh giá' }), h('p', { role: 'status', text: 'Ý kiến của bạn đã được ghi nhận.' }));
