@@ -1,1 +1,2 @@
-"""Accounts: who signs in (citizens at their identity provider, officers in the Cognito pool) and their browser sessions."""
+"""Accounts: who signs in (citizens at their identity provider, officers in the Cognito
+pool) and their browser sessions."""
