@@ -27,6 +27,7 @@ LIFECYCLE = {  # how often each operation happens in one dossier's life (cost mo
     "payment IPN": 1,
     "event (worker)": None,  # one per event the dossier emits (counted)
     "notification (worker)": None,  # one per notification sent (counted)
+    "national sync (worker)": None,  # one per sync job (a status change, counted)
 }
 
 
@@ -148,6 +149,7 @@ class Bench:
             self.times("event (worker)")
         self._done = done
         sqs = boto3.client("sqs")
+        self.national_sync(sqs)
         url = sqs.get_queue_url(QueueName=QueueNames.NOTIFICATIONS)["QueueUrl"]
         while messages := sqs.receive_message(
             QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0
@@ -160,6 +162,35 @@ class Bench:
                     )
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 self.times("notification (worker)")
+
+
+    def national_sync(self, sqs) -> None:
+        """Each queued sync job through `on_national_sync`, the national side answering 200 at
+        once (its own costs are not the portal's)."""
+        import httpx
+
+        from chalicelib.integrations.national_portal import HttpNationalPortal, NationalPortalConfig
+        from chalicelib.integrations.queues import QueueNames
+        from chalicelib.services.national_portal import gateway
+        from tests.fault_injection import sqs_event
+
+        accepting = HttpNationalPortal(
+            NationalPortalConfig("https://national.test", "bench", "bench"),
+            httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(200, json={}))),
+        )
+        gateway.portal = lambda: accepting
+        url = sqs.get_queue_url(QueueName=QueueNames.NATIONAL_SYNC)["QueueUrl"]
+        while messages := sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+        ).get("Messages"):
+            for message in messages:
+                with self.meter.step("national sync (worker)"):
+                    self.client.lambda_.invoke(
+                        "on_national_sync",
+                        sqs_event([json.loads(message["Body"])], QueueNames.NATIONAL_SYNC),
+                    )
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                self.times("national sync (worker)")
 
 
 def seed(code: str, total: int, seconds: float) -> int:

@@ -48,7 +48,8 @@ COMPONENTS: tuple[tuple[str, str, int, tuple[Part, ...]], ...] = (
          "procedures whose published information is complete ÷ procedures",
          lambda x: (x["procs_complete"], x["procs"])),
         ("status_synchronised", "Đồng bộ, công khai trạng thái hồ sơ trên Cổng DVC quốc gia",
-         "lacks: synchronisation with the national portal", lambda x: None),
+         "status changes accepted by the national portal within an hour ÷ status changes "
+         "accepted or refused", lambda x: (x["sync_on_time"], x["sync_sent"] + x["sync_failed"])),
     )),
     ("progress", "Tiến độ, kết quả giải quyết", 20, (
         ("on_time", "Tỉ lệ hồ sơ giải quyết trước hạn, đúng hạn",
@@ -120,6 +121,9 @@ def inputs(figures: dict, members: dict[str, set[str]], procedures: Iterable) ->
         "with_fee": figures["payments"]["with_fee"],
         "paid_online": figures["payments"]["paid_online"],
         "e_results": figures["e_results"],
+        "sync_sent": figures["national_sync"]["sent"],
+        "sync_on_time": figures["national_sync"]["on_time"],
+        "sync_failed": figures["national_sync"]["failed"],
         "fb_answered": fb["answered"],
         "fb_on_time": fb["answered_on_time"],
         "fb_unsatisfactory": fb["unsatisfactory"],

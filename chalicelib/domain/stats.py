@@ -52,6 +52,9 @@ DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
     "overdue": ("due_at", "status"),
     "rated": RATING_CRITERIA,
     "result_downloaded": (),
+    # The national portal accepted (or refused for good) the record of one status change.
+    "national_synced": ("on_time",),
+    "national_sync_failed": (),
 }
 FEEDBACK_FACTS: dict[str, tuple[str, ...]] = {
     "received": (),

@@ -82,6 +82,7 @@ def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
     _money(out, facts, procedure)
     _e_result(out, facts)
     _rating(out, facts)
+    _national_sync(out, facts)
     _gauges(out, facts, first, resolved)
     return out.counts, out.members
 
@@ -115,6 +116,18 @@ def _e_result(out: Builder, facts: list[dict]) -> None:
     ]
     if issued:
         out.add("e_results", issued[0]["at"])
+
+
+def _national_sync(out: Builder, facts: list[dict]) -> None:
+    """Each status change the national portal accepted (on time: within an hour of the change)
+    or refused, on the day it was sent (Decision 766: status synchronised, not hidden or late)."""
+    for f in facts:
+        if f["t"] == "national_synced":
+            out.add("sync_sent", f["at"])
+            if f.get("on_time"):
+                out.add("sync_on_time", f["at"])
+        elif f["t"] == "national_sync_failed":
+            out.add("sync_failed", f["at"])
 
 
 def _rating(out: Builder, facts: list[dict]) -> None:

@@ -147,6 +147,11 @@ def figures(t: Totals) -> dict:
         },
         "payments": {"with_fee": c["with_fee"], "paid_online": c["paid_online"]},
         "e_results": c["e_results"],
+        "national_sync": {
+            "sent": c["sync_sent"],
+            "on_time": c["sync_on_time"],
+            "failed": c["sync_failed"],
+        },
         "feedback": {
             "received": c["fb_received"],
             "not_accepted": c["fb_not_accepted"],

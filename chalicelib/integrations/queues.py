@@ -16,10 +16,11 @@ class QueueNames:
     EVENTS = "dvc-events"
     NOTIFICATIONS = "dvc-notifications"
     ZALO_INBOUND = "dvc-zalo-inbound"
+    NATIONAL_SYNC = "dvc-national-sync"
 
     @classmethod
     def all(cls) -> set[str]:
-        return {cls.EVENTS, cls.NOTIFICATIONS, cls.ZALO_INBOUND}
+        return {cls.EVENTS, cls.NOTIFICATIONS, cls.ZALO_INBOUND, cls.NATIONAL_SYNC}
 
 
 @cache

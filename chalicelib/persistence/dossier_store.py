@@ -14,6 +14,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import Dossier, Event, HistoryEntry, Status
 from chalicelib.domain.errors import Conflict
+from chalicelib.persistence import national_sync_store
 from chalicelib.persistence.base import bind, region, shared_connection
 from chalicelib.persistence.records import DossierRecord, HistoryRecord, OutboxRecord
 
@@ -121,10 +122,13 @@ def from_record(record: DossierRecord) -> Dossier:
     )
 
 
-def history_record(code: str, entry: HistoryEntry) -> HistoryRecord:
+def history_record(code: str, entry: HistoryEntry, version: int | None = None) -> HistoryRecord:
+    """One history entry; `version` is the dossier version that the entry's change produced."""
     _, model, _ = models()
     data = {k: v for k, v in vars(entry).items() if v not in (None, {}, [])}
     data["at"] = entry.at.isoformat()
+    if version is not None:
+        data["version"] = version
     if entry.step_due_at:
         data["step_due_at"] = entry.step_due_at.isoformat()
     return model(pk(code), f"EVENT#{entry.seq:04d}", entry=data)
@@ -146,7 +150,8 @@ def transaction() -> TransactWrite:
 
 
 def stage_changes(tx: TransactWrite, dossier: Dossier, expected_version: int | None) -> Dossier:
-    """Add the dossier (version-guarded), its new history and events to `tx`."""
+    """Add the dossier (version-guarded), its new history and events to `tx`; a status change
+    also marks the dossier for the national portal (persistence/national_sync_store.py)."""
     model, _, _ = models()
     dossier.version = (expected_version or 0) + 1
     condition = (
@@ -154,9 +159,12 @@ def stage_changes(tx: TransactWrite, dossier: Dossier, expected_version: int | N
     )
     tx.save(to_record(dossier), condition=condition)
     for entry in dossier.pending_history:
-        tx.save(history_record(dossier.code, entry))
+        tx.save(history_record(dossier.code, entry, dossier.version))
     for event in dossier.pending_events:
         tx.save(outbox_record(event))
+    changes = [e for e in dossier.pending_history if e.status_from != e.status_to]
+    if changes:
+        national_sync_store.mark(tx, dossier, changes[-1].seq, changes[-1].at)
     return dossier
 
 
@@ -194,6 +202,13 @@ def get(code: str) -> Dossier | None:
         return from_record(model.get(pk(code), "META", consistent_read=True))
     except model.DoesNotExist:
         return None
+
+
+def get_many(codes: list[str]) -> dict[str, Dossier]:
+    """Dossiers by code in one BatchGet (at most 100 codes)."""
+    model, _, _ = models()
+    keys = [(pk(code), "META") for code in dict.fromkeys(codes)]
+    return {r.code: from_record(r) for r in model.batch_get(keys)} if keys else {}
 
 
 def history(code: str) -> list[dict]:

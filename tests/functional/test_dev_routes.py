@@ -24,6 +24,9 @@ def stage_dev(monkeypatch):
     [
         ("POST", "/dev/token", {"role": "citizen"}),
         ("GET", "/dev/outbox", None),
+        ("GET", "/dev/national-portal/dossiers/000.00.51.H06-250101-0001", None),
+        ("POST", "/dev/national-portal/dossiers/000.00.51.H06-250101-0001/statuses", {}),
+        ("PUT", "/dev/national-portal/faults", {"mode": "unavailable"}),
     ],
 )
 def test_dev_routes_are_refused_outside_the_local_stage(client, stage_dev, method, path, body):

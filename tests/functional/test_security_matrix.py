@@ -43,6 +43,9 @@ PUBLIC = [
     r"^/open311/v2/\{resource\}$",  # Open311 collections (the segment is a name, not an id)
     r"^/thu-tuc/\{code\}",  # public procedure pages
     r"^/static/",  # CSS and JavaScript
+    # The local stand-in of the national portal (an outside party; 404 on every other stage,
+    # tests/functional/test_dev_routes.py): what it received is the test harness's to read.
+    r"^/dev/national-portal/dossiers/\{code\}",
 ]
 DENIED = {
     "citizen": {

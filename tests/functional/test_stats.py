@@ -215,10 +215,29 @@ def test_the_report_names_the_766_inputs_it_lacks(fresh_stats, client):
     assert set(items) == {"transparency", "progress", "online_services", "online_payment",
                           "satisfaction", "digitisation"}  # fmt: skip
     assert sum(c["max"] for c in items.values()) == 100
-    assert "status_synchronised" in items["transparency"]["lacks"]
+    assert "status_synchronised" not in items["transparency"]["lacks"]
     assert "reuse" in items["digitisation"]["lacks"]
     assert items["online_services"]["parts"][0]["ratio"] is not None  # from the catalog
     assert report["services"]["total"] == len(catalog_service.get_catalog().procedures)
+
+
+def test_national_sync_outcomes_make_the_766_status_synchronised_part(fresh_stats, client):
+    at = START + timedelta(days=1)
+    data = {"agency_id": "so-tu-phap", "procedure_code": "1.001193"}
+    outcomes = [("national_synced", 1, True), ("national_synced", 2, False),
+                ("national_synced", 3, True), ("national_sync_failed", 4, None)]  # fmt: skip
+    for kind, step, on_time in outcomes:
+        event = Event(f"dossier.{kind}", "SYNC-250304-0001", at, {**data, "on_time": on_time},
+                      id=f"dossier.{kind}:SYNC-250304-0001:{step}")  # fmt: skip
+        stats.count(event.to_dict(), NOW)
+        stats.count(event.to_dict(), NOW)  # a redelivery counts once
+
+    _, report = call(client, "GET", f"/v1/stats?agency=so-tu-phap&{RANGE}")
+
+    assert report["national_sync"] == {"sent": 3, "on_time": 2, "failed": 1}
+    transparency = {c["key"]: c for c in report["components"]["items"]}["transparency"]
+    part = {p["key"]: p for p in transparency["parts"]}["status_synchronised"]
+    assert part["ratio"] == 0.5
 
 
 def test_rating_events_are_counted_per_criterion(fresh_stats):

@@ -32,6 +32,7 @@ TABLES = {
         "open_due": ("due_pk", "due_sk"),
         "outbox_pending": ("outbox_pk", "outbox_sk"),
         "pending_payments": ("pay_pk", "pay_sk"),
+        "national_sync": ("nsync_pk", "nsync_sk"),
     }, "ttl"),
     "counters": ("PK", "SK", {}, "ttl"),
     "idempotency": ("PK", None, {}, "ttl"),
@@ -47,7 +48,8 @@ TABLES = {
 }
 TABLE_ENV = {f"TABLE_{name.upper()}": name for name in TABLES}
 BUCKETS = {"BUCKET_UPLOADS": "uploads", "BUCKET_RESULTS": "results"}
-QUEUES = ("events", "notifications", "zalo-inbound")  # each with "<name>-dlq"
+# each with "<name>-dlq" after this many receives
+QUEUES = {"events": 5, "notifications": 5, "zalo-inbound": 5, "national-sync": 12}
 
 
 def table_name(app, stage, suffix):
@@ -153,7 +155,7 @@ def assert_table(ddb, name, expected, check_ttl=True):
 
 
 def assert_queues(sqs, app):
-    for short in QUEUES:
+    for short, receives in QUEUES.items():
         name, dlq = f"{app}-{short}", f"{app}-{short}-dlq"
         attrs = sqs.get_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"],
                                          AttributeNames=["All"])["Attributes"]
@@ -161,7 +163,7 @@ def assert_queues(sqs, app):
             QueueUrl=sqs.get_queue_url(QueueName=dlq)["QueueUrl"], AttributeNames=["All"]
         )["Attributes"]
         assert json.loads(attrs["RedrivePolicy"]) == {
-            "deadLetterTargetArn": dlq_attrs["QueueArn"], "maxReceiveCount": 5}
+            "deadLetterTargetArn": dlq_attrs["QueueArn"], "maxReceiveCount": receives}
         assert int(attrs["VisibilityTimeout"]) >= 6 * 30  # Lambda timeout in .chalice/config.json
         assert attrs["SqsManagedSseEnabled"] == dlq_attrs["SqsManagedSseEnabled"] == "true"
         assert int(dlq_attrs["MessageRetentionPeriod"]) == 14 * 24 * 3600

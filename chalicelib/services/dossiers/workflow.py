@@ -22,6 +22,7 @@ from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
+from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "assignee": dossier.assignee,
         "result_document": dossier.extra.get("result_document"),
         "history": dossier_store.history(dossier.code),
+        "national_sync": national_sync.view(dossier.code),
         "allowed_actions": workflow.allowed_actions(dossier, principal.role),
         "forms": {
             n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}"

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from chalicelib.services.dossiers import workflow
+from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.notifications import dispatch as notifications
 from chalicelib.services.stats import counters as stats
 
@@ -29,6 +30,8 @@ SUBSCRIBERS: dict[str, list[Callable[[dict, datetime], None]]] = {
 }
 for _type in notifications.plan.SUBSCRIBED_TYPES:  # citizens and officers are told
     SUBSCRIBERS.setdefault(_type, []).append(notifications.on_event)
+for _type in national_sync.TRIGGERS:  # the national portal hears of every status change
+    SUBSCRIBERS.setdefault(_type, []).append(national_sync.on_event)
 for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats/counters.py)
     SUBSCRIBERS.setdefault(_type, []).append(stats.count)
 

@@ -6,8 +6,9 @@ of every agency through the `by_status` index (one Query per agency and status) 
 dossier's history, rebuilds its facts (domain/stats_history.py) and what they contribute, and
 compares that with the stored counters for each day of the range and the gauges' running sums
 (TOTAL). A dossier keeps only its latest deadline flag; earlier ones are taken from its
-projection (they come from `dossier.overdue` events only). Feedback counters (fb_*) are not
-recomputed: they come from the feedback events only.
+projection (they come from `dossier.overdue` events only), and so are the national portal's
+sync outcomes (`dossier.national_synced`, `dossier.national_sync_failed`). Feedback counters
+(fb_*) are not recomputed: they come from the feedback events only.
 
 Repair, for each dossier, merges the rebuilt facts into its projection and writes the
 difference exactly as the consumer would (so an event redelivered later is not counted
@@ -29,6 +30,8 @@ from chalicelib.persistence import dossier_store, rating_store, stats_store
 from chalicelib.services.catalog import reads as catalog_service
 
 Key = tuple[str, str, str]
+# Facts no dossier history holds: deadline flags and the national portal's sync outcomes.
+EVENT_ONLY_FACTS = frozenset({"overdue", "national_synced", "national_sync_failed"})
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _facts(dossier: Dossier) -> list[dict]:
     a dossier keeps only its latest flag, so an earlier overdue spell (ended by a new due date)
     is known from the `dossier.overdue` events alone."""
     projection = stats_store.load(f"DOSSIER#{dossier.code}")
-    flags = [f for f in projection.facts if f["t"] == "overdue"]
+    flags = [f for f in projection.facts if f["t"] in EVENT_ONLY_FACTS]
     history = dossier_store.history(dossier.code)
     return history_facts(dossier, history, rating_store.get(dossier.code)) + flags
 

@@ -1,0 +1,245 @@
+"""Where each dossier stands with the national portal: one item per dossier beside it,
+`PK=DOSSIER#<code> SK=NSYNC`.
+
+The dossier's own transaction marks it (`mark`: the last status change committed, `want_step`),
+so a change can never be lost between the commit and the sync: until the worker has delivered
+every change up to `want_step`, the item stays in the sparse `national_sync` index under
+`UNSYNCED#<shard>` (the reconciliation reads it there, never a scan). A record the national side
+refused for good moves the item under `FAILED#<agency>` (the officers' inbox filter).
+
+The worker holds a lease (`lease_token`, `lease_until`) while it sends, so two deliveries of the
+same dossier never interleave and an older record is never sent after a newer one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import get_settings
+from chalicelib.domain.dossier import Dossier, Event
+from chalicelib.domain.national_sync import FAILED, PENDING, SYNCED
+from chalicelib.persistence import dossier_store
+from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.records import _index
+
+SK = "NSYNC"
+SHARDS = 4
+
+
+class NationalSyncRecord(Record):
+    class Meta:
+        table_name = "dossiers"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    code = UnicodeAttribute()
+    agency_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default=PENDING)
+    want_step = NumberAttribute(default=0)
+    changed_at = UnicodeAttribute(null=True)
+    synced_step = NumberAttribute(default=0)
+    synced_version = NumberAttribute(null=True)
+    status_code = NumberAttribute(null=True)
+    synced_at = UnicodeAttribute(null=True)
+    failed_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    lease_token = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(null=True)
+    nsync_pk = UnicodeAttribute(null=True)
+    nsync_sk = UnicodeAttribute(null=True)
+
+    by_state = _index("national_sync", "nsync_pk", "nsync_sk")()
+
+
+def model() -> type[NationalSyncRecord]:
+    return bind(NationalSyncRecord, get_settings().table_dossiers)
+
+
+def _key(code: str) -> NationalSyncRecord:
+    return model()(dossier_store.pk(code), SK)
+
+
+def _conditional(exc: UpdateError) -> bool:
+    return exc.cause_response_code == "ConditionalCheckFailedException"
+
+
+def unsynced_key(code: str) -> str:
+    return f"UNSYNCED#{dossier_store.shard(code) % SHARDS}"
+
+
+def mark(tx: TransactWrite, dossier: Dossier, step: int, at: datetime) -> None:
+    """In the dossier's transaction: status change `step` waits for the national portal."""
+    m = model()
+    tx.update(
+        _key(dossier.code),
+        actions=[
+            m.code.set(dossier.code),
+            m.agency_id.set(dossier.agency_id),
+            m.state.set(PENDING),
+            m.want_step.set(step),
+            m.changed_at.set(at.isoformat()),
+            m.nsync_pk.set(unsynced_key(dossier.code)),
+            m.nsync_sk.set(f"{at.isoformat()}#{dossier.code}"),
+        ],
+    )
+
+
+def get(code: str) -> NationalSyncRecord | None:
+    try:
+        return model().get(dossier_store.pk(code), SK, consistent_read=True)
+    except model().DoesNotExist:
+        return None
+
+
+def claim(code: str, now: datetime, lease: timedelta) -> str | None:
+    """Take the dossier's sync lease; None when another worker holds it."""
+    m = model()
+    token = uuid.uuid4().hex
+    try:
+        _key(code).update(
+            actions=[
+                m.code.set(code),
+                m.want_step.set(m.want_step | 0),
+                m.synced_step.set(m.synced_step | 0),
+                m.lease_token.set(token),
+                m.lease_until.set(now.timestamp() + lease.total_seconds()),
+            ],
+            condition=m.lease_until.does_not_exist() | (m.lease_until < now.timestamp()),
+        )
+    except UpdateError as exc:
+        if _conditional(exc):
+            return None
+        raise
+    return token
+
+
+def _held(token: str):
+    return model().lease_token == token
+
+
+def _write(code: str, token: str, actions: list, event: Event | None, condition=None) -> bool:
+    """Update the item under our lease (and commit `event` to the dossier's outbox with it)."""
+    held = _held(token) if condition is None else _held(token) & condition
+    if event is None:
+        try:
+            _key(code).update(actions=actions, condition=held)
+            return True
+        except UpdateError as exc:
+            if _conditional(exc):
+                return False
+            raise
+    try:
+        with dossier_store.transaction() as tx:
+            tx.update(_key(code), actions=actions, condition=held)
+            tx.save(dossier_store.outbox_record(event))
+    except TransactWriteError as exc:
+        if "ConditionalCheckFailed" in dossier_store.reasons(exc):
+            return False
+        raise
+    return True
+
+
+def delivered(
+    code: str, token: str, step: int, version: int, status_code: int, now: datetime, event: Event
+) -> bool:
+    m = model()
+    return _write(
+        code,
+        token,
+        [
+            m.synced_step.set(step),
+            m.synced_version.set(version),
+            m.status_code.set(status_code),
+            m.synced_at.set(now.isoformat()),
+            m.attempts.set(0),
+        ],
+        event,
+    )
+
+
+def refused(
+    code: str,
+    token: str,
+    step: int,
+    status_code: int,
+    agency_id: str,
+    reason: str,
+    now: datetime,
+    event: Event,
+) -> bool:
+    """The national side refused this record for good: skip past it, list the dossier as failed."""
+    m = model()
+    return _write(
+        code,
+        token,
+        [
+            m.synced_step.set(step),
+            m.status_code.set(status_code),
+            m.state.set(FAILED),
+            m.failed_at.set(now.isoformat()),
+            m.last_error.set(reason[:500]),
+            m.nsync_pk.set(f"FAILED#{agency_id}"),
+            m.nsync_sk.set(f"{now.isoformat()}#{code}"),
+        ],
+        event,
+    )
+
+
+def finish(code: str, token: str, failed: bool, now: datetime) -> bool:
+    """Release the lease once every wanted change went out; False if a change came meanwhile."""
+    m = model()
+    actions = [m.lease_token.remove(), m.lease_until.remove()]
+    if not failed:
+        actions += [m.state.set(SYNCED), m.last_error.remove(), m.nsync_pk.remove()]
+        actions += [m.nsync_sk.remove()]
+    return _write(code, token, actions, None, m.want_step <= m.synced_step)
+
+
+def postpone(code: str, token: str, error: str, attempts: int, now: datetime) -> None:
+    """A temporary failure: stay pending (and unsynced) and let the queue try again later."""
+    m = model()
+    _write(
+        code,
+        token,
+        [
+            m.state.set(PENDING),
+            m.last_error.set(error[:500]),
+            m.attempts.set(attempts),
+            m.lease_token.remove(),
+            m.lease_until.remove(),
+        ],
+        None,
+    )
+
+
+def release(code: str, token: str) -> None:
+    m = model()
+    _write(code, token, [m.lease_token.remove(), m.lease_until.remove()], None)
+
+
+def unsynced(shard: int, before: datetime, limit: int = 100) -> list[NationalSyncRecord]:
+    """Dossiers with changes still not delivered, changed before `before` (oldest first)."""
+    m = model()
+    return list(m.by_state.query(f"UNSYNCED#{shard}", m.nsync_sk < before.isoformat(), limit=limit))
+
+
+def failed_page(
+    agency_id: str, limit: int, start: dict | None
+) -> tuple[list[NationalSyncRecord], dict | None]:
+    """The agency's dossiers whose last record the national side refused, latest first."""
+    m = model()
+    result = m.by_state.query(
+        f"FAILED#{agency_id}", limit=limit, last_evaluated_key=start, scan_index_forward=False
+    )
+    items = []
+    for record in result:
+        items.append(record)
+        if len(items) >= limit:
+            break
+    return items, result.last_evaluated_key
