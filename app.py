@@ -13,6 +13,7 @@ from chalicelib.entrypoints import (
     feedback_officer_api,
     meta_api,
     middleware,
+    national_portal_api,
     national_portal_standin_api,
     national_portal_workers,
     notification_workers,
@@ -48,5 +49,6 @@ app.register_blueprint(pages_api.bp)
 app.register_blueprint(signin_api.bp)
 app.register_blueprint(console_api.bp)
 app.register_blueprint(stats_api.bp)
+app.register_blueprint(national_portal_api.bp)
 app.register_blueprint(national_portal_standin_api.bp)
 app.register_blueprint(national_portal_workers.bp)

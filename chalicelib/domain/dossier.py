@@ -209,6 +209,7 @@ def submit(
     at: datetime,
     acknowledge_by: datetime,
     fee_due: int,
+    channel: str = "online",
 ) -> Dossier:
     dossier = Dossier(
         code=code,
@@ -224,6 +225,7 @@ def submit(
         submitted_at=at,
         acknowledge_by=acknowledge_by,
         fee_due=fee_due,
+        channel=channel,
     )
     dossier.record(
         at,
@@ -233,6 +235,6 @@ def submit(
         "dossier.submitted",
         step_due_at=acknowledge_by,
         agency_id=dossier.agency_id,
-        event_data={"channel": "online", "notify": notify},
+        event_data={"channel": channel, "notify": notify},
     )
     return dossier

@@ -87,7 +87,9 @@ def dates(dossier: Dossier, upto: list[dict]) -> dict:
     refused = _first(upto, REFUSING_ACTIONS)
     returned = _first(upto, {"return_result"})
     return {
-        "submitted": national_date(dossier.submitted_at),
+        "submitted": national_date(
+            dossier.extra.get("national_submitted_at") or dossier.submitted_at
+        ),
         "received": national_date(accepted["at"]) if accepted else None,
         "appointment": national_date(appointment["step_due_at"]) if appointment else None,
         "supplement_requested": national_date(supplement["at"]) if supplement else None,

@@ -39,6 +39,14 @@ def head(bucket: str, key: str) -> StoredObject | None:
     return StoredObject(int(meta["ContentLength"]), meta.get("ContentType", ""))
 
 
+def put(bucket: str, key: str, content: bytes, content_type: str) -> None:
+    client("s3").put_object(Bucket=bucket, Key=key, Body=content, ContentType=content_type)
+
+
+def delete(bucket: str, key: str) -> None:
+    client("s3").delete_object(Bucket=bucket, Key=key)
+
+
 def copy(bucket: str, source_key: str, target_key: str) -> None:
     client("s3").copy_object(
         Bucket=bucket,

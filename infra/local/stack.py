@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  Statistics      {base}/thong-ke\n"
         f"  Portal API      {base}/v1/…    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
         f"  Dev outbox      {base}/dev/outbox   (messages the fake Zalo/SMS/email channels sent)\n"
+        f"  National portal {base}/dev/national-portal/dossiers/<code>   (sync records received)\n"
         f"  Health          {base}/health\n"
         f"  OpenAPI         {base}/openapi.json\n"
         f"  Emulated AWS    {os.environ['AWS_ENDPOINT_URL']}  (moto server)\n"

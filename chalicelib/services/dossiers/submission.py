@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
 from chalicelib.domain import dossier as dossier_domain
@@ -33,17 +36,56 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 25
 
 
+@dataclass(frozen=True)
+class Also:
+    """One more item for the dossier's transaction (its label names it when it fails)."""
+
+    label: str
+    stage: Callable[[TransactWrite, str], None]  # (tx, the new dossier's code)
+
+
+class AlsoRefused(Exception):
+    """The condition of the `Also` item failed (e.g. its reference was used meanwhile)."""
+
+
 def submit(
     body: dict, principal: Principal | None, claim: idempotency.Claim | None, now: datetime
 ) -> dict:
     procedure = uploads.online_procedure(body["procedure_code"])
-    problems = _form_problems(body, procedure)
+    checked = check(body, procedure, principal)
+    return create(body, procedure, principal, claim, checked, now)
+
+
+def check(
+    body: dict,
+    procedure: Procedure,
+    principal: Principal | None,
+    problems: list[FieldError] | None = None,
+) -> list[uploads.CheckedUpload]:
+    """Everything wrong with a submission at once (after `problems` found before), or its
+    checked uploads."""
+    problems = [*(problems or []), *_form_problems(body, procedure)]
     checked = uploads.check(body["attachments"], procedure, principal, problems)
     problems += _component_problems(body, procedure)
     if problems:
         raise ValidationFailed("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
+    return checked
+
+
+def create(
+    body: dict,
+    procedure: Procedure,
+    principal: Principal | None,
+    claim: idempotency.Claim | None,
+    checked: list[uploads.CheckedUpload],
+    now: datetime,
+    channel: str = "online",
+    extra: dict | None = None,
+    also: Also | None = None,
+) -> dict:
+    """Commit a checked submission received on `channel`; the answer is the citizen's receipt."""
     uploads.move_out_of_quarantine(checked)
-    dossier = _commit(body, procedure, principal, claim, checked, now)
+    dossier = _commit(body, procedure, principal, claim, checked, now, channel, extra, also)
     outbox.publish(dossier.events)
     return dossier.response
 
@@ -105,7 +147,7 @@ def _counter_model() -> type[CounterRecord]:
     return bind(CounterRecord, get_settings().table_counters)
 
 
-def _commit(body, procedure, principal, claim, checked, now) -> _Committed:
+def _commit(body, procedure, principal, claim, checked, now, channel, extra, also) -> _Committed:
     agency = catalog_service.get_catalog().agency(procedure.agency_id)
     counter = _counter_model()
     key = f"SEQ#{agency.id_code}#{now:%y%m%d}"
@@ -125,14 +167,16 @@ def _commit(body, procedure, principal, claim, checked, now) -> _Committed:
             now,
             calendar.acknowledge_by(now),
             procedure.fee_for("online"),
+            channel,
         )
+        dossier.extra.update(extra or {})
         events = list(dossier.pending_events)
         response = receipts.created_response(
             dossier, deadlines.due_from(calendar.start_of_clock(now), procedure.processing_time)
         )
-        labels = _labels(dossier, checked, claim)
+        labels = _labels(dossier, checked, claim, also)
         try:
-            _transact(counter, key, last, dossier, checked, claim, response)
+            _transact(counter, key, last, dossier, checked, claim, response, also)
             return _Committed(dossier, events, response)
         except TransactWriteError as exc:
             _raise_unless_contention(exc, labels)
@@ -147,7 +191,7 @@ def _current(counter, key: str) -> int:
         return 0
 
 
-def _transact(counter, key, last, dossier, checked, claim, response) -> None:
+def _transact(counter, key, last, dossier, checked, claim, response, also) -> None:
     with dossier_store.transaction() as tx:
         condition = counter.PK.does_not_exist() if last == 0 else counter.n == last
         tx.update(counter(key, "SEQ"), actions=[counter.n.set(last + 1)], condition=condition)
@@ -156,16 +200,20 @@ def _transact(counter, key, last, dossier, checked, claim, response) -> None:
         if claim is not None:
             record, actions, claim_condition = idempotency.completion(claim, response)
             tx.update(record, actions=actions, condition=claim_condition)
+        if also is not None:
+            also.stage(tx, dossier.code)
 
 
-def _labels(dossier, checked, claim) -> list[str]:
+def _labels(dossier, checked, claim, also) -> list[str]:
     """What each item of the transaction is, in the order PynamoDB sends them: every put
-    (dossier, history, outbox), then every update (counter, uploads, idempotency)."""
+    (dossier, history, outbox, the `Also` item, a put), then every update (counter, the
+    national sync mark, uploads, idempotency)."""
     return (
         ["dossier"]
         + ["history"] * len(dossier.pending_history)
         + ["outbox"] * len(dossier.pending_events)
-        + ["counter"]
+        + ([also.label] if also is not None else [])
+        + ["counter", "national_sync"]
         + ["upload"] * len(checked)
         + (["idempotency"] if claim is not None else [])
     )
@@ -184,6 +232,8 @@ def _raise_unless_contention(exc: TransactWriteError, labels: list[str]) -> None
             "Một tệp đính kèm vừa được dùng cho hồ sơ khác.",
             [FieldError("attachments", "Tệp đã được sử dụng")],
         )
+    if failed - {"counter", "dossier", "upload", "idempotency"}:
+        raise AlsoRefused(", ".join(sorted(failed)))
     if "idempotency" in failed:
         raise Conflict("Yêu cầu với Idempotency-Key này đã được xử lý bởi một lần gửi khác.")
     if failed <= {"counter", "dossier"} and (failed or "TransactionConflict" in reasons):

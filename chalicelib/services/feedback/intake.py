@@ -20,7 +20,10 @@ forwards. Raises ValidationFailed (400) with every problem listed.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain import feedback as feedback_domain
 from chalicelib.domain.dossier import normalize_phone
@@ -35,7 +38,7 @@ from chalicelib.services.feedback import views
 from chalicelib.services.shared import idempotency, outbox, paging, throttle, uploads
 
 DEFAULT_AGENCY = "trung-tam-phuc-vu-hanh-chinh-cong"
-CHANNELS = ("web", "zalo", "open311")
+CHANNELS = ("web", "zalo", "open311", "national_portal")
 ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 NOT_FOUND_MESSAGE = "Không tìm thấy phản ánh, kiến nghị với mã và số điện thoại đã nhập."
 ID_ATTEMPTS = 5
@@ -52,8 +55,11 @@ def submit(
     now: datetime,
     channel: str = "web",
     claim: idempotency.Claim | None = None,
+    also: Callable[[TransactWrite, str], None] | None = None,
 ) -> dict:
-    """Log a feedback from any channel; the `feedback.received` event goes out right after."""
+    """Log a feedback from any channel; the `feedback.received` event goes out right after.
+    `also(tx, feedback_id)` adds an item to its transaction (a conditional one that fails
+    makes the whole intake fail with 409: retried, it finds what the winner wrote)."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     intake = _intake(body, principal, channel)
@@ -69,7 +75,7 @@ def submit(
         response = views.created(feedback)
         try:
             events = feedback_store.save(
-                feedback, None, also=_completing(claim, response, checked, feedback.id)
+                feedback, None, also=_completing(claim, response, checked, feedback.id, also)
             )
         except feedback_store.DuplicateId:
             continue
@@ -78,14 +84,19 @@ def submit(
     raise ServiceUnavailable()
 
 
-def _completing(claim: idempotency.Claim | None, response: dict, checked: list, feedback_id: str):
-    """What else commits with a new feedback: its uploads marked used, the idempotency answer."""
+def _completing(
+    claim: idempotency.Claim | None, response: dict, checked: list, feedback_id: str, extra=None
+):
+    """What else commits with a new feedback: its uploads marked used, the idempotency answer
+    and the caller's `extra` item."""
 
     def also(tx) -> None:
         uploads.mark_used(tx, checked, feedback_id)
         if claim is not None:
             record, actions, condition = idempotency.completion(claim, response)
             tx.update(record, actions=actions, condition=condition)
+        if extra is not None:
+            extra(tx, feedback_id)
 
     return also
 

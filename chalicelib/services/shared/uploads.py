@@ -69,6 +69,34 @@ def presign(
     """Record an upload for `purpose` (a procedure code, or PAKN) and presign its S3 POST."""
     upload_id = uuid.uuid4().hex
     key = f"{QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
+    expires_at = record(upload_id, key, purpose, component_code, body, principal, now)
+    post = storage.presigned_post(
+        get_settings().bucket_uploads,
+        key,
+        body["content_type"],
+        body["size_bytes"],
+        int(URL_LIFETIME.total_seconds()),
+    )
+    return {
+        "upload_id": upload_id,
+        "url": post["url"],
+        "fields": post["fields"],
+        "expires_at": expires_at.isoformat(),
+        "max_size_bytes": body["size_bytes"],
+    }
+
+
+def record(
+    upload_id: str,
+    key: str,
+    purpose: str,
+    component_code: str,
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+) -> datetime:
+    """Keep an upload `{filename, content_type, size_bytes}` headed for `key` in quarantine;
+    returns until when its file may arrive."""
     expires_at = now + URL_LIFETIME
     _model()(
         f"UPLOAD#{upload_id}",
@@ -85,20 +113,18 @@ def presign(
         expires_at=expires_at.isoformat(),
         ttl=int(time.time()) + RECORD_LIFETIME_SECONDS,
     ).save()
-    post = storage.presigned_post(
-        get_settings().bucket_uploads,
-        key,
-        body["content_type"],
-        body["size_bytes"],
-        int(URL_LIFETIME.total_seconds()),
-    )
-    return {
-        "upload_id": upload_id,
-        "url": post["url"],
-        "fields": post["fields"],
-        "expires_at": expires_at.isoformat(),
-        "max_size_bytes": body["size_bytes"],
-    }
+    return expires_at
+
+
+def forget(upload_id: str) -> None:
+    """Delete an unused upload: its file in quarantine and its record."""
+    model = _model()
+    try:
+        found = model.get(f"UPLOAD#{upload_id}", "META", consistent_read=True)
+    except model.DoesNotExist:
+        return
+    storage.delete(get_settings().bucket_uploads, found.key)
+    found.delete(condition=model.used_by.does_not_exist())
 
 
 @dataclass(frozen=True)

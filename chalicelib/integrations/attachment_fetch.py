@@ -1,0 +1,59 @@
+"""Fetch a file another system offers by URL, within bounds: http(s) only, no redirects, a
+connect and read timeout, at most `max_bytes` (the body is streamed and cut off), and a type
+taken from the bytes themselves (the `filetype` library), which must be one the component
+accepts and agree with the type the sender declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """Why the file was not taken (Vietnamese, shown to the sender)."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes
+    content_type: str
+
+
+def fetch(
+    http: httpx.Client, url: str, declared_type: str, allowed: tuple[str, ...], max_bytes: int
+) -> Fetched:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise FetchError("Chỉ nhận đường dẫn http hoặc https")
+    try:
+        with http.stream("GET", url, timeout=TIMEOUT, follow_redirects=False) as answer:
+            if answer.status_code != 200:
+                raise FetchError(f"Không tải được tệp (HTTP {answer.status_code})")
+            length = answer.headers.get("content-length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise FetchError("Tệp lớn hơn dung lượng cho phép")
+            content = bytearray()
+            for chunk in answer.iter_bytes(CHUNK):
+                content += chunk
+                if len(content) > max_bytes:
+                    raise FetchError("Tệp lớn hơn dung lượng cho phép")
+    except httpx.TimeoutException:
+        raise FetchError("Hết thời gian chờ khi tải tệp") from None
+    except httpx.HTTPError:
+        raise FetchError("Không kết nối được tới nơi lưu tệp") from None
+    return Fetched(bytes(content), _checked_type(bytes(content), declared_type, allowed))
+
+
+def _checked_type(content: bytes, declared: str, allowed: tuple[str, ...]) -> str:
+    import filetype  # lazily: only the intake of remote files needs it
+
+    found = filetype.guess_mime(content)
+    if found is None or found not in allowed:
+        raise FetchError("Kiểu tệp không được chấp nhận (chỉ nhận: " + ", ".join(allowed) + ")")
+    if found != declared.split(";")[0].strip().lower():
+        raise FetchError(f"Nội dung tệp không khớp kiểu đã khai ({found})")
+    return found
