@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: install schemas lint format test test-unit test-integration test-functional run \
-        import-catalog bench load clean browsers
+        import-catalog import-national-catalog bench load clean browsers
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ run: install schemas
 # Import a catalog into the configured stage: make import-catalog FILE=catalog.json
 import-catalog: install schemas
 	$(BIN)/python -m chalicelib.entrypoints.cli import-catalog $(FILE)
+
+# Update procedures from a national procedure database export: make import-national-catalog
+# FILE=export.json [DRY_RUN=1]
+import-national-catalog: install schemas
+	$(BIN)/python -m chalicelib.entrypoints.cli import-national-catalog $(FILE) $(if $(DRY_RUN),--dry-run)
 
 # Benchmarks (one markdown table; figures are never asserted): make bench BENCH_ARGS="--runs 3"
 bench: install schemas

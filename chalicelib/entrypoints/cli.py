@@ -1,6 +1,7 @@
 """Operator commands, run against the stage the environment points at.
 
 python -m chalicelib.entrypoints.cli import-catalog FILE [--forms-dir schemas]
+python -m chalicelib.entrypoints.cli import-national-catalog FILE [--dry-run]
 python -m chalicelib.entrypoints.cli stats-recompute --from DATE [--to DATE] [--repair]
 """
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from chalicelib.domain.errors import DomainError
 from chalicelib.entrypoints import stats_cli
 from chalicelib.services.catalog import importer as catalog_import
+from chalicelib.services.catalog import national_import
 from chalicelib.services.shared.clock import now
 
 
@@ -20,11 +22,25 @@ def import_catalog(args: argparse.Namespace) -> int:
     try:
         catalog_import.import_file(Path(args.file), Path(args.forms_dir), now(), progress=print)
     except DomainError as exc:
-        print(f"LỖI: {exc.message}", file=sys.stderr)
-        for detail in exc.details:
-            print(f"  - {detail.field}: {detail.message}", file=sys.stderr)
-        return 1
+        return _failed(exc)
     return 0
+
+
+def import_national_catalog(args: argparse.Namespace) -> int:
+    try:
+        national_import.import_file(
+            Path(args.file), Path(args.forms_dir), now(), dry_run=args.dry_run, progress=print
+        )
+    except DomainError as exc:
+        return _failed(exc)
+    return 0
+
+
+def _failed(exc: DomainError) -> int:
+    print(f"LỖI: {exc.message}", file=sys.stderr)
+    for detail in exc.details:
+        print(f"  - {detail.field}: {detail.message}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +54,18 @@ def main(argv: list[str] | None = None) -> int:
         help="folder that form_schema paths are relative to",
     )
     importer.set_defaults(run=import_catalog)
+    national = commands.add_parser(
+        "import-national-catalog",
+        help="update procedures from an export of the national procedure database",
+    )
+    national.add_argument("file")
+    national.add_argument("--dry-run", action="store_true", help="only show what would change")
+    national.add_argument(
+        "--forms-dir",
+        default=str(Path(__file__).resolve().parents[2] / "schemas"),
+        help="folder that form_schema paths are relative to",
+    )
+    national.set_defaults(run=import_national_catalog)
     stats_cli.register(commands)  # stats-recompute
     args = parser.parse_args(argv)
     return args.run(args)
