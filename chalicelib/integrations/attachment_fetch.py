@@ -1,5 +1,6 @@
-"""Fetch a file another system offers by URL, within bounds: http(s) only, no redirects, a
-connect and read timeout, at most `max_bytes` (the body is streamed and cut off), and a type
+"""Fetch a file another system offers by URL, within bounds: http(s) only, from the hosts the
+province trusts for it (no request leaves for anywhere else), no redirects, a connect and read
+timeout, at most `max_bytes` (the body is streamed and cut off), and a type
 taken from the bytes themselves (the `filetype` library), which must be one the component
 accepts and agree with the type the sender declared."""
 
@@ -25,10 +26,18 @@ class Fetched:
 
 
 def fetch(
-    http: httpx.Client, url: str, declared_type: str, allowed: tuple[str, ...], max_bytes: int
+    http: httpx.Client,
+    url: str,
+    declared_type: str,
+    allowed: tuple[str, ...],
+    max_bytes: int,
+    hosts: tuple[str, ...],
 ) -> Fetched:
-    if urlsplit(url).scheme not in ("http", "https"):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
         raise FetchError("Chỉ nhận đường dẫn http hoặc https")
+    if not trusted(parts.hostname or "", hosts):
+        raise FetchError("Máy chủ lưu tệp không nằm trong danh sách được phép")
     try:
         with http.stream("GET", url, timeout=TIMEOUT, follow_redirects=False) as answer:
             if answer.status_code != 200:
@@ -46,6 +55,12 @@ def fetch(
     except httpx.HTTPError:
         raise FetchError("Không kết nối được tới nơi lưu tệp") from None
     return Fetched(bytes(content), _checked_type(bytes(content), declared_type, allowed))
+
+
+def trusted(host: str, hosts: tuple[str, ...]) -> bool:
+    """`host` is one of `hosts` or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == h or host.endswith(f".{h}") for h in hosts)
 
 
 def _checked_type(content: bytes, declared: str, allowed: tuple[str, ...]) -> str:

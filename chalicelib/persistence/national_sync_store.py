@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
@@ -25,10 +26,20 @@ from chalicelib.domain.dossier import Dossier, Event
 from chalicelib.domain.national_sync import FAILED, PENDING, SYNCED
 from chalicelib.persistence import dossier_store
 from chalicelib.persistence.base import Record, bind
-from chalicelib.persistence.records import _index
 
 SK = "NSYNC"
 SHARDS = 4
+
+
+class ByState(GlobalSecondaryIndex):
+    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`)."""
+
+    class Meta:
+        index_name = "national_sync"
+        projection = AllProjection()
+
+    nsync_pk = UnicodeAttribute(hash_key=True)
+    nsync_sk = UnicodeAttribute(range_key=True)
 
 
 class NationalSyncRecord(Record):
@@ -54,7 +65,7 @@ class NationalSyncRecord(Record):
     nsync_pk = UnicodeAttribute(null=True)
     nsync_sk = UnicodeAttribute(null=True)
 
-    by_state = _index("national_sync", "nsync_pk", "nsync_sk")()
+    by_state = ByState()
 
 
 def model() -> type[NationalSyncRecord]:

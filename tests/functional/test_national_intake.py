@@ -23,6 +23,7 @@ URL = "https://files.dichvucong.test"
 
 
 def file_server(request: httpx.Request) -> httpx.Response:
+    assert request.url.host == "files.dichvucong.test", "fetched from an untrusted host"
     path = request.url.path
     if path.endswith("/slow.pdf"):
         raise httpx.ReadTimeout("slow", request=request)
@@ -182,6 +183,8 @@ class TestDossiers:
                  "content_type": "application/pdf"},
                 {"component_code": "TP9", "url": f"{URL}/x.pdf", "filename": "x.pdf",
                  "content_type": "application/pdf"},
+                {"component_code": "TP3", "url": "http://169.254.169.254/latest/meta-data",
+                 "filename": "x.pdf", "content_type": "application/pdf"},
             ],
         )  # fmt: skip
 
@@ -191,7 +194,7 @@ class TestDossiers:
         fields = [d["field"] for d in refused["error"]["details"]]
         assert "agency" in fields
         assert any(f.startswith("form") for f in fields)
-        for i in (1, 2, 3, 4, 5):
+        for i in (1, 2, 3, 4, 5, 7):
             assert f"attachments[{i}].url" in fields, (i, refused)
         assert "attachments[6].component_code" in fields
         assert national_intake_store.created("DOSSIER", body["national_code"]) is None

@@ -18,6 +18,7 @@ into the feedback flow (its attachments stay links, as from every other channel)
 from __future__ import annotations
 
 import logging
+import os
 import re
 import uuid
 from datetime import datetime
@@ -40,7 +41,15 @@ from chalicelib.services.shared import uploads
 
 log = logging.getLogger(__name__)
 CHANNEL = "national_portal"
+DEFAULT_FILE_HOSTS = "dichvucong.gov.vn"
 _http: httpx.Client | None = None
+
+
+def file_hosts() -> tuple[str, ...]:
+    """Where the national portal's files may be fetched from (`NATIONAL_PORTAL_FILE_HOSTS`, a
+    comma list of host names; their subdomains too)."""
+    value = os.environ.get("NATIONAL_PORTAL_FILE_HOSTS", DEFAULT_FILE_HOSTS)
+    return tuple(h.strip().lower() for h in value.split(",") if h.strip())
 
 
 def http_client() -> httpx.Client:
@@ -177,6 +186,7 @@ def _fetch_all(
                 item["content_type"],
                 tuple(component.file_types),
                 component.max_size_bytes,
+                file_hosts(),
             )
         except FetchError as exc:
             problems.append(FieldError(f"attachments[{i}].url", str(exc)))
