@@ -42,7 +42,27 @@ def aws():
         from infra.local.stack import prepare
 
         names = prepare(quiet=True)
+        from chalicelib.services.accounts import officers
+
+        officers.TRANSPORT = moto_jwks(names["COGNITO_USER_POOL_ID"])
         yield names
+
+
+def moto_jwks(pool_id: str):
+    """The pool's JWKS as moto's emulator serves it (mock_aws intercepts boto3, not httpx)."""
+    import json
+
+    import httpx
+    from moto.utilities.utils import load_resource
+
+    keys = json.dumps(load_resource("cognitoidp/resources/jwks-public.json")).encode()
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        if request.url.path != f"/{pool_id}/.well-known/jwks.json":
+            return httpx.Response(404)
+        return httpx.Response(200, content=keys, headers={"Content-Type": "application/json"})
+
+    return httpx.MockTransport(serve)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,9 @@ from urllib.parse import parse_qs, urlparse
 
 import jwt
 
+from chalicelib.domain.principal import Principal
+from chalicelib.services.accounts import officers
+from chalicelib.services.accounts.sessions import open_session
 from tests.factories import call, random_phone, submit, token
 
 AGENCY_X = "ubnd-phuong-kinh-bac"  # the agency of tests.factories.PROCEDURE
@@ -25,6 +28,8 @@ CALLERS = (
     "stranger_phone",
     "expired",
     "forged",
+    "citizen_b_session",
+    "officer_y_session",
 )
 OWNER_CALLER = {"citizen": "citizen_a", "officer": "officer_x", "nobody": None}
 
@@ -135,6 +140,12 @@ class Resources:
             "officer_x": token(client, "admin", AGENCY_X, subject=f"matrix-x-{run}"),
             "officer_y": token(client, "admin", AGENCY_Y, subject=f"matrix-y-{run}"),
         }
+        # The other citizen and an admin of the other agency (signed in with the Cognito pool)
+        # with the browser's session cookie and its CSRF token.
+        self.sessions = {
+            "citizen_b_session": open_session(Principal(self.subjects["citizen_b"], "citizen")),
+            "officer_y_session": officers.sign_in(f"admin.{AGENCY_Y}", "dvc-local").session,
+        }
         other = self.fresh("dossier", owner="citizen_b")
         self.other_phone, self.other_link = other.secrets[0], other.link_token
         self._shared: dict[str, Resource] = {}
@@ -174,6 +185,13 @@ class Resources:
         )
         assert status == 201, created
         return Resource(kind, created["id"], [marker, phone])
+
+    def headers_for(self, caller: str) -> dict:
+        """The session cookie and CSRF token a browser caller sends (none for the others)."""
+        session = self.sessions.get(caller)
+        if session is None:
+            return {}
+        return {"Cookie": f"dvc_session={session.cookie}", "X-CSRF-Token": session.csrf_token}
 
     def token_for(self, caller: str, owner: str) -> str | None:
         """The bearer token a caller sends; expired/forged ones copy the rightful owner's."""

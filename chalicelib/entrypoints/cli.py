@@ -3,6 +3,7 @@
 python -m chalicelib.entrypoints.cli import-catalog FILE [--forms-dir schemas]
 python -m chalicelib.entrypoints.cli import-national-catalog FILE [--dry-run]
 python -m chalicelib.entrypoints.cli stats-recompute --from DATE [--to DATE] [--repair]
+python -m chalicelib.entrypoints.cli officers create|disable|enable|set-role --agency ID ...
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
-from chalicelib.entrypoints import stats_cli
+from chalicelib.entrypoints import officers_cli, stats_cli
 from chalicelib.services.catalog import importer as catalog_import
 from chalicelib.services.catalog import national_import
 from chalicelib.services.shared.clock import now
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     national.set_defaults(run=import_national_catalog)
     stats_cli.register(commands)  # stats-recompute
+    officers_cli.register(commands)  # officers
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -79,7 +79,14 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     names = provision(stage=stage, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
     os.environ.update(names)
     reset_settings()
+    from infra.local.officer_pool import provision_pool, seed_officers
+
+    pool = provision_pool(stage)
+    names.update(pool)
+    os.environ.update(pool)
+    reset_settings()
     if load_catalog:
+        seed_officers(pool["COGNITO_USER_POOL_ID"], SAMPLE_CATALOG)
         from chalicelib.services.catalog import importer as catalog_import
         from chalicelib.services.shared.clock import now
 
@@ -129,7 +136,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\nCổng DVC is running (stage local)\n"
         f"  Citizen portal  {base}/\n"
-        f"  Officer console {base}/can-bo   (test accounts on this stage)\n"
+        f"  Officer console {base}/can-bo/dang-nhap"
+        f"   (Cognito pool {names['COGNITO_USER_POOL_ID']})\n"
+        f"  Test officers   <role>.<agency id>, password dvc-local, e.g. "
+        f"receptionist.ubnd-phuong-kinh-bac (roles: receptionist, specialist, leader, admin)\n"
         f"  Statistics      {base}/thong-ke\n"
         f"  Portal API      {base}/v1/…    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
         f"  Dev outbox      {base}/dev/outbox   (messages the fake Zalo/SMS/email channels sent)\n"

@@ -86,12 +86,13 @@ def wait_for_text(page, selector: str, pattern: str, reload_with=None, timeout: 
         page.wait_for_timeout(500)
 
 
-def officer_sign_in(page, base: str, rec: Recorder) -> None:
+def officer_sign_in(page, base: str, rec: Recorder, role: str = "admin") -> None:
+    """Sign in with the local test officer `<role>.<agency>` of the Cognito pool."""
     page.goto(f"{base}/can-bo")
+    page.wait_for_url(re.compile(r"/can-bo/dang-nhap"))
     rec.check(page, "officer-sign-in")
-    page.get_by_label("Quản trị").check()
-    page.get_by_label("Cơ quan").select_option(AGENCY)
-    page.get_by_label("Họ và tên").fill("Lê Thị Hoa")
+    page.get_by_label("Tên đăng nhập").fill(f"{role}.{AGENCY}")
+    page.get_by_label("Mật khẩu").fill("dvc-local")
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{base}/can-bo/ho-so")
 

@@ -1,7 +1,8 @@
 """Who may touch what: every route that takes an id (path parameter), discovered from the app, is
 called by the resource's rightful owner and by everyone else — the other citizen, officers of
 the owning and of another agency, an anonymous caller, one holding another dossier's phone, and
-the owner's own token expired or forged. Nobody but the owner gets a 2xx, nobody sees the
+the owner's own token expired or forged, and the other citizen and officer signed in with a
+browser session (cookie and CSRF token). Nobody but the owner gets a 2xx, nobody sees the
 owner's personal data, nothing changes, and nobody gets a 5xx.
 
 A new route with an id fails `test_every_route_with_an_id_is_classified` until it is given a
@@ -56,6 +57,8 @@ DENIED = {
         "stranger_phone": {404, 429},
         "expired": {401},
         "forged": {401},
+        "citizen_b_session": {404},
+        "officer_y_session": {403, 404},
     },
     "officer": {
         "officer_y": {404},
@@ -65,6 +68,8 @@ DENIED = {
         "stranger_phone": {401},
         "expired": {401},
         "forged": {401},
+        "officer_y_session": {404},
+        "citizen_b_session": {403},
     },
 }
 # Routes whose credential is not the bearer token: the receipt link's signed `t`.
@@ -146,7 +151,14 @@ def request(world, method, path, owner, caller, resource):
         query["t"] = resource.link_token if caller == OWNER_CALLER[owner] else world.other_link
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    return call(world.client, method, url, body, token=world.token_for(caller, owner))
+    return call(
+        world.client,
+        method,
+        url,
+        body,
+        token=world.token_for(caller, owner),
+        headers=world.headers_for(caller),
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,30 +1,9 @@
 /* Cổng DVC: helpers shared by every page (no framework, no build step).
-   Tokens live in sessionStorage (gone when the tab closes) and never in a URL. */
+   Signed-in pages rely on the HttpOnly session cookie: no token is ever visible to scripts. */
 (function () {
   'use strict';
   var DVC = (window.DVC = {});
   DVC.features = new Set((document.body.dataset.features || '').split(' ').filter(Boolean));
-
-  var KEYS = { citizen: 'dvc.citizen', officer: 'dvc.officer' };
-  DVC.session = {
-    get: function (kind) {
-      try {
-        var value = JSON.parse(sessionStorage.getItem(KEYS[kind]) || 'null');
-        if (value && value.expires_at > Date.now()) return value;
-      } catch (e) { /* unreadable: treat as signed out */ }
-      sessionStorage.removeItem(KEYS[kind]);
-      return null;
-    },
-    set: function (kind, answer, extra) {
-      var value = Object.assign({}, extra || {}, {
-        token: answer.access_token, role: answer.role, subject: answer.subject,
-        agency: answer.agency, expires_at: Date.now() + (answer.expires_in - 60) * 1000,
-      });
-      sessionStorage.setItem(KEYS[kind], JSON.stringify(value));
-      return value;
-    },
-    clear: function (kind) { sessionStorage.removeItem(KEYS[kind]); },
-  };
 
   var OFFLINE = 'Không kết nối được tới Cổng. Vui lòng kiểm tra mạng rồi thử lại; thông tin bạn đã nhập vẫn được giữ nguyên.';
   var BROKEN = 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút; thông tin bạn đã nhập vẫn được giữ nguyên.';

@@ -1,4 +1,4 @@
-/* Officer console: sign-in (local test tokens), the agency inbox, one dossier with only the
+/* Officer console: the agency inbox, one dossier with only the
    actions the API lists in allowed_actions, the result upload and the printable forms. */
 (function () {
   'use strict';
@@ -21,40 +21,14 @@
   var RESULT_STATUSES = ['accepted', 'in_progress', 'awaiting_payment', 'result_ready'];
   var DAY = 24 * 3600 * 1000;
 
-  /* ---- sign-in ---- */
-  if (page === 'console-sign-in') {
-    var form = document.getElementById('officer-sign-in');
-    if (!form) return;
-    var summary = document.getElementById('error-summary');
-    form.addEventListener('submit', async function (e) {
-      e.preventDefault();
-      DVC.clearErrors(form);
-      var agency = document.getElementById('f-agency');
-      var role = form.querySelector('input[name=role]:checked');
-      var name = document.getElementById('f-officer-name').value.trim();
-      if (!agency.value) return DVC.summary(summary, [{ id: DVC.fieldError(agency, 'Cơ quan: vui lòng chọn'), message: 'Cơ quan: vui lòng chọn' }]);
-      var body = { role: role.value, agency: agency.value };
-      if (name) body.name = name;
-      var answer = await DVC.api('POST', '/dev/token', { body: body });
-      if (answer.status !== 201) return DVC.summary(summary, [{ id: null, message: DVC.message(answer.data) }]);
-      DVC.session.set('officer', answer.data, { name: name, agency_name: agency.selectedOptions[0].textContent });
-      location.assign(DVC.safeNext(new URLSearchParams(location.search).get('next'), '/can-bo/ho-so'));
-    });
-    return;
-  }
-
-  var session = DVC.session.get('officer');
-  if (!session) { location.replace('/can-bo?next=' + encodeURIComponent(location.pathname + location.search)); return; }
+  /* The page is rendered for the signed-in officer (server-side session); the API calls carry
+     the session cookie and the CSRF token (common.js), never a token the page could read. */
   var who = document.getElementById('officer-who');
-  who.querySelector('span').textContent = (session.name || session.subject) + ' · ' + (ROLES[session.role] || session.role) + ' · ' + (session.agency_name || session.agency);
-  who.hidden = false;
-  document.getElementById('officer-sign-out').addEventListener('click', function () {
-    DVC.session.clear('officer');
-    location.assign('/can-bo');
-  });
+  if (!who) return;
+  var session = { subject: who.dataset.subject, role: who.dataset.role, agency: who.dataset.agency };
   function call(method, path, body) {
-    return DVC.api(method, path, { token: session.token, body: body }).then(function (answer) {
-      if (answer.status === 401) { DVC.session.clear('officer'); location.replace('/can-bo?next=' + encodeURIComponent(location.pathname)); }
+    return DVC.api(method, path, { body: body }).then(function (answer) {
+      if (answer.status === 401) location.replace('/can-bo/dang-nhap?next=' + encodeURIComponent(location.pathname));
       return answer;
     });
   }
@@ -204,7 +178,7 @@
       e.preventDefault();
       var link = e.currentTarget;
       var popup = window.open('', '_blank');
-      var answer = await DVC.api('GET', link.getAttribute('href'), { token: session.token });
+      var answer = await DVC.api('GET', link.getAttribute('href'));
       if (typeof answer.data !== 'string') {
         if (popup) popup.close();
         return DVC.say(message, DVC.message(answer.data), 'error');
