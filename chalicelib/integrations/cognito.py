@@ -72,6 +72,7 @@ _ERRORS = {
     "UserNotFoundException": "wrong_credentials",
     "PasswordResetRequiredException": "wrong_credentials",
     "UserNotConfirmedException": "wrong_credentials",
+    "InvalidParameterException": "wrong_credentials",
     "InvalidPasswordException": "password_rejected",
     "CodeMismatchException": "code_mismatch",
     "ExpiredCodeException": "expired",

@@ -68,6 +68,8 @@ def pool() -> cognito.OfficerPool:
 
 
 def sign_in(username: str, password: str) -> Step:
+    if not username.strip() or not password or len(username) > 128 or len(password) > 256:
+        raise _failed("wrong_credentials")
     try:
         answer = pool().sign_in(username.strip(), password)
     except cognito.CognitoError as exc:
