@@ -81,12 +81,14 @@ def answer(challenge_id: str | None, value: str) -> Step:
     pending = session_store.take_sign_in(f"officer-{challenge_id}") if challenge_id else None
     if pending is None or int(time.time()) >= pending["ttl"]:
         raise _failed("expired")
+    if pending["challenge"] != "NEW_PASSWORD_REQUIRED":
+        value = value.strip()  # a code; a password is taken exactly as typed
     try:
         if pending["challenge"] == "MFA_SETUP":
-            reply = pool().finish_totp_setup(pending["session"], pending["username"], value.strip())
+            reply = pool().finish_totp_setup(pending["session"], pending["username"], value)
         else:
             reply = pool().answer_challenge(
-                pending["challenge"], pending["session"], pending["username"], value.strip()
+                pending["challenge"], pending["session"], pending["username"], value
             )
     except cognito.CognitoError as exc:
         if exc.reason in ("password_rejected", "code_mismatch"):
