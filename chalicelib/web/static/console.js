@@ -178,7 +178,7 @@
       e.preventDefault();
       var link = e.currentTarget;
       var popup = window.open('', '_blank');
-      var answer = await DVC.api('GET', link.getAttribute('href'));
+      var answer = await DVC.api('GET', link.getAttribute('href'), { token: session.token });
       if (typeof answer.data !== 'string') {
         if (popup) popup.close();
         return DVC.say(message, DVC.message(answer.data), 'error');
