@@ -186,13 +186,6 @@ class Resources:
         assert status == 201, created
         return Resource(kind, created["id"], [marker, phone])
 
-    def headers_for(self, caller: str) -> dict:
-        """The session cookie and CSRF token a browser caller sends (none for the others)."""
-        session = self.sessions.get(caller)
-        if session is None:
-            return {}
-        return {"Cookie": f"dvc_session={session.cookie}", "X-CSRF-Token": session.csrf_token}
-
     def token_for(self, caller: str, owner: str) -> str | None:
         """The bearer token a caller sends; expired/forged ones copy the rightful owner's."""
         if caller in self.tokens:
@@ -208,3 +201,10 @@ class Resources:
             claims.update(iat=now - 7200, nbf=now - 7200, exp=now - 3600)
             return jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
         return jwt.encode(claims, "not-the-portal-key-" + "x" * 16, algorithm="HS256")
+
+    def headers_for(self, caller: str) -> dict:
+        """The session cookie and CSRF token a browser caller sends (none for the others)."""
+        session = self.sessions.get(caller)
+        if session is None:
+            return {}
+        return {"Cookie": f"dvc_session={session.cookie}", "X-CSRF-Token": session.csrf_token}

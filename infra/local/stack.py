@@ -79,21 +79,28 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     names = provision(stage=stage, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
     os.environ.update(names)
     reset_settings()
-    from infra.local.officer_pool import provision_pool, seed_officers
-
-    pool = provision_pool(stage)
-    names.update(pool)
-    os.environ.update(pool)
-    reset_settings()
     if load_catalog:
-        seed_officers(pool["COGNITO_USER_POOL_ID"], SAMPLE_CATALOG)
         from chalicelib.services.catalog import importer as catalog_import
         from chalicelib.services.shared.clock import now
 
         catalog_import.import_file(
             SAMPLE_CATALOG, ROOT / "schemas", now(), progress=(lambda m: None) if quiet else print
         )
+    names.update(officers_pool(stage, seed=load_catalog))
     return names
+
+
+def officers_pool(stage: str, seed: bool) -> dict[str, str]:
+    """The officers' Cognito pool (and, with the sample catalog, its test officers)."""
+    from chalicelib.config import reset_settings
+    from infra.local.officer_pool import provision_pool, seed_officers
+
+    pool = provision_pool(stage)
+    os.environ.update(pool)
+    reset_settings()
+    if seed:
+        seed_officers(pool["COGNITO_USER_POOL_ID"], SAMPLE_CATALOG)
+    return pool
 
 
 def citizen_accounts() -> str:
