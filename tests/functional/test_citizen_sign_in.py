@@ -221,6 +221,22 @@ class TestBadAnswersOpenNoSession:
         assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
 
+    def test_an_unreachable_provider_gets_a_clear_page(self, client, monkeypatch):
+        import httpx
+
+        from chalicelib.services.accounts import citizens
+
+        monkeypatch.setattr(
+            citizens, "TRANSPORT", httpx.MockTransport(lambda request: httpx.Response(503))
+        )
+
+        answer = client.http.get("/dang-nhap")
+
+        assert answer.status_code == 503
+        assert "Chưa kết nối được với hệ thống định danh điện tử" in answer.body.decode()
+        assert not flow.set_cookies(answer)
+
+
 class TestSessions:
     def test_sign_out_ends_the_session(self, client, citizen_idp):
         browser, _ = flow.sign_in(client, citizen_idp)
