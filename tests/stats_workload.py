@@ -239,7 +239,7 @@ def truth(items: list[tuple[Dossier, list[dict], dict | None]], days: list[str])
             x for x in days if day(d.accepted_at) <= x and not (closed and day(closed) <= x)
         ]
         in_progress.update((s, x) for s in scopes for x in open_days)
-        flag = d.extra.get("deadline_flag")
+        flag = d.deadline_flag
         if closed is None and d.due_at and flag == f"overdue@{d.due_at.isoformat()}":
             past.update(scopes)
     return flows, in_progress, past
@@ -289,10 +289,10 @@ def flag_deadlines(workload: Workload, now: datetime) -> None:
         if (
             d.status not in running
             or due >= now
-            or d.extra.get("deadline_flag") == f"overdue@{due.isoformat()}"
+            or d.deadline_flag == f"overdue@{due.isoformat()}"
         ):
             continue
-        d.extra["deadline_flag"] = f"overdue@{due.isoformat()}"
+        d.deadline_flag = f"overdue@{due.isoformat()}"
         data = {"agency_id": d.agency_id, "due_at": due.isoformat(), "status": d.status.value,
                 "procedure_code": d.procedure["code"]}  # fmt: skip
         workload.events.append(Event("dossier.overdue", d.code, now, data).to_dict())

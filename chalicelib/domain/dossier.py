@@ -71,9 +71,12 @@ WITHDRAWABLE = frozenset(
 )
 
 
+MAX_DAILY_NUMBER = 9999  # four digits per agency and day
+
+
 def dossier_code(agency_id_code: str, day: datetime, sequence: int) -> str:
     """`<agency id>-<YYMMDD>-<NNNN>` (Circular 01/2018 art. 19)."""
-    if not 1 <= sequence <= 9999:
+    if not 1 <= sequence <= MAX_DAILY_NUMBER:
         raise ValueError("daily sequence out of range")
     return f"{agency_id_code}-{day:%y%m%d}-{sequence:04d}"
 
@@ -141,6 +144,7 @@ class Dossier:
     extended: bool = False
     assignee: str | None = None
     history_len: int = 0
+    deadline_flag: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     pending_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     pending_events: list[Event] = field(default_factory=list, repr=False)
@@ -188,6 +192,41 @@ class Dossier:
 
     def is_owned_by(self, subject: str) -> bool:
         return self.owner is not None and self.owner == subject
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """A row of a dossier list (inbox, a citizen's dossiers): what list indexes project."""
+
+    code: str
+    status: Status
+    version: int
+    agency_id: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    submitted_at: datetime
+    acknowledge_by: datetime
+    due_at: datetime | None
+    assignee: str | None
+    requested: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, dossier: Dossier) -> DossierSummary:
+        return cls(
+            code=dossier.code,
+            status=dossier.status,
+            version=dossier.version,
+            agency_id=dossier.agency_id,
+            procedure_code=dossier.procedure["code"],
+            procedure_name=dossier.procedure["name"],
+            applicant_name=dossier.applicant.get("full_name", ""),
+            submitted_at=dossier.submitted_at,
+            acknowledge_by=dossier.acknowledge_by,
+            due_at=dossier.due_at,
+            assignee=dossier.assignee,
+            requested=dossier.requested,
+        )
 
 
 def normalize_phone(phone: str) -> str:

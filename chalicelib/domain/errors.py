@@ -80,3 +80,9 @@ class RateLimited(DomainError):
 class ServiceUnavailable(DomainError):
     code, status = "SERVICE_UNAVAILABLE", 503
     default_message = "Hệ thống đang bận. Vui lòng thử lại sau giây lát."
+
+
+class DailyLimitReached(DomainError):
+    """An agency gave the day's last dossier number: a planned answer until midnight."""
+
+    code, status = "DAILY_LIMIT_REACHED", 503

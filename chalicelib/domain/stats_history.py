@@ -51,7 +51,7 @@ def facts(dossier: Dossier, history: list[dict], rating: dict | None = None) -> 
             fact["agency_id"] = entry["agency_id"]
         fact.update(_details(kind, entry, dossier, payments))
         out.append(fact)
-    flag = dossier.extra.get("deadline_flag") or ""
+    flag = dossier.deadline_flag or ""
     level, _, due = flag.partition("@")
     if level == "overdue" and dossier.due_at and due == dossier.due_at.isoformat():
         out.append(

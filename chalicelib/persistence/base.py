@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from functools import cache
 
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 _BOUND: dict[type, str] = {}
@@ -43,3 +45,18 @@ class Record(Model):
         if getattr(connection, "_client", None) is None:
             connection._client = shared_connection(cls.Meta.region).client
         return table_connection
+
+
+def index(name: str, hash_attr: str, range_attr: str, projection) -> GlobalSecondaryIndex:
+    """A global secondary index on two string keys, with the projection its list needs."""
+    meta = type("Meta", (), {"index_name": name, "projection": projection})
+    cls = type(
+        f"{name}_index",
+        (GlobalSecondaryIndex,),
+        {
+            "Meta": meta,
+            hash_attr: UnicodeAttribute(hash_key=True),
+            range_attr: UnicodeAttribute(range_key=True),
+        },
+    )
+    return cls()

@@ -1,39 +1,23 @@
-"""Catalog persistence: versioned snapshots with an atomic pointer flip.
-
-Layout in the catalog table:
-    PK=CATALOG            SK=CURRENT           -> {version, imported_at, counts}
-    PK=CATALOG#<version>  SK=AGENCY#<id>       -> agency JSON
-    PK=CATALOG#<version>  SK=PROC#<code>       -> procedure JSON
-    PK=CATALOG#<version>  SK=FORM#<code>       -> application-form JSON Schema
-An import writes a whole new version, then flips CURRENT with a conditional put, so readers see
-either the old catalog or the new one and never half of an import. Loading a snapshot is one
-Query per 1 MB page on a single partition key (no Scan); forms are read one at a time on demand.
-"""
+"""Catalog persistence: versioned snapshots with an atomic pointer flip (key layout in
+catalog_records.py). An import writes a whole new version, then flips CURRENT with a conditional
+put, so readers see either the old catalog or the new one and never half of an import. Loading a
+snapshot is one Query per 1 MB page on a single partition key (no Scan); forms are read one at a
+time on demand."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Conflict
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.catalog_records import CatalogRecord
 
 POINTER_PK = "CATALOG"
 POINTER_SK = "CURRENT"
-
-
-class CatalogRecord(Record):
-    class Meta:
-        table_name = "catalog"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    data = JSONAttribute(null=True)
-    version = UnicodeAttribute(null=True)
 
 
 def _model() -> type[CatalogRecord]:

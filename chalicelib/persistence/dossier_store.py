@@ -1,26 +1,39 @@
 """Dossier persistence: every change of a dossier is one TransactWrite of the dossier item
 (guarded by its version), its new history entries and its outbox events — so the audit trail
-and the events can never disagree with the state. See records.py for the key layout."""
+and the events can never disagree with the state. See dossier_records.py for the key layout.
+
+Items are lean: the procedure a dossier was submitted under (name, time limit, fees,
+components) is stored once per procedure version (`PROCEDURE#<code>`, content-addressed) and
+the dossier keeps a reference; this module puts the snapshot back when it loads a dossier
+(cached per container: a snapshot never changes)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
 from chalicelib.config import get_settings
-from chalicelib.domain.dossier import Dossier, Event, HistoryEntry, Status
+from chalicelib.domain.dossier import Dossier, DossierSummary, Event, HistoryEntry, Status
 from chalicelib.domain.errors import Conflict
-from chalicelib.persistence import national_sync_store
-from chalicelib.persistence.base import bind, region, shared_connection
-from chalicelib.persistence.records import DossierRecord, HistoryRecord, OutboxRecord
+from chalicelib.persistence import national_sync_store, store
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.dossier_records import (
+    DossierRecord,
+    HistoryRecord,
+    OutboxRecord,
+    SnapshotRecord,
+)
 
-SHARDS = 4
-# Statuses in which the agency holds the dossier and its clock runs: watched for overdue.
+# Sized in bench/keys.py: at 1,000 submissions/s no shard key takes more than 300 WCU/s.
+DUE_SHARDS = 32
+OUTBOX_SHARDS = 32
+# Statuses in which the agency holds the dossier and its clock runs: watched for deadlines.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
+AGENCY_FIELDS = ("agency_name", "agency_id_code")
+META = "META"
 
 
 def models() -> tuple[type[DossierRecord], type[HistoryRecord], type[OutboxRecord]]:
@@ -28,51 +41,98 @@ def models() -> tuple[type[DossierRecord], type[HistoryRecord], type[OutboxRecor
     return bind(DossierRecord, table), bind(HistoryRecord, table), bind(OutboxRecord, table)
 
 
+def _snapshots() -> type[SnapshotRecord]:
+    return bind(SnapshotRecord, get_settings().table_dossiers)
+
+
 def pk(code: str) -> str:
     return f"DOSSIER#{code}"
 
 
-def shard(value: str) -> int:
-    return int(hashlib.sha1(value.encode()).hexdigest(), 16) % SHARDS  # noqa: S324 - not security
+# --- procedure snapshots ------------------------------------------------------------------
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def procedure_ref(procedure: dict) -> str:
+    """`<code>#<version>#<digest>` of the procedure part of a dossier's snapshot."""
+    body = _procedure_part(procedure)
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
+    return f"{body['code']}#{body.get('version', '')}#{digest}"
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+def _procedure_part(procedure: dict) -> dict:
+    return {k: v for k, v in procedure.items() if k not in AGENCY_FIELDS and k != "agency_id"}
 
 
-def sort_key(dossier: Dossier) -> str:
-    moment = dossier.due_at or dossier.acknowledge_by
-    return f"{moment.isoformat()}#{dossier.code}"
+def _snapshot_key(ref: str) -> tuple[str, str]:
+    code, rest = ref.split("#", 1)
+    return f"PROCEDURE#{code}", f"SNAPSHOT#{rest}"
 
 
-def to_record(dossier: Dossier) -> DossierRecord:
+_KNOWN: dict[str, dict] = {}  # snapshots this container has read or written (immutable)
+
+
+def snapshot(ref: str) -> dict:
+    if ref not in _KNOWN:
+        _KNOWN[ref] = _snapshots().get(*_snapshot_key(ref)).snapshot
+    return _KNOWN[ref]
+
+
+def _stage_snapshot(tx: store.Transaction, procedure: dict) -> str:
+    """The dossier's reference; the first dossier that ever uses a snapshot writes it (the
+    condition makes a concurrent first writer retry, and then find it)."""
+    ref = procedure_ref(procedure)
+    if ref in _KNOWN:
+        return ref
+    model = _snapshots()
+    try:
+        _KNOWN[ref] = model.get(*_snapshot_key(ref)).snapshot
+    except model.DoesNotExist:
+        body = _procedure_part(procedure)
+        condition = model.PK.does_not_exist()
+        tx.save(model(*_snapshot_key(ref), snapshot=body), condition=condition, label="snapshot")
+    return ref
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def _sort_key(moment: datetime, code: str) -> str:
+    return f"{moment.isoformat()}#{code}"
+
+
+def closed_bucket(agency_id: str, status: Status, month: str) -> str:
+    return f"AGENCY#{agency_id}#{status.value}#{month}"
+
+
+def to_record(dossier: Dossier, ref: str) -> DossierRecord:
     model, _, _ = models()
     open_ = dossier.status.is_open
-    key = sort_key(dossier)
+    due = dossier.due_at or dossier.acknowledge_by
+    key = _sort_key(due, dossier.code)
+    closed = dossier.finished_at or dossier.submitted_at
+    running = dossier.status in CLOCK_RUNNING
     return model(
         pk(dossier.code),
-        "META",
+        META,
         code=dossier.code,
         status=dossier.status.value,
         version=dossier.version,
         agency_id=dossier.agency_id,
-        procedure=dossier.procedure,
+        agency={k: dossier.procedure[k] for k in AGENCY_FIELDS if dossier.procedure.get(k)},
+        procedure_ref=ref,
         applicant=dossier.applicant,
+        applicant_name=dossier.applicant.get("full_name"),
         owner=dossier.owner,
         form=dossier.form,
         attachments=dossier.attachments,
         result_delivery=dossier.result_delivery,
         notify=dossier.notify,
         channel=dossier.channel,
-        submitted_at=_iso(dossier.submitted_at),
-        acknowledge_by=_iso(dossier.acknowledge_by),
-        accepted_at=_iso(dossier.accepted_at),
-        due_at=_iso(dossier.due_at),
-        finished_at=_iso(dossier.finished_at),
+        submitted_at=store.iso(dossier.submitted_at),
+        acknowledge_by=store.iso(dossier.acknowledge_by),
+        accepted_at=store.iso(dossier.accepted_at),
+        due_at=store.iso(dossier.due_at),
+        finished_at=store.iso(dossier.finished_at),
         outcome=dossier.outcome,
         requested=dossier.requested,
         fee_due=dossier.fee_due,
@@ -80,22 +140,30 @@ def to_record(dossier: Dossier) -> DossierRecord:
         extended=dossier.extended,
         assignee=dossier.assignee,
         history_len=dossier.history_len,
+        deadline_flag=dossier.deadline_flag,
         extra=dossier.extra or None,
         owner_pk=f"OWNER#{dossier.owner}" if dossier.owner else None,
-        owner_sk=f"{_iso(dossier.submitted_at)}#{dossier.code}" if dossier.owner else None,
+        owner_sk=_sort_key(dossier.submitted_at, dossier.code) if dossier.owner else None,
         inbox_pk=f"INBOX#{dossier.agency_id}" if open_ else None,
         inbox_sk=key if open_ else None,
-        status_pk=f"AGENCY#{dossier.agency_id}#{dossier.status.value}",
-        status_sk=key,
-        due_pk=f"OPEN#{shard(dossier.code)}" if dossier.status in CLOCK_RUNNING else None,
-        due_sk=key if dossier.status in CLOCK_RUNNING else None,
+        status_pk=None
+        if open_
+        else closed_bucket(dossier.agency_id, dossier.status, f"{closed:%Y-%m}"),
+        status_sk=None if open_ else _sort_key(closed, dossier.code),
+        due_pk=f"OPEN#{store.shard(dossier.code, DUE_SHARDS)}" if running else None,
+        due_sk=key if running else None,
     )
+
+
+def _procedure(record) -> dict:
+    agency = record.agency or {}
+    return {**snapshot(record.procedure_ref), "agency_id": record.agency_id, **agency}
 
 
 def from_record(record: DossierRecord) -> Dossier:
     return Dossier(
         code=record.code,
-        procedure=record.procedure,
+        procedure=_procedure(record),
         agency_id=record.agency_id,
         applicant=record.applicant,
         owner=record.owner,
@@ -104,13 +172,13 @@ def from_record(record: DossierRecord) -> Dossier:
         result_delivery=record.result_delivery,
         notify=record.notify,
         status=Status(record.status),
-        submitted_at=_dt(record.submitted_at),
-        acknowledge_by=_dt(record.acknowledge_by),
+        submitted_at=store.parse_time(record.submitted_at),
+        acknowledge_by=store.parse_time(record.acknowledge_by),
         channel=record.channel,
         version=int(record.version),
-        accepted_at=_dt(record.accepted_at),
-        due_at=_dt(record.due_at),
-        finished_at=_dt(record.finished_at),
+        accepted_at=store.parse_time(record.accepted_at),
+        due_at=store.parse_time(record.due_at),
+        finished_at=store.parse_time(record.finished_at),
         outcome=record.outcome,
         requested=record.requested,
         fee_due=int(record.fee_due or 0),
@@ -118,7 +186,27 @@ def from_record(record: DossierRecord) -> Dossier:
         extended=bool(record.extended),
         assignee=record.assignee,
         history_len=int(record.history_len or 0),
+        deadline_flag=record.deadline_flag,
         extra=record.extra or {},
+    )
+
+
+def summary_from_record(record: DossierRecord) -> DossierSummary:
+    """What an index entry (INCLUDE projection) holds: enough for a list row."""
+    procedure = snapshot(record.procedure_ref)
+    return DossierSummary(
+        code=record.code,
+        status=Status(record.status),
+        version=int(record.version),
+        agency_id=record.agency_id,
+        procedure_code=procedure["code"],
+        procedure_name=procedure["name"],
+        applicant_name=record.applicant_name or "",
+        submitted_at=store.parse_time(record.submitted_at),
+        acknowledge_by=store.parse_time(record.acknowledge_by),
+        due_at=store.parse_time(record.due_at),
+        assignee=record.assignee,
+        requested=record.requested,
     )
 
 
@@ -140,66 +228,90 @@ def outbox_record(event: Event) -> OutboxRecord:
         pk(event.dossier_code),
         f"OUTBOX#{event.id}",
         event=event.to_dict(),
-        outbox_pk=f"PENDING#{shard(event.id)}",
+        outbox_pk=f"PENDING#{store.shard(event.id, OUTBOX_SHARDS)}",
         outbox_sk=f"{event.at.isoformat()}#{event.id}",
     )
 
 
-def transaction() -> TransactWrite:
-    return TransactWrite(connection=shared_connection(region()))
+def stage_events(events: Sequence[Event]) -> store.Staged:
+    """Stage events into another store's transaction (feedback, payments, ratings)."""
+
+    def staged(tx: store.Transaction) -> None:
+        for event in events:
+            tx.save(outbox_record(event), label="outbox")
+
+    return staged
 
 
-def stage_changes(tx: TransactWrite, dossier: Dossier, expected_version: int | None) -> Dossier:
+# --- writes -------------------------------------------------------------------------------
+
+
+def stage_changes(tx: store.Transaction, dossier: Dossier, expected_version: int | None) -> None:
     """Add the dossier (version-guarded), its new history and events to `tx`; a status change
     also marks the dossier for the national portal (persistence/national_sync_store.py)."""
     model, _, _ = models()
+    if expected_version is None:
+        ref = _stage_snapshot(tx, dossier.procedure)
+    else:
+        ref = procedure_ref(dossier.procedure)
     dossier.version = (expected_version or 0) + 1
     condition = (
         model.PK.does_not_exist() if expected_version is None else model.version == expected_version
     )
-    tx.save(to_record(dossier), condition=condition)
+    tx.save(to_record(dossier, ref), condition=condition, label="dossier")
     for entry in dossier.pending_history:
-        tx.save(history_record(dossier.code, entry, dossier.version))
-    for event in dossier.pending_events:
-        tx.save(outbox_record(event))
+        tx.save(history_record(dossier.code, entry, dossier.version), label="history")
+    stage_events(dossier.pending_events)(tx)
     changes = [e for e in dossier.pending_history if e.status_from != e.status_to]
     if changes:
         national_sync_store.mark(tx, dossier, changes[-1].seq, changes[-1].at)
-    return dossier
+
+
+def _committed(dossier: Dossier) -> list[Event]:
+    events = list(dossier.pending_events)
+    dossier.pending_history.clear()
+    dossier.pending_events.clear()
+    _KNOWN.setdefault(procedure_ref(dossier.procedure), _procedure_part(dossier.procedure))
+    return events
 
 
 def save(
-    dossier: Dossier,
-    expected_version: int | None,
-    also: Callable[[TransactWrite], None] | None = None,
+    dossier: Dossier, expected_version: int | None, also: Sequence[store.Staged] = ()
 ) -> list[Event]:
-    """Commit one change (and whatever `also` adds to the same transaction); a concurrent
-    change of the same dossier gives 409 CONFLICT."""
-    events = list(dossier.pending_events)
+    """Commit one change (and whatever `also` stages in the same transaction); a concurrent
+    change of the same dossier gives 409 CONFLICT (another failed condition of `also` raises
+    store.Cancelled for the caller to explain). Returns the events to relay."""
     try:
-        with transaction() as tx:
-            stage_changes(tx, dossier, expected_version)
-            if also:
-                also(tx)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in reasons(exc):
+        store.commit(lambda tx: stage_changes(tx, dossier, expected_version), also)
+    except store.Cancelled as exc:
+        dossier.version = expected_version or 0
+        if "dossier" in exc.failed or not exc.failed:
             raise Conflict(
                 "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."
             ) from exc
         raise
-    dossier.pending_history.clear()
-    dossier.pending_events.clear()
-    return events
+    return _committed(dossier)
 
 
-def reasons(exc: TransactWriteError) -> list[str]:
-    return [r.code for r in exc.cancellation_reasons if r is not None]
+def create(dossier: Dossier, first: store.Staged, also: Sequence[store.Staged] = ()) -> list[Event]:
+    """Create `dossier` in one transaction with what `first` stages (the day's number) and
+    `also` (uploads used, the idempotency answer); raises store.Cancelled when a condition
+    failed ("counter", "dossier" or "snapshot" mean another submission won a race: retry)."""
+    try:
+        store.commit(lambda tx: (first(tx), stage_changes(tx, dossier, None)), also)
+    except store.Cancelled:
+        dossier.version = 0
+        raise
+    return _committed(dossier)
+
+
+# --- reads --------------------------------------------------------------------------------
 
 
 def get(code: str) -> Dossier | None:
     model, _, _ = models()
     try:
-        return from_record(model.get(pk(code), "META", consistent_read=True))
+        return from_record(model.get(pk(code), META, consistent_read=True))
     except model.DoesNotExist:
         return None
 
@@ -207,8 +319,23 @@ def get(code: str) -> Dossier | None:
 def get_many(codes: list[str]) -> dict[str, Dossier]:
     """Dossiers by code in one BatchGet (at most 100 codes)."""
     model, _, _ = models()
-    keys = [(pk(code), "META") for code in dict.fromkeys(codes)]
+    keys = [(pk(code), META) for code in dict.fromkeys(codes)]
     return {r.code: from_record(r) for r in model.batch_get(keys)} if keys else {}
+
+
+def view(code: str) -> tuple[Dossier | None, list[dict]]:
+    """The dossier and its history in one Query (history entries sort before META)."""
+    model, history_model, _ = models()
+    raw = model._get_connection().query(
+        pk(code), range_key_condition=model.SK <= META, consistent_read=True
+    )
+    dossier, history = None, []
+    for item in raw.get("Items", []):
+        if item["SK"]["S"] == META:
+            dossier = from_record(model.from_raw_data(item))
+        else:
+            history.append(history_model.from_raw_data(item).entry)
+    return dossier, history
 
 
 def history(code: str) -> list[dict]:
@@ -216,19 +343,113 @@ def history(code: str) -> list[dict]:
     return [r.entry for r in model.query(pk(code), model.SK.startswith("EVENT#"))]
 
 
-def page(
-    index, hash_key: str, limit: int, start: dict | None, range_condition=None, forward: bool = True
-) -> tuple[list[Dossier], dict | None]:
-    """One page of an index Query: (dossiers, last evaluated key or None)."""
-    result = index.query(
-        hash_key, range_condition, limit=limit, last_evaluated_key=start, scan_index_forward=forward
+def _page(index, hash_key, limit, start, **query) -> tuple[list[DossierSummary], dict | None]:
+    return store.page(index, hash_key, limit, start, summary_from_record, **query)
+
+
+def open_page(
+    agency_id: str,
+    limit: int,
+    start: dict | None,
+    status: Status | None = None,
+    due_before: datetime | None = None,
+    due_from: datetime | None = None,
+) -> tuple[list[DossierSummary], dict | None]:
+    """A page of the agency's open dossiers, soonest due first (optionally one status: then a
+    page may hold fewer than `limit` rows, its token still leads on)."""
+    model, _, _ = models()
+    condition = None
+    if due_before is not None:
+        condition = model.inbox_sk < due_before.isoformat()
+    elif due_from is not None:
+        condition = model.inbox_sk >= due_from.isoformat()
+    return _page(
+        model.inbox,
+        f"INBOX#{agency_id}",
+        limit,
+        start,
+        range_key_condition=condition,
+        filter_condition=(model.status == status.value) if status else None,
     )
-    items = [from_record(r) for r in _take(result, limit)]
-    return items, result.last_evaluated_key
 
 
-def _take(result, limit: int) -> Iterator[DossierRecord]:
-    for n, record in enumerate(result):
-        yield record
-        if n + 1 >= limit:
-            return
+def closed_page(
+    agency_id: str, status: Status, month: str, limit: int, start: dict | None
+) -> tuple[list[DossierSummary], dict | None]:
+    """A page of the agency's dossiers closed with `status` in `month` (yyyy-mm), latest first."""
+    model, _, _ = models()
+    return _page(
+        model.by_status,
+        closed_bucket(agency_id, status, month),
+        limit,
+        start,
+        scan_index_forward=False,
+    )
+
+
+def owner_page(
+    subject: str, limit: int, start: dict | None
+) -> tuple[list[DossierSummary], dict | None]:
+    model, _, _ = models()
+    return _page(model.by_owner, f"OWNER#{subject}", limit, start, scan_index_forward=False)
+
+
+@dataclass(frozen=True)
+class Watched:
+    """An entry of the deadline watch: which dossier, when it is due, how it is flagged."""
+
+    code: str
+    due: datetime
+    flag: str | None
+
+
+def due_until(horizon: datetime) -> Iterator[Watched]:
+    """Every dossier whose clock runs and which is due by `horizon`, page after page over every
+    shard (the projection carries the flag, so flagged ones cost only their index entry)."""
+    model, _, _ = models()
+    for shard in range(DUE_SHARDS):
+        for record in store.every(
+            model.open_due, f"OPEN#{shard}", range_key_condition=model.due_sk <= horizon.isoformat()
+        ):
+            yield Watched(
+                record.due_sk.rsplit("#", 1)[1],
+                datetime.fromisoformat(record.due_sk.rsplit("#", 1)[0]),
+                record.deadline_flag,
+            )
+
+
+def every_dossier() -> Iterator[Dossier]:
+    """Every dossier (an offline repair job's Scan of the dossier items; never on a request)."""
+    model, _, _ = models()
+    for record in model.scan(model.SK == META, page_size=200):
+        if record.PK.startswith("DOSSIER#"):
+            yield from_record(record)
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+def mark_sent(event: dict, keep_until: int, sent_at: datetime) -> None:
+    """Take a relayed event off the pending index (kept a week for tracing, then TTL)."""
+    _, _, model = models()
+    model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
+        actions=[
+            model.outbox_pk.remove(),
+            model.outbox_sk.remove(),
+            model.sent_at.set(sent_at.isoformat()),
+            model.ttl.set(keep_until),
+        ]
+    )
+
+
+def pending_events(before: datetime, limit: int) -> list[dict]:
+    """Events still pending since before `before`, per shard at most `limit` (KEYS_ONLY index,
+    then one BatchGetItem for their bodies)."""
+    _, _, model = models()
+    keys = []
+    for shard in range(OUTBOX_SHARDS):
+        result = model.pending.query(
+            f"PENDING#{shard}", model.outbox_sk < before.isoformat(), limit=limit
+        )
+        keys += [(r.PK, r.SK) for r in store.take(result, limit)]
+    return [r.event for r in model.batch_get(keys)] if keys else []

@@ -1,4 +1,4 @@
-"""PynamoDB record classes for feedback (PAKN) and for dossier ratings.
+"""Record classes of the feedback table (PAKN).
 
 feedback table (one item collection per feedback):
     PK=FEEDBACK#<id> SK=META          the feedback, with the index keys below
@@ -9,17 +9,14 @@ Indexes (each a Query, never a scan):
     published   PUBLISHED                                   <published>#<id>  public answers
     by_service  SERVICE#<category>                          <received>#<id>  Open311 queries
 Events go to the dossiers table's outbox (see feedback_store), so one relay serves both.
-
-dossiers table, next to the dossier it rates:
-    PK=DOSSIER#<code> SK=RATING       the applicant's rating, written once
 """
 
 from __future__ import annotations
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection
 
-from chalicelib.persistence.base import Record
-from chalicelib.persistence.records import _index
+from chalicelib.persistence.base import Record, index
 
 
 class FeedbackRecord(Record):
@@ -66,10 +63,10 @@ class FeedbackRecord(Record):
     service_pk = UnicodeAttribute(null=True)
     service_sk = UnicodeAttribute(null=True)
 
-    by_agency = _index("by_agency", "agency_pk", "agency_sk")()
-    by_owner = _index("by_owner", "owner_pk", "owner_sk")()
-    published = _index("published", "pub_pk", "pub_sk")()
-    by_service = _index("by_service", "service_pk", "service_sk")()
+    by_agency = index("by_agency", "agency_pk", "agency_sk", AllProjection())
+    by_owner = index("by_owner", "owner_pk", "owner_sk", AllProjection())
+    published = index("published", "pub_pk", "pub_sk", AllProjection())
+    by_service = index("by_service", "service_pk", "service_sk", AllProjection())
 
 
 class FeedbackHistoryRecord(Record):
@@ -79,15 +76,3 @@ class FeedbackHistoryRecord(Record):
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
     entry = JSONAttribute()
-
-
-class RatingRecord(Record):
-    class Meta:
-        table_name = "dossiers"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    code = UnicodeAttribute()
-    rating = JSONAttribute()
-    rated_at = UnicodeAttribute()
-    rated_by = UnicodeAttribute()

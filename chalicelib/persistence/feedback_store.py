@@ -5,17 +5,13 @@ services/shared/outbox.py publish them too. See feedback_records.py for the key 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
-
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
+from collections.abc import Iterable, Sequence
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import Event, HistoryEntry
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.feedback import Category, Feedback, Status
-from chalicelib.persistence import dossier_store
+from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.feedback_records import FeedbackHistoryRecord, FeedbackRecord
 
@@ -31,14 +27,6 @@ def models() -> tuple[type[FeedbackRecord], type[FeedbackHistoryRecord]]:
 
 def pk(feedback_id: str) -> str:
     return f"FEEDBACK#{feedback_id}"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def agency_key(agency_id: str, bucket: str) -> str:
@@ -63,10 +51,10 @@ def to_record(f: Feedback) -> FeedbackRecord:
         status=f.status.value,
         open311_status="open" if f.is_open else "closed",
         version=f.version,
-        received_at=_iso(f.received_at),
-        agency_received_at=_iso(f.agency_received_at),
-        forward_by=_iso(f.forward_by),
-        due_at=_iso(f.due_at),
+        received_at=store.iso(f.received_at),
+        agency_received_at=store.iso(f.agency_received_at),
+        forward_by=store.iso(f.forward_by),
+        due_at=store.iso(f.due_at),
         owner=f.owner,
         procedure_code=f.procedure_code,
         dossier_code=f.dossier_code,
@@ -76,19 +64,19 @@ def to_record(f: Feedback) -> FeedbackRecord:
         assignee=f.assignee,
         forwarded_to=f.forwarded_to,
         answer=f.answer,
-        published_at=_iso(f.published_at),
-        closed_at=_iso(f.closed_at),
-        updated_at=_iso(f.updated_at),
+        published_at=store.iso(f.published_at),
+        closed_at=store.iso(f.closed_at),
+        updated_at=store.iso(f.updated_at),
         rating=f.rating,
         history_len=f.history_len,
         agency_pk=agency_key(f.agency_id, bucket),
         agency_sk=f"{f.overdue_at.isoformat()}#{f.id}",
         owner_pk=f"OWNER#{f.owner}" if f.owner else None,
-        owner_sk=f"{_iso(f.received_at)}#{f.id}" if f.owner else None,
+        owner_sk=f"{store.iso(f.received_at)}#{f.id}" if f.owner else None,
         pub_pk="PUBLISHED" if f.is_public else None,
-        pub_sk=f"{_iso(f.published_at)}#{f.id}" if f.is_public else None,
+        pub_sk=f"{store.iso(f.published_at)}#{f.id}" if f.is_public else None,
         service_pk=f"SERVICE#{f.category.value}",
-        service_sk=f"{_iso(f.received_at)}#{f.id}",
+        service_sk=f"{store.iso(f.received_at)}#{f.id}",
     )
 
 
@@ -102,10 +90,10 @@ def from_record(r: FeedbackRecord) -> Feedback:
         sender=r.sender or {},
         public=bool(r.public),
         channel=r.channel,
-        received_at=_dt(r.received_at),
-        agency_received_at=_dt(r.agency_received_at),
-        forward_by=_dt(r.forward_by),
-        due_at=_dt(r.due_at),
+        received_at=store.parse_time(r.received_at),
+        agency_received_at=store.parse_time(r.agency_received_at),
+        forward_by=store.parse_time(r.forward_by),
+        due_at=store.parse_time(r.due_at),
         status=Status(r.status),
         owner=r.owner,
         procedure_code=r.procedure_code,
@@ -117,9 +105,9 @@ def from_record(r: FeedbackRecord) -> Feedback:
         assignee=r.assignee,
         forwarded_to=r.forwarded_to,
         answer=r.answer,
-        published_at=_dt(r.published_at),
-        closed_at=_dt(r.closed_at),
-        updated_at=_dt(r.updated_at),
+        published_at=store.parse_time(r.published_at),
+        closed_at=store.parse_time(r.closed_at),
+        updated_at=store.parse_time(r.updated_at),
         rating=r.rating,
         history_len=int(r.history_len or 0),
     )
@@ -137,7 +125,7 @@ def history_record(feedback_id: str, entry: HistoryEntry) -> FeedbackHistoryReco
 def save(
     feedback: Feedback,
     expected_version: int | None,
-    also: Callable[[TransactWrite], None] | None = None,
+    also: Sequence[store.Staged] = (),
 ) -> list[Event]:
     """Commit one change (plus whatever `also` adds); a concurrent change gives 409 CONFLICT,
     a new feedback whose id is taken raises DuplicateId."""
@@ -147,23 +135,22 @@ def save(
     condition = (
         model.PK.does_not_exist() if expected_version is None else model.version == expected_version
     )
+
+    def stage(tx: store.Transaction) -> None:
+        tx.save(to_record(feedback), condition=condition, label="feedback")
+        for entry in feedback.pending_history:
+            tx.save(history_record(feedback.id, entry), label="history")
+        dossier_store.stage_events(events)(tx)
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.save(to_record(feedback), condition=condition)
-            for entry in feedback.pending_history:
-                tx.save(history_record(feedback.id, entry))
-            for event in events:
-                tx.save(dossier_store.outbox_record(event))
-            if also:
-                also(tx)
-    except TransactWriteError as exc:
+        store.commit(stage, also)
+    except store.Cancelled as exc:
         feedback.version = expected_version or 0
-        codes = [r.code if r else None for r in exc.cancellation_reasons]
-        if codes and codes[0] == "ConditionalCheckFailed":
+        if "feedback" in exc.failed or not exc.failed:
             if expected_version is None:
                 raise DuplicateId(feedback.id) from exc
             raise Conflict("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại.") from exc
-        if "ConditionalCheckFailed" in codes:
+        if exc.failed:
             raise Conflict(
                 "Yêu cầu này đã được xử lý, hoặc tệp đính kèm vừa được dùng cho yêu cầu khác."
             ) from exc
@@ -193,29 +180,44 @@ def history(feedback_id: str) -> list[dict]:
     return [r.entry for r in model.query(pk(feedback_id), model.SK.startswith("EVENT#"))]
 
 
-def page(
-    index,
-    hash_key: str,
-    limit: int,
-    start: dict | None,
-    range_condition=None,
-    filter_condition=None,
-    forward: bool = True,
-) -> tuple[list[Feedback], dict | None]:
-    """One page of an index Query: (feedback, last evaluated key or None). With a filter a
-    page may hold fewer than `limit` items; the key still leads to the next one."""
-    result = index.query(
-        hash_key,
-        range_condition,
-        filter_condition,
-        limit=limit,
-        last_evaluated_key=start,
-        scan_index_forward=forward,
-        page_size=limit,
+def _page(index, hash_key, limit, start, **query) -> tuple[list[Feedback], dict | None]:
+    return store.page(index, hash_key, limit, start, from_record, **query)
+
+
+def published_page(category: str | None, limit: int, start: dict | None):
+    """Published answers, newest first (a category filters the page)."""
+    model, _ = models()
+    condition = (model.category == category) if category else None
+    return _page(
+        model.published, "PUBLISHED", limit, start,
+        filter_condition=condition, scan_index_forward=False,
+    )  # fmt: skip
+
+
+def owner_page(subject: str, limit: int, start: dict | None):
+    model, _ = models()
+    return _page(model.by_owner, f"OWNER#{subject}", limit, start, scan_index_forward=False)
+
+
+def agency_page(agency_id: str, bucket: str, status: str | None, limit: int, start: dict | None):
+    """The agency's feedback in `bucket` ("open" or a closed status), soonest due first; an
+    open status filters the open list."""
+    model, _ = models()
+    condition = (model.status == status) if status else None
+    return _page(
+        model.by_agency, agency_key(agency_id, bucket), limit, start, filter_condition=condition
     )
-    items = []
-    for record in result:
-        items.append(from_record(record))
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+
+
+def service_window(
+    category: str, start: str, end: str, open311_statuses: list[str], limit: int
+) -> list[Feedback]:
+    """One category's feedback received between `start` and `end` (ISO), newest first."""
+    model, _ = models()
+    condition = model.open311_status.is_in(*open311_statuses) if open311_statuses else None
+    items, _ = _page(
+        model.by_service, f"SERVICE#{category}", limit, None,
+        range_key_condition=model.service_sk.between(start, f"{end}#~"),
+        filter_condition=condition, scan_index_forward=False,
+    )  # fmt: skip
+    return items

@@ -17,18 +17,17 @@ import uuid
 from datetime import datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import Dossier, Event
 from chalicelib.domain.national_sync import FAILED, PENDING, SYNCED
-from chalicelib.persistence import dossier_store
+from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import Record, bind
 
 SK = "NSYNC"
-SHARDS = 4
+SHARDS = 32  # every status change marks its dossier: sized in bench/keys.py like open_due
 
 
 class ByState(GlobalSecondaryIndex):
@@ -81,10 +80,10 @@ def _conditional(exc: UpdateError) -> bool:
 
 
 def unsynced_key(code: str) -> str:
-    return f"UNSYNCED#{dossier_store.shard(code) % SHARDS}"
+    return f"UNSYNCED#{store.shard(code, SHARDS)}"
 
 
-def mark(tx: TransactWrite, dossier: Dossier, step: int, at: datetime) -> None:
+def mark(tx: store.Transaction, dossier: Dossier, step: int, at: datetime) -> None:
     """In the dossier's transaction: status change `step` waits for the national portal."""
     m = model()
     tx.update(
@@ -145,14 +144,15 @@ def _write(code: str, token: str, actions: list, event: Event | None, condition=
             if _conditional(exc):
                 return False
             raise
+
+    def stage(tx: store.Transaction) -> None:
+        tx.update(_key(code), actions=actions, condition=held, label="sync")
+        dossier_store.stage_events([event])(tx)
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.update(_key(code), actions=actions, condition=held)
-            tx.save(dossier_store.outbox_record(event))
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in dossier_store.reasons(exc):
-            return False
-        raise
+        store.commit(stage)
+    except store.Cancelled:
+        return False
     return True
 
 

@@ -8,9 +8,10 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 
 from chalicelib.config import get_settings
+from chalicelib.persistence import store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.notification_records import (
     DevOutboxRecord,
@@ -42,15 +43,9 @@ def _conditional(exc: Exception) -> bool:
     return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
 
 
-def _put_new(record) -> bool:
-    """Save `record` unless its key exists; True when this call created it."""
-    try:
-        record.save(condition=type(record).PK.does_not_exist())
-        return True
-    except PutError as exc:
-        if not _conditional(exc):
-            raise
-        return False
+_put_new = store.put_if_absent
+# What the services handle: a notification as stored (read-only outside this module).
+Notification = NotificationRecord
 
 
 # notifications -----------------------------------------------------------------------------

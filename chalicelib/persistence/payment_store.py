@@ -1,4 +1,4 @@
-"""Payments in the dossiers table (see records.py for the rest of the layout):
+"""Payments in the dossiers table (see dossier_records.py for the rest of the layout):
 
     PK=PAYMENT#<txn_ref> SK=META             one payment: its dossier, amount, state and what the
                                               gateway reported; while pending it carries
@@ -18,59 +18,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Event
 from chalicelib.domain.payment import PENDING, Payment
-from chalicelib.persistence import dossier_store
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence import dossier_store, store
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.dossier_records import PaymentRecord, PaymentSlotRecord
 
-
-class PendingPaymentsIndex(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "pending_payments"
-        projection = AllProjection()
-
-    pay_pk = UnicodeAttribute(hash_key=True)
-    pay_sk = UnicodeAttribute(range_key=True)
-
-
-class PaymentRecord(Record):
-    class Meta:
-        table_name = "dossiers"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    txn_ref = UnicodeAttribute()
-    dossier_code = UnicodeAttribute()
-    amount = NumberAttribute()
-    state = UnicodeAttribute()
-    provider = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    expires_at = UnicodeAttribute()
-    payment_url = UnicodeAttribute()
-    gateway_txn_id = UnicodeAttribute(null=True)
-    result_code = UnicodeAttribute(null=True)
-    paid_at = UnicodeAttribute(null=True)
-    settled_at = UnicodeAttribute(null=True)
-    settled_by = UnicodeAttribute(null=True)
-    pay_pk = UnicodeAttribute(null=True)
-    pay_sk = UnicodeAttribute(null=True)
-
-    pending = PendingPaymentsIndex()
-
-
-class PaymentSlotRecord(Record):
-    class Meta:
-        table_name = "dossiers"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    txn_ref = UnicodeAttribute()
+PENDING_SHARDS = 16  # sized in bench/keys.py
 
 
 def models() -> tuple[type[PaymentRecord], type[PaymentSlotRecord]]:
@@ -86,17 +42,9 @@ def _slot_key(code: str, amount: int) -> tuple[str, str]:
     return dossier_store.pk(code), f"PAYSLOT#{amount}"
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _sortable(moment: datetime) -> str:
     """One offset for every index key, so that string order is time order."""
     return moment.astimezone(VN_TZ).isoformat()
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _to_record(payment: Payment) -> PaymentRecord:
@@ -113,7 +61,7 @@ def _to_record(payment: Payment) -> PaymentRecord:
         created_at=payment.created_at.isoformat(),
         expires_at=payment.expires_at.isoformat(),
         payment_url=payment.payment_url,
-        pay_pk=f"PENDING#{dossier_store.shard(payment.txn_ref)}" if pending else None,
+        pay_pk=f"PENDING#{store.shard(payment.txn_ref, PENDING_SHARDS)}" if pending else None,
         pay_sk=f"{_sortable(payment.expires_at)}#{payment.txn_ref}" if pending else None,
     )
 
@@ -125,13 +73,13 @@ def _from_record(record: PaymentRecord) -> Payment:
         amount=int(record.amount),
         state=record.state,
         provider=record.provider,
-        created_at=_dt(record.created_at),
-        expires_at=_dt(record.expires_at),
+        created_at=store.parse_time(record.created_at),
+        expires_at=store.parse_time(record.expires_at),
         payment_url=record.payment_url,
         gateway_txn_id=record.gateway_txn_id or "",
         result_code=record.result_code or "",
-        paid_at=_dt(record.paid_at),
-        settled_at=_dt(record.settled_at),
+        paid_at=store.parse_time(record.paid_at),
+        settled_at=store.parse_time(record.settled_at),
         settled_by=record.settled_by,
     )
 
@@ -161,12 +109,15 @@ def create(payment: Payment, replacing: str | None) -> bool:
     model, slot = models()
     slot_record = slot(*_slot_key(payment.dossier_code, payment.amount), txn_ref=payment.txn_ref)
     slot_condition = slot.PK.does_not_exist() if replacing is None else slot.txn_ref == replacing
+
+    def stage(tx: store.Transaction) -> None:
+        tx.save(_to_record(payment), condition=model.PK.does_not_exist(), label="payment")
+        tx.save(slot_record, condition=slot_condition, label="slot")
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.save(_to_record(payment), condition=model.PK.does_not_exist())
-            tx.save(slot_record, condition=slot_condition)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in dossier_store.reasons(exc):
+        store.commit(stage)
+    except store.Cancelled as exc:
+        if exc.failed:
             return False
         raise
     return True
@@ -179,23 +130,22 @@ def settle(payment: Payment, event: Event | None) -> bool:
         (model.state, payment.state),
         (model.gateway_txn_id, payment.gateway_txn_id),
         (model.result_code, payment.result_code),
-        (model.paid_at, _iso(payment.paid_at)),
-        (model.settled_at, _iso(payment.settled_at)),
+        (model.paid_at, store.iso(payment.paid_at)),
+        (model.settled_at, store.iso(payment.settled_at)),
         (model.settled_by, payment.settled_by),
     ]
     actions = [attribute.set(value) for attribute, value in values if value]
     actions += [model.pay_pk.remove(), model.pay_sk.remove()]
+
+    def stage(tx: store.Transaction) -> None:
+        record = model(pk(payment.txn_ref), "META")
+        tx.update(record, actions=actions, condition=model.state == PENDING, label="payment")
+        dossier_store.stage_events([event] if event is not None else [])(tx)
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.update(
-                model(pk(payment.txn_ref), "META"),
-                actions=actions,
-                condition=model.state == PENDING,
-            )
-            if event is not None:
-                tx.save(dossier_store.outbox_record(event))
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in dossier_store.reasons(exc):
+        store.commit(stage)
+    except store.Cancelled as exc:
+        if exc.failed:
             return False
         raise
     return True
@@ -204,10 +154,10 @@ def settle(payment: Payment, event: Event | None) -> bool:
 def expired_pending(cutoff: datetime, limit: int) -> list[Payment]:
     """Pending payments that expired before `cutoff`, oldest first (index Query, no scan)."""
     model, _ = models()
-    found: list[Payment] = []
-    for shard in range(dossier_store.SHARDS):
-        records = model.pending.query(
-            f"PENDING#{shard}", model.pay_sk < _sortable(cutoff), limit=limit
-        )
-        found += [_from_record(r) for r in records]
+    keys = []
+    for shard in range(PENDING_SHARDS):
+        before = model.pay_sk < _sortable(cutoff)
+        result = model.pending.query(f"PENDING#{shard}", before, limit=limit)
+        keys += [(r.PK, r.SK) for r in store.take(result, limit)]
+    found = [_from_record(r) for r in model.batch_get(keys)] if keys else []
     return sorted(found, key=lambda p: p.expires_at)[:limit]

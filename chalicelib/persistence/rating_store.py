@@ -1,19 +1,17 @@
-"""Dossier ratings: one item next to the dossier (`SK=RATING`), written once with a conditional
-put in the same transaction as its `dossier.rated` event (outbox) and the idempotency answer."""
+"""Dossier ratings: one item next to the dossier (`SK=RATING`, see dossier_records.py), written
+once with a conditional put in the same transaction as its `dossier.rated` event (outbox) and
+the idempotency answer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
+from collections.abc import Sequence
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import Event
 from chalicelib.domain.errors import Conflict
-from chalicelib.persistence import dossier_store
+from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind
-from chalicelib.persistence.feedback_records import RatingRecord
+from chalicelib.persistence.dossier_records import RatingRecord
 
 
 def model() -> type[RatingRecord]:
@@ -21,11 +19,7 @@ def model() -> type[RatingRecord]:
 
 
 def save(
-    code: str,
-    rating: dict,
-    rated_by: str,
-    event: Event,
-    also: Callable[[TransactWrite], None] | None = None,
+    code: str, rating: dict, rated_by: str, event: Event, also: Sequence[store.Staged] = ()
 ) -> None:
     record_model = model()
     record = record_model(
@@ -36,15 +30,15 @@ def save(
         rated_at=event.at.isoformat(),
         rated_by=rated_by,
     )
+
+    def stage(tx: store.Transaction) -> None:
+        tx.save(record, condition=record_model.PK.does_not_exist(), label="rating")
+        dossier_store.stage_events([event])(tx)
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.save(record, condition=record_model.PK.does_not_exist())
-            tx.save(dossier_store.outbox_record(event))
-            if also:
-                also(tx)
-    except TransactWriteError as exc:
-        codes = [r.code if r else None for r in exc.cancellation_reasons]
-        if codes and codes[0] == "ConditionalCheckFailed":
+        store.commit(stage, also)
+    except store.Cancelled as exc:
+        if "rating" in exc.failed:
             raise Conflict("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.") from exc
         raise
 

@@ -126,7 +126,7 @@ class TestValidationFailures:
         upload_id = body["attachments"][0]["upload_id"]
         from chalicelib.config import get_settings
         from chalicelib.persistence.base import bind
-        from chalicelib.persistence.records import UploadRecord
+        from chalicelib.persistence.dossier_records import UploadRecord
 
         record = bind(UploadRecord, get_settings().table_dossiers).get(
             f"UPLOAD#{upload_id}", "META"

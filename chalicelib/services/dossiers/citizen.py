@@ -7,7 +7,7 @@ import hmac
 from datetime import datetime
 
 from chalicelib.domain import workflow
-from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store
@@ -21,10 +21,15 @@ def authorized(
     code: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> Dossier:
     """The dossier if the caller owns it or knows its phone; the same 404 in every other case."""
+    return _authorized(code, principal, phone, client_ip, dossier_store.get)
+
+
+def _authorized(code, principal, phone, client_ip, load):
     subjects = {"ip": client_ip or "", "code": code}
     if phone:
         throttle.check("lookup", subjects)
-    dossier = dossier_store.get(code)
+    found = load(code)
+    dossier = found[0] if isinstance(found, tuple) else found
     owner_ok = (
         dossier is not None and principal is not None and dossier.is_owned_by(principal.subject)
     )
@@ -33,33 +38,32 @@ def authorized(
         if phone:
             throttle.record_failure("lookup", subjects)
         raise NotFound(NOT_FOUND_MESSAGE)
-    return dossier
+    return found
 
 
 def lookup(
     code: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> dict:
-    dossier = authorized(code, principal, phone, client_ip)
-    return receipts.status_view(dossier, dossier_store.history(code))
+    """The status view: one Query for the dossier and its history (plus, with a phone, the
+    throttle's read)."""
+    dossier, history = _authorized(code, principal, phone, client_ip, dossier_store.view)
+    return receipts.status_view(dossier, history)
 
 
 def mine(principal: Principal, page_size: int, page_token: str | None) -> dict:
-    model, _, _ = dossier_store.models()
     scope = f"me:{principal.subject}"
     start = paging.decode(page_token, scope)
-    items, last = dossier_store.page(
-        model.by_owner, f"OWNER#{principal.subject}", page_size, start, forward=False
-    )
+    items, last = dossier_store.owner_page(principal.subject, page_size, start)
     return {"items": [_summary(d) for d in items], "next_page_token": paging.scoped(last, scope)}
 
 
-def _summary(dossier: Dossier) -> dict:
+def _summary(dossier: DossierSummary) -> dict:
     return {
         "code": dossier.code,
         "status": dossier.status.value,
         "status_label": dossier.status.label,
         "national_status_code": dossier.status.national_code,
-        "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
+        "procedure": {"code": dossier.procedure_code, "name": dossier.procedure_name},
         "submitted_at": dossier.submitted_at.isoformat(),
         "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
         "requested": dossier.requested,

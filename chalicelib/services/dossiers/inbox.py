@@ -1,13 +1,16 @@
 """The agency inbox: one index Query per page, soonest due first.
 
-Without a status it lists the agency's open dossiers (the sparse `inbox` index); with a status,
-that status only (`by_status`). `overdue` splits on the due time with a key condition, so it
-costs nothing extra."""
+Open dossiers (every status but the closed ones) come from the sparse `inbox` index, a status
+among them from the same Query with a filter; `overdue` splits on the due time with a key
+condition. Closed dossiers leave the inbox: a closed status lists the dossiers closed with it in
+one month (`month`, default the current one) from `by_status`, latest first."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.dossier import DossierSummary, Status
 from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store, national_sync_store
@@ -18,27 +21,22 @@ from chalicelib.services.shared import paging
 def inbox(principal: Principal, params: dict, now: datetime) -> dict:
     if params.get("national_sync") == "failed":
         return sync_failed(principal, params, now)
-    model, _, _ = dossier_store.models()
-    status, overdue = params.get("status"), params.get("overdue")
-    if status:
-        index, hash_key, sk = (
-            model.by_status,
-            f"AGENCY#{principal.agency}#{status}",
-            model.status_sk,
-        )
+    status = Status(params["status"]) if params.get("status") else None
+    overdue = params.get("overdue")
+    month = params.get("month") or f"{now.astimezone(VN_TZ):%Y-%m}"
+    scope = f"inbox:{principal.agency}:{status}:{overdue}:{month if status else ''}"
+    size, start = params.get("page_size", 20), paging.decode(params.get("page_token"), scope)
+    if status is not None and not status.is_open:
+        items, last = dossier_store.closed_page(principal.agency, status, month, size, start)
     else:
-        index, hash_key, sk = model.inbox, f"INBOX#{principal.agency}", model.inbox_sk
-    condition = None
-    if overdue is not None:
-        condition = sk < now.isoformat() if overdue else sk >= now.isoformat()
-    scope = f"inbox:{principal.agency}:{status}:{overdue}"
-    items, last = dossier_store.page(
-        index,
-        hash_key,
-        params.get("page_size", 20),
-        paging.decode(params.get("page_token"), scope),
-        condition,
-    )
+        items, last = dossier_store.open_page(
+            principal.agency,
+            size,
+            start,
+            status=status,
+            due_before=now if overdue else None,
+            due_from=now if overdue is False else None,
+        )
     return {
         "items": [summary(d, now) for d in items],
         "next_page_token": paging.scoped(last, scope),
@@ -61,6 +59,8 @@ def sync_failed(principal: Principal, params: dict, now: datetime) -> dict:
     )
     dossiers = dossier_store.get_many([r.code for r in failed])
     return {
-        "items": [summary(dossiers[r.code], now) for r in failed if r.code in dossiers],
+        "items": [
+            summary(DossierSummary.of(dossiers[r.code]), now) for r in failed if r.code in dossiers
+        ],
         "next_page_token": paging.scoped(last, scope),
     }

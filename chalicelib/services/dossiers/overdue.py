@@ -1,7 +1,11 @@
 """The scheduled watch over deadlines: dossiers whose clock runs and whose due time is within
 one working day (or past) are found through the sharded `open_due` index — never a scan — and
 one event is emitted per level (due soon, overdue) per due time, for officer reminders,
-apology-letter drafting and the statistics."""
+apology-letter drafting and the statistics.
+
+Every run pages through the whole window of every shard: dossiers flagged earlier stay in it
+(they still run late), but the index carries their flag, so they cost only their small index
+entry and never hide a dossier that still needs one."""
 
 from __future__ import annotations
 
@@ -15,30 +19,34 @@ from chalicelib.services.dossiers import deadlines
 from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
-PAGE = 200
+
+
+def _marker(due: datetime, now: datetime) -> tuple[str, str]:
+    level = "overdue" if due < now else "due_soon"
+    return level, f"{level}@{due.isoformat()}"
 
 
 def flag(now: datetime) -> dict[str, int]:
     calendar = deadlines.calendar()
-    horizon = calendar.add_working_hours(calendar.start_of_clock(now), 8).isoformat()
-    model, _, _ = dossier_store.models()
+    horizon = calendar.add_working_hours(calendar.start_of_clock(now), 8)
     counts = {"due_soon": 0, "overdue": 0}
-    for shard in range(dossier_store.SHARDS):
-        for record in model.open_due.query(f"OPEN#{shard}", model.due_sk <= horizon, limit=PAGE):
-            level = _flag_one(dossier_store.from_record(record), now)
-            if level:
-                counts[level] += 1
+    for watched in dossier_store.due_until(horizon):
+        if watched.flag == _marker(watched.due, now)[1]:
+            continue
+        dossier = dossier_store.get(watched.code)
+        level = _flag_one(dossier, now) if dossier is not None else None
+        if level:
+            counts[level] += 1
     return counts
 
 
 def _flag_one(dossier, now: datetime) -> str | None:
     due = dossier.due_at or dossier.acknowledge_by
-    level = "overdue" if due < now else "due_soon"
-    marker = f"{level}@{due.isoformat()}"
-    if dossier.extra.get("deadline_flag") == marker:
+    level, marker = _marker(due, now)
+    if dossier.deadline_flag == marker:
         return None
     expected = dossier.version
-    dossier.extra["deadline_flag"] = marker
+    dossier.deadline_flag = marker
     dossier.pending_events.append(
         Event(
             f"dossier.{level}",

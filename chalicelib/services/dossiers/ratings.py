@@ -47,11 +47,7 @@ def rate_dossier(
     )
     response = {"code": code, **rating, "rated_at": now.isoformat()}
 
-    def also(tx) -> None:
-        if claim is not None:
-            record, actions, condition = idempotency.completion(claim, response)
-            tx.update(record, actions=actions, condition=condition)
-
-    rating_store.save(code, rating, principal.subject if owner else "phone", event, also)
+    rated_by = principal.subject if owner else "phone"
+    rating_store.save(code, rating, rated_by, event, idempotency.completion(claim, response))
     outbox.publish([event])
     return response

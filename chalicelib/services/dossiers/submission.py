@@ -4,8 +4,11 @@ DynamoDB transaction, then relay the event.
 
 The dossier code's daily number comes from a per-agency counter that is advanced inside the same
 transaction as the dossier itself (conditioned on the value just read), so a number is used if
-and only if its dossier exists: no gaps, no duplicates. Concurrent submissions to one agency
-retry on the counter condition; at a one-stop desk's volume that contention is short."""
+and only if its dossier exists: no gaps, no duplicates, never reused. Concurrent submissions to
+one agency retry on the counter condition: one agency takes numbers one at a time, a few dozen a
+second (measured in bench/numbering.py, see docs/performance.md), far above a day's 9,999. The
+day's last number is a planned outcome: after 9,999 the agency answers 503 DAILY_LIMIT_REACHED
+until midnight, never a 500."""
 
 from __future__ import annotations
 
@@ -16,17 +19,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.config import get_settings
 from chalicelib.domain import dossier as dossier_domain
 from chalicelib.domain.catalog import Procedure
-from chalicelib.domain.errors import Conflict, FieldError, ServiceUnavailable, ValidationFailed
+from chalicelib.domain.errors import (
+    Conflict,
+    DailyLimitReached,
+    FieldError,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from chalicelib.domain.principal import Principal
-from chalicelib.persistence import dossier_store
-from chalicelib.persistence.base import bind
-from chalicelib.persistence.records import CounterRecord
+from chalicelib.persistence import counter_store, dossier_store, store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines, receipts
 from chalicelib.services.shared import idempotency, outbox, uploads
@@ -41,7 +44,7 @@ class Also:
     """One more item for the dossier's transaction (its label names it when it fails)."""
 
     label: str
-    stage: Callable[[TransactWrite, str], None]  # (tx, the new dossier's code)
+    stage: Callable[[store.Transaction, str], None]  # (tx, the new dossier's code)
 
 
 class AlsoRefused(Exception):
@@ -143,17 +146,17 @@ class _Committed:
         self.dossier, self.events, self.response = dossier, events, response
 
 
-def _counter_model() -> type[CounterRecord]:
-    return bind(CounterRecord, get_settings().table_counters)
-
-
 def _commit(body, procedure, principal, claim, checked, now, channel, extra, also) -> _Committed:
     agency = catalog_service.get_catalog().agency(procedure.agency_id)
-    counter = _counter_model()
-    key = f"SEQ#{agency.id_code}#{now:%y%m%d}"
     calendar = deadlines.calendar()
     for attempt in range(MAX_ATTEMPTS):
-        last = _current(counter, key)
+        last = counter_store.last_number(agency.id_code, now)
+        if last >= dossier_domain.MAX_DAILY_NUMBER:
+            most = f"{dossier_domain.MAX_DAILY_NUMBER:,}".replace(",", ".")
+            raise DailyLimitReached(
+                f"Cơ quan {agency.name} đã tiếp nhận đủ {most} hồ sơ trong ngày hôm nay. "
+                "Vui lòng nộp lại từ 0 giờ ngày mai."
+            )
         code = dossier_domain.dossier_code(agency.id_code, now, last + 1)
         dossier = dossier_domain.submit(
             code,
@@ -170,72 +173,43 @@ def _commit(body, procedure, principal, claim, checked, now, channel, extra, als
             channel,
         )
         dossier.extra.update(extra or {})
-        events = list(dossier.pending_events)
         response = receipts.created_response(
             dossier, deadlines.due_from(calendar.start_of_clock(now), procedure.processing_time)
         )
-        labels = _labels(dossier, checked, claim, also)
+        staged = uploads.mark_used(checked, code) + idempotency.completion(claim, response)
+        if also is not None:
+            staged.append(_labelled(also, code))
         try:
-            _transact(counter, key, last, dossier, checked, claim, response, also)
+            events = dossier_store.create(
+                dossier, counter_store.take_number(agency.id_code, now, last), staged
+            )
             return _Committed(dossier, events, response)
-        except TransactWriteError as exc:
-            _raise_unless_contention(exc, labels)
+        except store.Cancelled as exc:
+            _raise_unless_contention(exc)
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 - jitter
     raise ServiceUnavailable("Hệ thống đang nhận nhiều hồ sơ cùng lúc. Vui lòng gửi lại.")
 
 
-def _current(counter, key: str) -> int:
-    try:
-        return int(counter.get(key, "SEQ", consistent_read=True).n)
-    except counter.DoesNotExist:
-        return 0
+def _labelled(also: Also, code: str) -> store.Staged:
+    def staged(tx: store.Transaction) -> None:
+        with tx.labelled(also.label):
+            also.stage(tx, code)
+
+    return staged
 
 
-def _transact(counter, key, last, dossier, checked, claim, response, also) -> None:
-    with dossier_store.transaction() as tx:
-        condition = counter.PK.does_not_exist() if last == 0 else counter.n == last
-        tx.update(counter(key, "SEQ"), actions=[counter.n.set(last + 1)], condition=condition)
-        dossier_store.stage_changes(tx, dossier, None)
-        uploads.mark_used(tx, checked, dossier.code)
-        if claim is not None:
-            record, actions, claim_condition = idempotency.completion(claim, response)
-            tx.update(record, actions=actions, condition=claim_condition)
-        if also is not None:
-            also.stage(tx, dossier.code)
-
-
-def _labels(dossier, checked, claim, also) -> list[str]:
-    """What each item of the transaction is, in the order PynamoDB sends them: every put
-    (dossier, history, outbox, the `Also` item, a put), then every update (counter, the
-    national sync mark, uploads, idempotency)."""
-    return (
-        ["dossier"]
-        + ["history"] * len(dossier.pending_history)
-        + ["outbox"] * len(dossier.pending_events)
-        + ([also.label] if also is not None else [])
-        + ["counter", "national_sync"]
-        + ["upload"] * len(checked)
-        + (["idempotency"] if claim is not None else [])
-    )
-
-
-def _raise_unless_contention(exc: TransactWriteError, labels: list[str]) -> None:
-    """Return (to retry) when the counter or the new dossier key lost a race; else explain."""
-    reasons = [r.code if r else None for r in exc.cancellation_reasons]
-    failed = {
-        labels[i]
-        for i, code in enumerate(reasons)
-        if code == "ConditionalCheckFailed" and i < len(labels)
-    }
-    if "upload" in failed:
+def _raise_unless_contention(exc: store.Cancelled) -> None:
+    """Return (to retry) when the day's number, the new dossier's key or its procedure snapshot
+    lost a race; else explain."""
+    if "upload" in exc.failed:
         raise ValidationFailed(
             "Một tệp đính kèm vừa được dùng cho hồ sơ khác.",
             [FieldError("attachments", "Tệp đã được sử dụng")],
         )
-    if failed - {"counter", "dossier", "upload", "idempotency"}:
-        raise AlsoRefused(", ".join(sorted(failed)))
-    if "idempotency" in failed:
+    if exc.failed - {"counter", "dossier", "snapshot", "upload", "idempotency"}:
+        raise AlsoRefused(", ".join(sorted(exc.failed)))
+    if "idempotency" in exc.failed:
         raise Conflict("Yêu cầu với Idempotency-Key này đã được xử lý bởi một lần gửi khác.")
-    if failed <= {"counter", "dossier"} and (failed or "TransactionConflict" in reasons):
+    if exc.failed <= {"counter", "dossier", "snapshot"}:
         return
     raise exc

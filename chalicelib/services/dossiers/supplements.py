@@ -46,8 +46,6 @@ def answer(
         ),
         deadlines.calendar(),
     )
-    events = dossier_store.save(
-        dossier, expected, also=lambda tx: uploads.mark_used(tx, checked, dossier.code)
-    )
+    events = dossier_store.save(dossier, expected, also=uploads.mark_used(checked, dossier.code))
     outbox.publish(events)
     return receipts.status_view(dossier, dossier_store.history(code))

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain import workflow
-from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import (
     Conflict,
     FieldError,
@@ -142,15 +142,15 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
     }
 
 
-def summary(dossier: Dossier, now: datetime) -> dict:
+def summary(dossier: DossierSummary, now: datetime) -> dict:
     due = dossier.due_at or dossier.acknowledge_by
     return {
         "code": dossier.code,
         "status": dossier.status.value,
         "status_label": dossier.status.label,
         "version": dossier.version,
-        "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
-        "applicant_name": dossier.applicant["full_name"],
+        "procedure": {"code": dossier.procedure_code, "name": dossier.procedure_name},
+        "applicant_name": dossier.applicant_name,
         "submitted_at": dossier.submitted_at.isoformat(),
         "acknowledge_by": dossier.acknowledge_by.isoformat(),
         "due_at": _iso(dossier.due_at),

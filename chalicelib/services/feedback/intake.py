@@ -23,14 +23,12 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 
-from pynamodb.transactions import TransactWrite
-
 from chalicelib.domain import feedback as feedback_domain
 from chalicelib.domain.dossier import normalize_phone
 from chalicelib.domain.errors import FieldError, NotFound, ServiceUnavailable, ValidationFailed
 from chalicelib.domain.feedback import Feedback
 from chalicelib.domain.principal import Principal
-from chalicelib.persistence import feedback_store
+from chalicelib.persistence import feedback_store, store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.feedback import uploads as feedback_uploads
@@ -55,7 +53,7 @@ def submit(
     now: datetime,
     channel: str = "web",
     claim: idempotency.Claim | None = None,
-    also: Callable[[TransactWrite, str], None] | None = None,
+    also: Callable[[store.Transaction, str], None] | None = None,
 ) -> dict:
     """Log a feedback from any channel; the `feedback.received` event goes out right after.
     `also(tx, feedback_id)` adds an item to its transaction (a conditional one that fails
@@ -86,19 +84,13 @@ def submit(
 
 def _completing(
     claim: idempotency.Claim | None, response: dict, checked: list, feedback_id: str, extra=None
-):
+) -> list:
     """What else commits with a new feedback: its uploads marked used, the idempotency answer
     and the caller's `extra` item."""
-
-    def also(tx) -> None:
-        uploads.mark_used(tx, checked, feedback_id)
-        if claim is not None:
-            record, actions, condition = idempotency.completion(claim, response)
-            tx.update(record, actions=actions, condition=condition)
-        if extra is not None:
-            extra(tx, feedback_id)
-
-    return also
+    staged = uploads.mark_used(checked, feedback_id) + idempotency.completion(claim, response)
+    if extra is not None:
+        staged.append(lambda tx: extra(tx, feedback_id))
+    return staged
 
 
 def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
@@ -157,16 +149,12 @@ def read(
 
 def public_answers(params: dict) -> dict:
     """Published answers, newest first (the `published` index), without personal data."""
-    model, _ = feedback_store.models()
     category = params.get("category")
     scope = f"public:{category}"
-    items, last = feedback_store.page(
-        model.published,
-        "PUBLISHED",
+    items, last = feedback_store.published_page(
+        category,
         params.get("page_size", paging.DEFAULT_PAGE_SIZE),
         paging.decode(params.get("page_token"), scope),
-        filter_condition=(model.category == category) if category else None,
-        forward=False,
     )
     return {
         "items": [views.public_view(f) for f in items],
@@ -175,14 +163,11 @@ def public_answers(params: dict) -> dict:
 
 
 def mine(principal: Principal, params: dict) -> dict:
-    model, _ = feedback_store.models()
     scope = f"my-feedback:{principal.subject}"
-    items, last = feedback_store.page(
-        model.by_owner,
-        f"OWNER#{principal.subject}",
+    items, last = feedback_store.owner_page(
+        principal.subject,
         params.get("page_size", paging.DEFAULT_PAGE_SIZE),
         paging.decode(params.get("page_token"), scope),
-        forward=False,
     )
     return {
         "items": [views.created(f) | {"title": f.title, "status": f.status.value} for f in items],

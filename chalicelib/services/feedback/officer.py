@@ -31,19 +31,15 @@ def load_for(feedback_id: str, principal: Principal) -> Feedback:
 def listing(principal: Principal, params: dict, now: datetime) -> dict:
     """Without a status: the agency's open feedback; an open status filters that list; a
     closed status has its own partition. One index Query per page either way."""
-    model, _ = feedback_store.models()
     status = params.get("status")
     bucket = "open" if status is None or status in OPEN_STATUSES else status
-    condition = None
-    if status in OPEN_STATUSES:
-        condition = model.status == status
     scope = f"officer-feedback:{principal.agency}:{status}"
-    items, last = feedback_store.page(
-        model.by_agency,
-        feedback_store.agency_key(principal.agency, bucket),
+    items, last = feedback_store.agency_page(
+        principal.agency,
+        bucket,
+        status if status in OPEN_STATUSES else None,
         params.get("page_size", paging.DEFAULT_PAGE_SIZE),
         paging.decode(params.get("page_token"), scope),
-        filter_condition=condition,
     )
     return {
         "items": [views.officer_summary(f, now) for f in items],

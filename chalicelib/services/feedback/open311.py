@@ -126,21 +126,15 @@ def query(params: dict, now: datetime) -> list[dict]:
     start, end = intake.window(params.get("start_date"), params.get("end_date"), now, WINDOW)
     statuses = intake.statuses(params.get("status"))
     codes = intake.service_codes(params.get("service_code"))
-    model, _ = feedback_store.models()
     found: list[Feedback] = []
     for code in codes:
-        items, _ = feedback_store.page(
-            model.by_service,
-            f"SERVICE#{code}",
+        found += feedback_store.service_window(
+            code,
+            start.astimezone(VN_TZ).isoformat(),
+            end.astimezone(VN_TZ).isoformat(),
+            statuses,
             CAP,
-            None,
-            range_condition=model.service_sk.between(
-                start.astimezone(VN_TZ).isoformat(), f"{end.astimezone(VN_TZ).isoformat()}#~"
-            ),
-            filter_condition=model.open311_status.is_in(*statuses) if statuses else None,
-            forward=False,
         )
-        found += items
     found.sort(key=lambda f: (f.received_at, f.id), reverse=True)
     return [request_item(f) for f in found[:CAP]]
 

@@ -12,6 +12,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
+from chalicelib.persistence import upload_store
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.uploads import CheckedUpload, safe_filename
 
@@ -27,12 +28,11 @@ def create(body: dict, principal: Principal | None, now: datetime) -> dict:
 
 def check(items: list[dict], principal: Principal | None) -> list[CheckedUpload]:
     """Every problem at once, by `attachments[i]`; the checked uploads otherwise."""
-    model, checked, problems = uploads._model(), [], []
+    checked, problems = [], []
     for i, item in enumerate(items):
         where = f"attachments[{i}]"
-        try:
-            record = model.get(f"UPLOAD#{item['upload_id']}", "META", consistent_read=True)
-        except model.DoesNotExist:
+        record = upload_store.get(item["upload_id"])
+        if record is None:
             problems.append(FieldError(f"{where}.upload_id", "Không tìm thấy tệp đã tải lên"))
             continue
         problem, stored = _problem(record, principal)

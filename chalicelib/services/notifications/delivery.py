@@ -30,7 +30,6 @@ from chalicelib.integrations.notify_channels import (
     Job,
 )
 from chalicelib.persistence import notification_store as store
-from chalicelib.persistence.notification_records import NotificationRecord
 
 log = logging.getLogger(__name__)
 LOCK = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
@@ -79,7 +78,7 @@ def deliver(notification_id: str, now: datetime) -> str:
     return _send(record, now)
 
 
-def _send(record: NotificationRecord, now: datetime) -> str:
+def _send(record: store.Notification, now: datetime) -> str:
     tried = list(record.tried or [])
     channel, attempts = record.channel, int(record.attempts or 0)
     order = (plan.ZALO_OA, *notify_config.fallback())

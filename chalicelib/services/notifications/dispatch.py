@@ -21,7 +21,6 @@ from chalicelib.domain.notification_templates import render
 from chalicelib.integrations import queues
 from chalicelib.persistence import dossier_store
 from chalicelib.persistence import notification_store as store
-from chalicelib.persistence.notification_records import NotificationRecord
 
 log = logging.getLogger(__name__)
 # events whose reason is only in the history entry's public note
@@ -80,7 +79,7 @@ def notify(
     citizen_subject: str,
     dossier_code: str | None,
     now: datetime,
-) -> list[NotificationRecord]:
+) -> list[store.Notification]:
     """Store one notification per planned (recipient, channel) unless it exists, then queue
     the jobs of those not sent yet. Safe to repeat with the same `source`."""
     records = []
@@ -119,7 +118,7 @@ def notify(
     return records
 
 
-def enqueue(records: Iterable[NotificationRecord]) -> int:
+def enqueue(records: Iterable[store.Notification]) -> int:
     """Queue a job for every notification still `created`; raises NotQueued if SQS refused any.
     A job queued twice is harmless: only one delivery can move it out of `created`."""
     jobs = {r.id: {"notification_id": r.id} for r in records if r.state == store.CREATED}

@@ -42,27 +42,9 @@ def publish(events: list[Event] | list[dict]) -> int:
 
 
 def _mark_sent(body: dict) -> None:
-    _, _, model = dossier_store.models()
-    record = model(dossier_store.pk(body["dossier_code"]), f"OUTBOX#{body['id']}")
-    record.update(
-        actions=[
-            model.outbox_pk.remove(),
-            model.outbox_sk.remove(),
-            model.sent_at.set(clock.now().isoformat()),
-            model.ttl.set(int(time.time()) + KEEP_SENT_SECONDS),
-        ]
-    )
+    dossier_store.mark_sent(body, int(time.time()) + KEEP_SENT_SECONDS, clock.now())
 
 
 def sweep(now: datetime, batch: int = 100) -> int:
     """Publish every event still pending since before `now - grace`; returns how many."""
-    _, _, model = dossier_store.models()
-    cutoff = (now - SWEEP_GRACE).isoformat()
-    total = 0
-    for shard in range(dossier_store.SHARDS):
-        pending = [
-            r.event
-            for r in model.pending.query(f"PENDING#{shard}", model.outbox_sk < cutoff, limit=batch)
-        ]
-        total += publish(pending)
-    return total
+    return publish(dossier_store.pending_events(now - SWEEP_GRACE, batch))

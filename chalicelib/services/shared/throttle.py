@@ -9,8 +9,7 @@ import time
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import RateLimited
-from chalicelib.persistence.base import bind
-from chalicelib.persistence.records import CounterRecord
+from chalicelib.persistence import counter_store
 
 WINDOW_SECONDS = 15 * 60
 
@@ -18,10 +17,6 @@ WINDOW_SECONDS = 15 * 60
 def _limits() -> dict[str, int]:
     settings = get_settings()
     return {"ip": settings.lookup_failures_per_ip, "code": settings.lookup_failures_per_code}
-
-
-def _model() -> type[CounterRecord]:
-    return bind(CounterRecord, get_settings().table_counters)
 
 
 def _keys(kind: str, subjects: dict[str, str]) -> list[tuple[str, str, int]]:
@@ -36,16 +31,12 @@ def _keys(kind: str, subjects: dict[str, str]) -> list[tuple[str, str, int]]:
 
 def check(kind: str, subjects: dict[str, str]) -> None:
     """Refuse (429) when any subject has failed too often in the current window."""
-    model = _model()
     keys = _keys(kind, subjects)
-    limits = {(pk, sk): limit for pk, sk, limit in keys}
-    for item in model.batch_get([(pk, sk) for pk, sk, _ in keys]):
-        if item.n >= limits[(item.PK, item.SK)]:
-            raise RateLimited("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+    counted = counter_store.failures([(pk, sk) for pk, sk, _ in keys])
+    if any(counted.get((pk, sk), 0) >= limit for pk, sk, limit in keys):
+        raise RateLimited("Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
 
 
 def record_failure(kind: str, subjects: dict[str, str]) -> None:
-    model = _model()
     expires = int(time.time()) + 2 * WINDOW_SECONDS
-    for pk, sk, _ in _keys(kind, subjects):
-        model(pk, sk).update(actions=[model.n.add(1), model.ttl.set(expires)])
+    counter_store.add_failure([(pk, sk) for pk, sk, _ in _keys(kind, subjects)], expires)

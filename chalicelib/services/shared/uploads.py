@@ -12,19 +12,15 @@ from chalicelib.config import get_settings
 from chalicelib.domain.catalog import Procedure
 from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import Principal
+from chalicelib.domain.upload import Upload
 from chalicelib.integrations import storage
-from chalicelib.persistence.base import bind
-from chalicelib.persistence.records import UploadRecord
+from chalicelib.persistence import store, upload_store
 from chalicelib.services.catalog import reads as catalog_service
 
 URL_LIFETIME = timedelta(minutes=15)
 RECORD_LIFETIME_SECONDS = 2 * 24 * 3600
 QUARANTINE = "quarantine/"
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
-
-
-def _model() -> type[UploadRecord]:
-    return bind(UploadRecord, get_settings().table_dossiers)
 
 
 def safe_filename(name: str) -> str:
@@ -98,9 +94,7 @@ def record(
     """Keep an upload `{filename, content_type, size_bytes}` headed for `key` in quarantine;
     returns until when its file may arrive."""
     expires_at = now + URL_LIFETIME
-    _model()(
-        f"UPLOAD#{upload_id}",
-        "META",
+    upload = Upload(
         upload_id=upload_id,
         procedure_code=purpose,
         component_code=component_code,
@@ -109,27 +103,24 @@ def record(
         size_bytes=body["size_bytes"],
         key=key,
         owner=principal.subject if principal else None,
-        created_at=now.isoformat(),
-        expires_at=expires_at.isoformat(),
-        ttl=int(time.time()) + RECORD_LIFETIME_SECONDS,
-    ).save()
+        used_by=None,
+    )
+    upload_store.add(upload, now, expires_at, int(time.time()) + RECORD_LIFETIME_SECONDS)
     return expires_at
 
 
 def forget(upload_id: str) -> None:
     """Delete an unused upload: its file in quarantine and its record."""
-    model = _model()
-    try:
-        found = model.get(f"UPLOAD#{upload_id}", "META", consistent_read=True)
-    except model.DoesNotExist:
+    found = upload_store.get(upload_id)
+    if found is None:
         return
     storage.delete(get_settings().bucket_uploads, found.key)
-    found.delete(condition=model.used_by.does_not_exist())
+    upload_store.forget(upload_id)
 
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    record: UploadRecord
+    record: Upload
     attachment: dict
 
 
@@ -141,12 +132,11 @@ def check(
 ) -> list[CheckedUpload]:
     """Each attachment must be an upload of this caller, for this procedure and component, not
     used by another dossier, and actually in S3 within the component's size and type."""
-    model, checked = _model(), []
+    checked = []
     for i, item in enumerate(attachments):
         where = f"attachments[{i}]"
-        try:
-            record = model.get(f"UPLOAD#{item['upload_id']}", "META", consistent_read=True)
-        except model.DoesNotExist:
+        record = upload_store.get(item["upload_id"])
+        if record is None:
             problems.append(FieldError(f"{where}.upload_id", "Không tìm thấy tệp đã tải lên"))
             continue
         problem = _mismatch(record, item, procedure, principal)
@@ -172,7 +162,7 @@ def check(
 
 
 def _mismatch(
-    record: UploadRecord, item: dict, procedure: Procedure, principal: Principal | None
+    record: Upload, item: dict, procedure: Procedure, principal: Principal | None
 ) -> str | None:
     if record.procedure_code != procedure.code or record.component_code != item["component_code"]:
         return "Tệp này được tải lên cho thủ tục hoặc thành phần khác"
@@ -183,7 +173,7 @@ def _mismatch(
     return None
 
 
-def _stored_problem(record: UploadRecord, procedure: Procedure):
+def _stored_problem(record: Upload, procedure: Procedure):
     stored = storage.head(get_settings().bucket_uploads, record.key)
     component = procedure.component(record.component_code)
     if stored is None:
@@ -202,11 +192,6 @@ def move_out_of_quarantine(checked: list[CheckedUpload]) -> None:
         storage.copy(bucket, item.record.key, item.attachment["key"])
 
 
-def mark_used(tx, checked: list[CheckedUpload], code: str) -> None:
-    model = _model()
-    for item in checked:
-        tx.update(
-            model(item.record.PK, "META"),
-            actions=[model.used_by.set(code)],
-            condition=model.used_by.does_not_exist(),
-        )
+def mark_used(checked: list[CheckedUpload], code: str) -> list[store.Staged]:
+    """What marks the uploads used inside the transaction that creates `code`."""
+    return [upload_store.mark_used([c.record.upload_id for c in checked], code)] if checked else []

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.domain import stats, stats_projection
-from chalicelib.domain.dossier import Dossier, Status
+from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.stats_history import facts as history_facts
 from chalicelib.persistence import dossier_store, rating_store, stats_store
 from chalicelib.services.catalog import reads as catalog_service
@@ -50,12 +50,8 @@ class Drift:
 
 
 def dossiers() -> Iterator[Dossier]:
-    """Every dossier, once: each sits under its current agency and status in `by_status`."""
-    model, _, _ = dossier_store.models()
-    for agency in sorted(catalog_service.get_catalog().agencies):
-        for status in Status:
-            for record in model.by_status.query(f"AGENCY#{agency}#{status.value}"):
-                yield dossier_store.from_record(record)
+    """Every dossier, once (an offline repair: it reads the whole dossiers table)."""
+    return dossier_store.every_dossier()
 
 
 def _facts(dossier: Dossier) -> list[dict]:

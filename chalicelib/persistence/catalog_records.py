@@ -1,0 +1,23 @@
+"""Record class of the catalog table.
+
+    PK=CATALOG            SK=CURRENT           -> {version, imported_at, counts}
+    PK=CATALOG#<version>  SK=AGENCY#<id>       -> agency JSON
+    PK=CATALOG#<version>  SK=PROC#<code>       -> procedure JSON
+    PK=CATALOG#<version>  SK=FORM#<code>       -> application-form JSON Schema
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+
+from chalicelib.persistence.base import Record
+
+
+class CatalogRecord(Record):
+    class Meta:
+        table_name = "catalog"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    data = JSONAttribute(null=True)
+    version = UnicodeAttribute(null=True)

@@ -1,0 +1,193 @@
+"""Record classes of the dossiers table.
+
+    PK=DOSSIER#<code>      SK=EVENT#<0001>     one history entry per step (audit, control slip)
+    PK=DOSSIER#<code>      SK=META             the dossier: its state, applicant, form answers and
+                                               attachments; the procedure only by reference
+    PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event waiting to be relayed to SQS
+    PK=DOSSIER#<code>      SK=PAYSLOT#<amount> the dossier's current payment for that amount
+    PK=DOSSIER#<code>      SK=RATING           the applicant's rating, written once
+    PK=PROCEDURE#<code>    SK=SNAPSHOT#<version>#<digest>
+                                               what a dossier keeps of its procedure (name, time
+                                               limit, fees, components), stored once per version
+    PK=PAYMENT#<txn_ref>   SK=META             one payment (see payment_store)
+    PK=UPLOAD#<id>         SK=META             a presigned upload, until a dossier uses it or TTL
+
+History entries sort before META, so `PK=DOSSIER#<code> AND SK <= "META"` is the whole status
+view (dossier + history) in one Query.
+
+Indexes (sparse: an item carries an index's keys only while it belongs in it; projections hold
+only what the list shows):
+    inbox             INBOX#<agency> / <due>#<code>: open dossiers, soonest due first (summary)
+    by_status         AGENCY#<agency>#<status>#<yyyy-mm> / <closed at>#<code>: closed dossiers
+                      by month of closing (summary)
+    by_owner          OWNER#<subject> / <submitted>#<code>: a citizen's dossiers (summary)
+    open_due          OPEN#<shard> / <due>#<code>: dossiers whose clock runs, for the deadline
+                      watch (status, due times and the flag already raised)
+    outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
+    pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
+The shard counts are sized in bench/keys.py for a national peak.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import IncludeProjection, KeysOnlyProjection
+
+from chalicelib.persistence.base import Record, index
+
+SUMMARY = [
+    "code",
+    "status",
+    "version",
+    "agency_id",
+    "procedure_ref",
+    "applicant_name",
+    "submitted_at",
+    "acknowledge_by",
+    "due_at",
+    "assignee",
+    "requested",
+]
+DEADLINE = ["status", "due_at", "acknowledge_by", "deadline_flag"]
+
+
+class _Keyed(Record):
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+
+
+class DossierRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    code = UnicodeAttribute()
+    status = UnicodeAttribute()
+    version = NumberAttribute()
+    agency_id = UnicodeAttribute()
+    agency = JSONAttribute(null=True)
+    procedure_ref = UnicodeAttribute()
+    applicant = JSONAttribute()
+    applicant_name = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)
+    form = JSONAttribute()
+    attachments = JSONAttribute()
+    result_delivery = UnicodeAttribute()
+    notify = JSONAttribute()
+    channel = UnicodeAttribute()
+    submitted_at = UnicodeAttribute()
+    acknowledge_by = UnicodeAttribute()
+    accepted_at = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    requested = JSONAttribute(null=True)
+    fee_due = NumberAttribute(default=0)
+    fee_paid = NumberAttribute(default=0)
+    extended = BooleanAttribute(default=False)
+    assignee = UnicodeAttribute(null=True)
+    history_len = NumberAttribute(default=0)
+    deadline_flag = UnicodeAttribute(null=True)
+    extra = JSONAttribute(null=True)
+    owner_pk = UnicodeAttribute(null=True)
+    owner_sk = UnicodeAttribute(null=True)
+    inbox_pk = UnicodeAttribute(null=True)
+    inbox_sk = UnicodeAttribute(null=True)
+    status_pk = UnicodeAttribute(null=True)
+    status_sk = UnicodeAttribute(null=True)
+    due_pk = UnicodeAttribute(null=True)
+    due_sk = UnicodeAttribute(null=True)
+
+    by_owner = index("by_owner", "owner_pk", "owner_sk", IncludeProjection(SUMMARY))
+    inbox = index("inbox", "inbox_pk", "inbox_sk", IncludeProjection(SUMMARY))
+    by_status = index("by_status", "status_pk", "status_sk", IncludeProjection(SUMMARY))
+    open_due = index("open_due", "due_pk", "due_sk", IncludeProjection(DEADLINE))
+
+
+class HistoryRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    entry = JSONAttribute()
+
+
+class SnapshotRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    snapshot = JSONAttribute()
+
+
+class OutboxRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    event = JSONAttribute()
+    outbox_pk = UnicodeAttribute(null=True)
+    outbox_sk = UnicodeAttribute(null=True)
+    sent_at = UnicodeAttribute(null=True)
+    ttl = NumberAttribute(null=True)
+
+    pending = index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
+
+
+class UploadRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    upload_id = UnicodeAttribute()
+    procedure_code = UnicodeAttribute()
+    component_code = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size_bytes = NumberAttribute()
+    key = UnicodeAttribute()
+    owner = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used_by = UnicodeAttribute(null=True)
+    ttl = NumberAttribute(null=True)
+
+
+class PaymentRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    txn_ref = UnicodeAttribute()
+    dossier_code = UnicodeAttribute()
+    amount = NumberAttribute()
+    state = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    payment_url = UnicodeAttribute()
+    gateway_txn_id = UnicodeAttribute(null=True)
+    result_code = UnicodeAttribute(null=True)
+    paid_at = UnicodeAttribute(null=True)
+    settled_at = UnicodeAttribute(null=True)
+    settled_by = UnicodeAttribute(null=True)
+    pay_pk = UnicodeAttribute(null=True)
+    pay_sk = UnicodeAttribute(null=True)
+
+    pending = index("pending_payments", "pay_pk", "pay_sk", KeysOnlyProjection())
+
+
+class PaymentSlotRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    txn_ref = UnicodeAttribute()
+
+
+class RatingRecord(_Keyed):
+    class Meta:
+        table_name = "dossiers"
+
+    code = UnicodeAttribute()
+    rating = JSONAttribute()
+    rated_at = UnicodeAttribute()
+    rated_by = UnicodeAttribute()

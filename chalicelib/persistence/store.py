@@ -1,0 +1,161 @@
+"""Helpers every store module shares, so that each exists once: transactions and their
+cancellation reasons, conditional put-if-absent, page loops over a Query, ISO time in items and
+shard hashing of sharded keys."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.persistence.base import region, shared_connection
+
+ORDER = ("check", "delete", "put", "update")  # how PynamoDB sends a transaction's actions
+
+
+class Transaction(TransactWrite):
+    """A TransactWrite whose actions carry a label ("dossier", "counter", "upload", ...), so
+    that a cancelled transaction can say which condition failed: DynamoDB gives one reason per
+    action, in the order sent."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._labels: dict[str, list[str]] = {kind: [] for kind in ORDER}
+        self._default = "item"
+
+    @contextmanager
+    def labelled(self, label: str):
+        """Label what code that knows nothing of labels adds meanwhile."""
+        previous, self._default = self._default, label
+        try:
+            yield self
+        finally:
+            self._default = previous
+
+    def save(self, model, condition=None, *, label: str | None = None, **kwargs):
+        self._labels["put"].append(label or self._default)
+        return super().save(model, condition=condition, **kwargs)
+
+    def update(self, model, actions, condition=None, *, label: str | None = None, **kwargs):
+        self._labels["update"].append(label or self._default)
+        return super().update(model, actions, condition=condition, **kwargs)
+
+    def delete(self, model, condition=None, *, label: str | None = None, **kwargs):
+        self._labels["delete"].append(label or self._default)
+        return super().delete(model, condition=condition, **kwargs)
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for kind in ORDER for label in self._labels[kind]]
+
+
+# Something a store adds to another store's transaction (upload marked used, idempotency answer
+# remembered, event queued, ...): built by the store that owns the item, composed by services.
+Staged = Callable[[Transaction], None]
+
+
+class Cancelled(Exception):
+    """A transaction was cancelled: `failed` holds the labels of the conditions that failed,
+    `conflict` whether a concurrent transaction on the same items got in the way."""
+
+    def __init__(self, failed: set[str], conflict: bool):
+        super().__init__(f"transaction cancelled: {sorted(failed)}, conflict={conflict}")
+        self.failed, self.conflict = failed, conflict
+
+
+def transaction() -> Transaction:
+    return Transaction(connection=shared_connection(region()))
+
+
+def commit(stage: Staged, also: Sequence[Staged] = ()) -> None:
+    """One TransactWriteItems of what `stage` and every `also` add; raises Cancelled when a
+    condition failed or a concurrent transaction got in the way."""
+    tx = transaction()
+    try:
+        with tx:
+            stage(tx)
+            for extra in also:
+                extra(tx)
+    except TransactWriteError as exc:
+        codes = reasons(exc)
+        failed = {
+            tx.labels[i] if i < len(tx.labels) else "?"
+            for i, code in enumerate(codes)
+            if code == "ConditionalCheckFailed"
+        }
+        if not failed and "TransactionConflict" not in codes:
+            raise
+        raise Cancelled(failed, "TransactionConflict" in codes) from exc
+
+
+def reasons(exc: TransactWriteError) -> list[str | None]:
+    """The cancellation reason of each action, in the order the actions were sent."""
+    return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
+
+
+def put_if_absent(record) -> bool:
+    """Save `record` unless an item with its key exists; True when this call created it."""
+    try:
+        record.save(condition=type(record).PK.does_not_exist())
+        return True
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def shard(value: str, shards: int) -> int:
+    """A stable shard number of `value` in [0, shards) (spread, not security)."""
+    return int(hashlib.sha1(value.encode()).hexdigest(), 16) % shards  # noqa: S324
+
+
+def take(result, limit: int) -> Iterator:
+    """At most `limit` items of a PynamoDB result (it would otherwise fetch further pages)."""
+    for n, item in enumerate(result):
+        yield item
+        if n + 1 >= limit:
+            return
+
+
+def page(
+    index,
+    hash_key: str,
+    limit: int,
+    start: dict | None,
+    convert: Callable,
+    range_key_condition=None,
+    filter_condition=None,
+    scan_index_forward: bool = True,
+):
+    """One page of an index Query, exactly one call: (converted items, last evaluated key or
+    None). With a filter a page may hold fewer than `limit` items; the key still leads on."""
+    model = index._model
+    raw = model._get_connection().query(
+        hash_key,
+        range_key_condition=range_key_condition,
+        filter_condition=filter_condition,
+        index_name=index.Meta.index_name,
+        exclusive_start_key=start,
+        limit=limit,
+        scan_index_forward=scan_index_forward,
+    )
+    items = [convert(model.from_raw_data(item)) for item in raw.get("Items", [])]
+    return items, raw.get("LastEvaluatedKey")
+
+
+def every(index, hash_key: str, convert: Callable = lambda r: r, **query) -> Iterator:
+    """Every item of a Query: PynamoDB follows LastEvaluatedKey page after page (1 MB each)."""
+    for record in index.query(hash_key, **query):
+        yield convert(record)
