@@ -3,10 +3,10 @@ units and items examined. Every botocore client (PynamoDB's too) goes through
 `BaseClient._make_api_call`, which is wrapped while a step is being measured.
 
 moto does not report capacity faithfully, so units are computed as DynamoDB bills them: reads
-per 4 KB (half for eventually consistent), writes per 1 KB, twice inside a transaction, plus
-one write per global secondary index whose key the written item carries (two when the key
-changes). Item sizes follow DynamoDB's rules (names + values); updated items are sized after
-the write with an unmetered GetItem."""
+per 4 KB (half for eventually consistent), writes per 1 KB of the larger of the item before and
+after the write, twice inside a transaction, plus the index writes the change causes given each
+index's projection (see `Meter._units`). Item sizes follow DynamoDB's rules (names + values);
+the images before and after each write are read with unmetered GetItems."""
 
 from __future__ import annotations
 
@@ -59,11 +59,28 @@ class Usage:
         return sum(n for (s, _), n in self.calls.items() if s == service)
 
 
+WRITES = ("PutItem", "UpdateItem", "DeleteItem")
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    keys: tuple[str, ...]
+    projection: str  # ALL | INCLUDE | KEYS_ONLY
+    included: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    keys: tuple[str, ...]
+    indexes: tuple[Index, ...]
+
+
 class Meter:
     def __init__(self):
         self.steps: dict[str, Usage] = defaultdict(Usage)
         self.current: str | None = None
-        self._indexes: dict[str, list[tuple[str, ...]]] = {}
+        self._tables: dict[str, Table] = {}
         self._real = BaseClient._make_api_call
 
     @contextmanager
@@ -71,9 +88,11 @@ class Meter:
         meter = self
 
         def patched(client, operation, params):
+            if meter.current is None:
+                return meter._real(client, operation, params)
+            before = meter._images(client, operation, params)
             answer = meter._real(client, operation, params)
-            if meter.current is not None:
-                meter._record(client, operation, params, answer)
+            meter._record(client, operation, params, answer, before)
             return answer
 
         with mock.patch.object(BaseClient, "_make_api_call", patched):
@@ -89,31 +108,56 @@ class Meter:
 
     # --- recording -------------------------------------------------------------------------
 
-    def _record(self, client, operation: str, params: dict, answer: dict) -> None:
+    def _writes_of(self, operation: str, params: dict) -> list[tuple[str, dict, int]]:
+        """(table, key or item spec, factor) of every item a write call touches."""
+        if operation in WRITES:
+            return [(params["TableName"], params, 1)]
+        if operation == "TransactWriteItems":
+            return [
+                (spec["TableName"], spec, 2)
+                for action in params.get("TransactItems", [])
+                for kind, spec in action.items()
+                if kind != "ConditionCheck"
+            ]
+        if operation == "BatchWriteItem":
+            return [
+                (table, r.get("PutRequest") or r.get("DeleteRequest"), 1)
+                for table, requests in params.get("RequestItems", {}).items()
+                for r in requests
+            ]
+        return []
+
+    def _key(self, client, table: str, spec: dict) -> dict:
+        if "Key" in spec:
+            return spec["Key"]
+        return {k: spec["Item"][k] for k in self._table(client, table).keys}
+
+    def _get(self, client, table: str, key: dict) -> dict:
+        found = self._real(client, "GetItem", {"TableName": table, "Key": key})
+        return found.get("Item") or {}
+
+    def _images(self, client, operation: str, params: dict) -> list[dict]:
+        """The items a write is about to change, as they are before it (unmetered reads)."""
+        if client.meta.service_model.service_name != "dynamodb":
+            return []
+        return [
+            self._get(client, table, self._key(client, table, spec))
+            for table, spec, _ in self._writes_of(operation, params)
+        ]
+
+    def _record(self, client, operation: str, params: dict, answer: dict, before) -> None:
         service = client.meta.service_model.service_name
         usage = self.steps[self.current]
         usage.calls[(service, operation)] += 1
-        if service == "dynamodb":
-            self._capacity(client, operation, params, answer, usage)
-
-    def _capacity(self, client, operation, params, answer, usage: Usage) -> None:
-        if operation in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"):
-            self._writes(client, operation, params, usage)
-        elif operation == "TransactWriteItems":
-            for action in params.get("TransactItems", []):
-                ((kind, spec),) = action.items()
-                usage.wru += 0 if kind == "ConditionCheck" else self._write(client, spec, 2)
+        if service != "dynamodb":
+            return
+        writes = self._writes_of(operation, params)
+        if writes:
+            for (table, spec, factor), old in zip(writes, before, strict=True):
+                new = self._get(client, table, self._key(client, table, spec))
+                usage.wru += self._units(client, table, old, new, factor)
         else:
             self._reads(operation, params, answer, usage)
-
-    def _writes(self, client, operation, params, usage: Usage) -> None:
-        if operation != "BatchWriteItem":
-            usage.wru += self._write(client, params, 1)
-            return
-        for table, requests in params.get("RequestItems", {}).items():
-            for r in requests:
-                put = r.get("PutRequest", {}).get("Item")
-                usage.wru += self._units(table, put, False) if put else 1
 
     def _reads(self, operation, params, answer, usage: Usage) -> None:
         factor = 1.0 if params.get("ConsistentRead") else 0.5
@@ -135,31 +179,48 @@ class Meter:
             usage.rru += 2 * len(params.get("TransactItems", []))
             usage.examined += len(params.get("TransactItems", []))
 
-    def _write(self, client, spec: dict, factor: int) -> float:
-        table = spec["TableName"]
-        item = spec.get("Item")
-        key_change = False
-        if item is None and "Key" in spec:
-            fetched = self._real(client, "GetItem", {"TableName": table, "Key": spec["Key"]})
-            item = fetched.get("Item") or spec["Key"]
-            expression = spec.get("UpdateExpression", "")
-            key_change = "REMOVE" in expression.upper() or bool(self._indexed_names(spec))
-        return self._units(table, item, key_change, client, factor)
+    def _table(self, client, table: str) -> Table:
+        if table not in self._tables:
+            found = self._real(client, "DescribeTable", {"TableName": table})["Table"]
+            indexes = tuple(
+                Index(
+                    g["IndexName"],
+                    tuple(k["AttributeName"] for k in g["KeySchema"]),
+                    g["Projection"]["ProjectionType"],
+                    tuple(g["Projection"].get("NonKeyAttributes", [])),
+                )
+                for g in found.get("GlobalSecondaryIndexes", [])
+            )
+            keys = tuple(k["AttributeName"] for k in found["KeySchema"])
+            self._tables[table] = Table(keys, indexes)
+        return self._tables[table]
 
-    def _indexed_names(self, spec: dict) -> set[str]:
-        names = set((spec.get("ExpressionAttributeNames") or {}).values())
-        keys = {k for index in self._indexes.get(spec["TableName"], []) for k in index}
-        return names & keys
+    def _units(self, client, table: str, old: dict, new: dict, factor: int) -> float:
+        """The base write (the larger image, `factor` 2 in a transaction) and the index writes
+        it causes: an entry added or removed costs one write, a changed index key two (delete
+        and put), a changed projected attribute one; each sized by its projected entry."""
+        shape = self._table(client, table)
+        units = max(1, math.ceil(max(item_size(old), item_size(new)) / 1024)) * factor
+        for index in shape.indexes:
+            units += self._index_units(shape, index, old, new)
+        return units
 
-    def _units(self, table: str, item: dict, key_change: bool, client=None, factor=1) -> float:
-        """The base write (`factor` 2 in a transaction) and one standard write per index
-        entry it adds (two when an index key changes: delete and put); projections are ALL."""
-        units = max(1, math.ceil(item_size(item) / 1024))
-        if client is not None and table not in self._indexes:
-            description = self._real(client, "DescribeTable", {"TableName": table})["Table"]
-            self._indexes[table] = [
-                tuple(k["AttributeName"] for k in g["KeySchema"])
-                for g in description.get("GlobalSecondaryIndexes", [])
-            ]
-        indexed = sum(1 for index in self._indexes.get(table, []) if index[0] in item)
-        return units * (factor + indexed * (2 if key_change else 1))
+    @staticmethod
+    def _index_units(shape: Table, index: Index, old: dict, new: dict) -> int:
+        def entry(item: dict) -> dict:
+            if not all(k in item for k in index.keys[:1]):
+                return {}
+            if index.projection == "ALL":
+                return item
+            wanted = set(shape.keys) | set(index.keys) | set(index.included)
+            return {k: v for k, v in item.items() if k in wanted}
+
+        before, after = entry(old), entry(new)
+        size = max(1, math.ceil(max(item_size(before), item_size(after)) / 1024))
+        if not before and not after:
+            return 0
+        if not before or not after:
+            return size
+        if any(before.get(k) != after.get(k) for k in index.keys):
+            return 2 * size
+        return size if before != after else 0

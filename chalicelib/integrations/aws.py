@@ -7,7 +7,7 @@ from functools import cache
 import boto3
 from botocore.config import Config
 
-from chalicelib.persistence.base import region
+from chalicelib.config import aws_region as region
 
 _CONFIG = Config(
     retries={"max_attempts": 4, "mode": "standard"},

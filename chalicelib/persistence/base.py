@@ -3,19 +3,20 @@ and all record classes share one DynamoDB client."""
 
 from __future__ import annotations
 
-import os
+import json
 from functools import cache
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib.config import aws_region
+
 _BOUND: dict[type, str] = {}
 
 
-def region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "ap-southeast-1"
+region = aws_region
 
 
 def bind(model: type[Model], table_name: str) -> type[Model]:
@@ -60,3 +61,13 @@ def index(name: str, hash_attr: str, range_attr: str, projection) -> GlobalSecon
         },
     )
     return cls()
+
+
+class CompactJSON(JSONAttribute):
+    """JSON in UTF-8 without padding: Vietnamese text as itself, not as \\uXXXX escapes (which
+    take two to three times the bytes, and DynamoDB bills writes per KB)."""
+
+    def serialize(self, value):
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

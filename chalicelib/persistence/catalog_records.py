@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+from pynamodb.attributes import UnicodeAttribute
 
-from chalicelib.persistence.base import Record
+from chalicelib.persistence.base import CompactJSON, Record
 
 
 class CatalogRecord(Record):
@@ -19,5 +19,5 @@ class CatalogRecord(Record):
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
-    data = JSONAttribute(null=True)
+    data = CompactJSON(null=True)
     version = UnicodeAttribute(null=True)

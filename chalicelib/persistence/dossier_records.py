@@ -32,13 +32,12 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import IncludeProjection, KeysOnlyProjection
 
-from chalicelib.persistence.base import Record, index
+from chalicelib.persistence.base import CompactJSON, Record, index
 
 SUMMARY = [
     "code",
@@ -69,15 +68,15 @@ class DossierRecord(_Keyed):
     status = UnicodeAttribute()
     version = NumberAttribute()
     agency_id = UnicodeAttribute()
-    agency = JSONAttribute(null=True)
+    agency = CompactJSON(null=True)
     procedure_ref = UnicodeAttribute()
-    applicant = JSONAttribute()
+    applicant = CompactJSON()
     applicant_name = UnicodeAttribute(null=True)
     owner = UnicodeAttribute(null=True)
-    form = JSONAttribute()
-    attachments = JSONAttribute()
+    form = CompactJSON()
+    attachments = CompactJSON()
     result_delivery = UnicodeAttribute()
-    notify = JSONAttribute()
+    notify = CompactJSON()
     channel = UnicodeAttribute()
     submitted_at = UnicodeAttribute()
     acknowledge_by = UnicodeAttribute()
@@ -85,14 +84,14 @@ class DossierRecord(_Keyed):
     due_at = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
     outcome = UnicodeAttribute(null=True)
-    requested = JSONAttribute(null=True)
+    requested = CompactJSON(null=True)
     fee_due = NumberAttribute(default=0)
     fee_paid = NumberAttribute(default=0)
     extended = BooleanAttribute(default=False)
     assignee = UnicodeAttribute(null=True)
     history_len = NumberAttribute(default=0)
     deadline_flag = UnicodeAttribute(null=True)
-    extra = JSONAttribute(null=True)
+    extra = CompactJSON(null=True)
     owner_pk = UnicodeAttribute(null=True)
     owner_sk = UnicodeAttribute(null=True)
     inbox_pk = UnicodeAttribute(null=True)
@@ -112,21 +111,21 @@ class HistoryRecord(_Keyed):
     class Meta:
         table_name = "dossiers"
 
-    entry = JSONAttribute()
+    entry = CompactJSON()
 
 
 class SnapshotRecord(_Keyed):
     class Meta:
         table_name = "dossiers"
 
-    snapshot = JSONAttribute()
+    snapshot = CompactJSON()
 
 
 class OutboxRecord(_Keyed):
     class Meta:
         table_name = "dossiers"
 
-    event = JSONAttribute()
+    event = CompactJSON()
     outbox_pk = UnicodeAttribute(null=True)
     outbox_sk = UnicodeAttribute(null=True)
     sent_at = UnicodeAttribute(null=True)
@@ -188,6 +187,6 @@ class RatingRecord(_Keyed):
         table_name = "dossiers"
 
     code = UnicodeAttribute()
-    rating = JSONAttribute()
+    rating = CompactJSON()
     rated_at = UnicodeAttribute()
     rated_by = UnicodeAttribute()

@@ -285,7 +285,7 @@ def save(
         store.commit(lambda tx: stage_changes(tx, dossier, expected_version), also)
     except store.Cancelled as exc:
         dossier.version = expected_version or 0
-        if "dossier" in exc.failed or not exc.failed:
+        if "dossier" in exc.failed:
             raise Conflict(
                 "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."
             ) from exc
@@ -293,12 +293,20 @@ def save(
     return _committed(dossier)
 
 
+def _then(first: store.Staged, dossier: Dossier) -> store.Staged:
+    def stage(tx: store.Transaction) -> None:
+        first(tx)
+        stage_changes(tx, dossier, None)
+
+    return stage
+
+
 def create(dossier: Dossier, first: store.Staged, also: Sequence[store.Staged] = ()) -> list[Event]:
     """Create `dossier` in one transaction with what `first` stages (the day's number) and
     `also` (uploads used, the idempotency answer); raises store.Cancelled when a condition
     failed ("counter", "dossier" or "snapshot" mean another submission won a race: retry)."""
     try:
-        store.commit(lambda tx: (first(tx), stage_changes(tx, dossier, None)), also)
+        store.commit(_then(first, dossier), also, retry_conflicts=True)
     except store.Cancelled:
         dossier.version = 0
         raise

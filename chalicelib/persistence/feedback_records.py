@@ -13,10 +13,10 @@ Events go to the dossiers table's outbox (see feedback_store), so one relay serv
 
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection
 
-from chalicelib.persistence.base import Record, index
+from chalicelib.persistence.base import CompactJSON, Record, index
 
 
 class FeedbackRecord(Record):
@@ -30,7 +30,7 @@ class FeedbackRecord(Record):
     content = UnicodeAttribute()
     category = UnicodeAttribute()
     agency_id = UnicodeAttribute()
-    sender = JSONAttribute()
+    sender = CompactJSON()
     public = BooleanAttribute()
     channel = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -43,16 +43,16 @@ class FeedbackRecord(Record):
     owner = UnicodeAttribute(null=True)
     procedure_code = UnicodeAttribute(null=True)
     dossier_code = UnicodeAttribute(null=True)
-    attachments = JSONAttribute(null=True)
-    location = JSONAttribute(null=True)
+    attachments = CompactJSON(null=True)
+    location = CompactJSON(null=True)
     classification = UnicodeAttribute(null=True)
     assignee = UnicodeAttribute(null=True)
-    forwarded_to = JSONAttribute(null=True)
-    answer = JSONAttribute(null=True)
+    forwarded_to = CompactJSON(null=True)
+    answer = CompactJSON(null=True)
     published_at = UnicodeAttribute(null=True)
     closed_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
-    rating = JSONAttribute(null=True)
+    rating = CompactJSON(null=True)
     history_len = NumberAttribute(default=0)
     agency_pk = UnicodeAttribute(null=True)
     agency_sk = UnicodeAttribute(null=True)
@@ -75,4 +75,4 @@ class FeedbackHistoryRecord(Record):
 
     PK = UnicodeAttribute(hash_key=True)
     SK = UnicodeAttribute(range_key=True)
-    entry = JSONAttribute()
+    entry = CompactJSON()

@@ -146,15 +146,13 @@ def save(
         store.commit(stage, also)
     except store.Cancelled as exc:
         feedback.version = expected_version or 0
-        if "feedback" in exc.failed or not exc.failed:
+        if "feedback" in exc.failed:
             if expected_version is None:
                 raise DuplicateId(feedback.id) from exc
             raise Conflict("Phản ánh vừa được người khác cập nhật. Vui lòng tải lại.") from exc
-        if exc.failed:
-            raise Conflict(
-                "Yêu cầu này đã được xử lý, hoặc tệp đính kèm vừa được dùng cho yêu cầu khác."
-            ) from exc
-        raise
+        raise Conflict(
+            "Yêu cầu này đã được xử lý, hoặc tệp đính kèm vừa được dùng cho yêu cầu khác."
+        ) from exc
     feedback.pending_history.clear()
     feedback.pending_events.clear()
     return events

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from chalicelib.persistence.base import Record
+from chalicelib.persistence.base import CompactJSON, Record
 
 
 class IdempotencyRecord(Record):
@@ -20,5 +20,5 @@ class IdempotencyRecord(Record):
     request_hash = UnicodeAttribute()
     token = UnicodeAttribute()
     locked_until = NumberAttribute()
-    response = JSONAttribute(null=True)
+    response = CompactJSON(null=True)
     ttl = NumberAttribute()

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.persistence.base import Record
+from chalicelib.persistence.base import CompactJSON, Record
 
 
 class BySubject(GlobalSecondaryIndex):
@@ -50,17 +49,17 @@ class NotificationRecord(_Keyed):
     dossier_code = UnicodeAttribute(null=True)
     planned_channel = UnicodeAttribute()
     channel = UnicodeAttribute()  # the channel in use (changes on fallback)
-    addresses = JSONAttribute()  # channel -> phone / email / user id (personal data)
+    addresses = CompactJSON()  # channel -> phone / email / user id (personal data)
     covered = ListAttribute(of=UnicodeAttribute, default=list)  # sibling channels
-    message = JSONAttribute()  # rendered: title, body, sms, params (never logged)
+    message = CompactJSON()  # rendered: title, body, sms, params (never logged)
     state = UnicodeAttribute()  # created -> sending -> delivered | failed
     attempts = NumberAttribute(default=0)
     locked_until = NumberAttribute(default=0)
-    tried = JSONAttribute(null=True)  # [{channel, error}] of channels that failed for good
+    tried = CompactJSON(null=True)  # [{channel, error}] of channels that failed for good
     last_error = UnicodeAttribute(null=True)
     provider = UnicodeAttribute(null=True)
     provider_message_id = UnicodeAttribute(null=True)
-    receipt = JSONAttribute(null=True)  # delivery receipt: status, at
+    receipt = CompactJSON(null=True)  # delivery receipt: status, at
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     delivered_at = UnicodeAttribute(null=True)
@@ -90,7 +89,7 @@ class ZaloEventRecord(_Keyed):
     class Meta:
         table_name = "notifications"
 
-    event = JSONAttribute()  # the parsed webhook event (may hold a phone and a message)
+    event = CompactJSON()  # the parsed webhook event (may hold a phone and a message)
     state = UnicodeAttribute()  # received -> done
     received_at = UnicodeAttribute()
     ttl = NumberAttribute()

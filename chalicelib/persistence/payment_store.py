@@ -116,10 +116,8 @@ def create(payment: Payment, replacing: str | None) -> bool:
 
     try:
         store.commit(stage)
-    except store.Cancelled as exc:
-        if exc.failed:
-            return False
-        raise
+    except store.Cancelled:
+        return False
     return True
 
 
@@ -144,10 +142,8 @@ def settle(payment: Payment, event: Event | None) -> bool:
 
     try:
         store.commit(stage)
-    except store.Cancelled as exc:
-        if exc.failed:
-            return False
-        raise
+    except store.Cancelled:
+        return False
     return True
 
 

@@ -1,25 +1,15 @@
-"""The statistics table (TABLE_STATS): counters kept by the events consumer, read by /v1/stats.
-
-    PK=AGENCY#<id> | PROC#<code>       SK=DAY#<yyyy-mm-dd>#<shard>  numbers of that day (ADD)
-                                       SK=TOTAL#<shard>             running sums of the gauges
-    PK=DOSSIER#<code> | FEEDBACK#<id>  SK=PROJECTION                the subject's facts and the
-                                                                    contributions already applied
+"""The statistics table (key layout in stats_records.py): counters kept by the events consumer,
+read by /v1/stats.
 
 One event = one GetItem of its subject's projection + one TransactWriteItems: the projection
 (guarded by its version) and an ADD per counter item touched, so counters and the record of
-what they contain can never disagree. A scope's range is one Query (`SK >= DAY#<first day>`
-returns the days from then on and, sorting after them, the TOTAL items).
-
-Sharding: a subject always writes to shard hash(subject) % SHARDS of a day. A provincial
-one-stop centre takes a few thousand events a day, far below one item's limits, but a redrive
-of the dead-letter queue or an outage sweep can replay many events at once, and DynamoDB
-cancels concurrent transactions on the same item (TransactionConflict) long before it throttles
-it; SHARDS items per day keep such bursts apart. Reads sum the shards.
-"""
+what they contain can never disagree. A scope's range is one Query per partition
+(`SK >= DAY#<first day>` returns the days from then on and, sorting after them, the TOTAL
+items). Items are written with the low-level client (sets and ADD expressions), so there are
+no record classes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -27,11 +17,17 @@ from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from chalicelib.config import get_settings
-from chalicelib.domain.stats import TOTAL
 from chalicelib.persistence.base import region, shared_connection
+from chalicelib.persistence.stats_records import (  # noqa: F401 - callers use these names
+    PROJECTION,
+    SHARDS,
+    TOTAL,
+    item_key,
+    partition,
+    partitions,
+    shard_of,
+)
 
-SHARDS = 4
-PROJECTION = "PROJECTION"
 _DESERIALIZE = TypeDeserializer()
 
 
@@ -49,15 +45,6 @@ def _client():
 
 def _table() -> str:
     return get_settings().table_stats
-
-
-def shard_of(subject: str) -> int:
-    return int(hashlib.sha1(subject.encode()).hexdigest(), 16) % SHARDS  # noqa: S324 - spread
-
-
-def item_key(scope: str, bucket: str, shard: int) -> dict:
-    sort = f"TOTAL#{shard}" if bucket == TOTAL else f"DAY#{bucket}#{shard}"
-    return {"PK": {"S": scope}, "SK": {"S": sort}}
 
 
 def load(subject: str) -> Projection:
@@ -160,10 +147,17 @@ def add(scope: str, bucket: str, shard: int, numbers: dict[str, int]) -> None:
 def read(scope: str, first_day: str) -> list[tuple[str, dict]]:
     """(bucket, attributes) of every day item from `first_day` on and of the TOTAL items."""
     rows: list[tuple[str, dict]] = []
+    for pk in partitions(scope):
+        rows += _read(pk, first_day)
+    return rows
+
+
+def _read(pk: str, first_day: str) -> list[tuple[str, dict]]:
+    rows: list[tuple[str, dict]] = []
     request = {
         "TableName": _table(),
         "KeyConditionExpression": "PK = :pk AND SK >= :sk",
-        "ExpressionAttributeValues": {":pk": {"S": scope}, ":sk": {"S": f"DAY#{first_day}"}},
+        "ExpressionAttributeValues": {":pk": {"S": pk}, ":sk": {"S": f"DAY#{first_day}"}},
     }
     while True:
         page = _client().query(**request)

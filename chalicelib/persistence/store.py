@@ -71,9 +71,10 @@ def transaction() -> Transaction:
     return Transaction(connection=shared_connection(region()))
 
 
-def commit(stage: Staged, also: Sequence[Staged] = ()) -> None:
+def commit(stage: Staged, also: Sequence[Staged] = (), retry_conflicts: bool = False) -> None:
     """One TransactWriteItems of what `stage` and every `also` add; raises Cancelled when a
-    condition failed or a concurrent transaction got in the way."""
+    condition failed (or, with `retry_conflicts`, a concurrent transaction got in the way:
+    otherwise that stays the retryable AWS error it is)."""
     tx = transaction()
     try:
         with tx:
@@ -87,7 +88,7 @@ def commit(stage: Staged, also: Sequence[Staged] = ()) -> None:
             for i, code in enumerate(codes)
             if code == "ConditionalCheckFailed"
         }
-        if not failed and "TransactionConflict" not in codes:
+        if not failed and not (retry_conflicts and "TransactionConflict" in codes):
             raise
         raise Cancelled(failed, "TransactionConflict" in codes) from exc
 

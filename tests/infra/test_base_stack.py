@@ -133,6 +133,34 @@ def local_env(aws):
     return provision(aws["session"], stage="local")  # the second run must change nothing
 
 
+def code_projections() -> dict[tuple[str, str], dict]:
+    """(table suffix, index) -> the projection the record classes declare (the code's truth)."""
+    import importlib
+    import pkgutil
+
+    import chalicelib.persistence as package
+    from chalicelib.persistence.base import Record
+
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.endswith("_records"):
+            importlib.import_module(f"chalicelib.persistence.{info.name}")
+    found, todo = {}, list(Record.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        for index in getattr(cls, "_indexes", {}).values():
+            projection = index.Meta.projection
+            found[(cls.Meta.table_name, index.Meta.index_name)] = {
+                "ProjectionType": projection.projection_type,
+                **({"NonKeyAttributes": sorted(projection.non_key_attributes)}
+                   if getattr(projection, "non_key_attributes", None) else {}),
+            }  # fmt: skip
+    return found
+
+
+PROJECTIONS = code_projections()
+
+
 def assert_table(ddb, name, expected, check_ttl=True):
     hash_key, range_key, indexes, ttl = expected
     table = ddb.describe_table(TableName=name)["Table"]
@@ -145,7 +173,10 @@ def assert_table(ddb, name, expected, check_ttl=True):
     for index, (ih, ir) in indexes.items():
         assert {k["KeyType"]: k["AttributeName"] for k in found[index]["KeySchema"]} == {
             "HASH": ih, "RANGE": ir}, index
-        assert found[index]["Projection"]["ProjectionType"] == "ALL", index
+        projection = dict(found[index]["Projection"])
+        if "NonKeyAttributes" in projection:
+            projection["NonKeyAttributes"] = sorted(projection["NonKeyAttributes"])
+        assert projection == PROJECTIONS[(name.rsplit("-", 1)[1], index)], index
     if check_ttl:
         described = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
         if ttl:
