@@ -27,6 +27,10 @@ def measure(workers: int = 8, seconds: float = 5.0) -> dict:
     environment()
     from moto import mock_aws
 
+    from infra.local.emulation import make_transactions_atomic
+
+    make_transactions_atomic()
+
     with mock_aws():
         from infra.local.stack import prepare
 

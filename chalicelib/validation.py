@@ -10,20 +10,29 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.errors import FieldError, ValidationFailed
 
+if TYPE_CHECKING:  # jsonschema loads with the first validation, not with the app (cold start)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "_schemas"
-_FORMATS = FormatChecker()
+
+
+@lru_cache(maxsize=1)
+def _formats():
+    from jsonschema import FormatChecker
+
+    return FormatChecker()
 
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources = []
     for path in sorted(SCHEMA_DIR.rglob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -39,16 +48,20 @@ def schema(name: str) -> dict:
 
 @lru_cache(maxsize=256)
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(name), registry=registry(), format_checker=_FORMATS)
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name), registry=registry(), format_checker=_formats())
 
 
 def errors_for(
     instance: Any, name: str | None = None, *, schema_obj: dict | None = None, prefix: str = ""
 ) -> list[FieldError]:
+    from jsonschema import Draft202012Validator
+
     validator = (
         _validator(name)
         if schema_obj is None
-        else Draft202012Validator(schema_obj, registry=registry(), format_checker=_FORMATS)
+        else Draft202012Validator(schema_obj, registry=registry(), format_checker=_formats())
     )
     found = sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
     return [_field_error(e, prefix) for e in _leaves(found)]

@@ -16,7 +16,6 @@ import logging
 import threading
 from urllib.parse import parse_qsl, urlencode
 
-import httpx
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
@@ -122,6 +121,8 @@ def _send_ipn(encoded: str) -> None:
     url = f"{base}{payment_gateway.IPN_PATH}?{encoded}"
 
     def send() -> None:
+        import httpx  # the local stand-in only
+
         try:
             answer = httpx.get(url, timeout=30).json()
             log.info("fake gateway IPN answered", extra={"rsp_code": answer.get("RspCode")})

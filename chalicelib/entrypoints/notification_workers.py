@@ -7,6 +7,7 @@ from chalice import Blueprint
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.services.notifications import delivery as notification_delivery
 from chalicelib.services.notifications import zalo_inbound
+from chalicelib.services.shared import batches
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -15,10 +16,10 @@ bp = Blueprint(__name__)
 @bp.on_sqs_message(queue=QueueNames.NOTIFICATIONS, batch_size=10)
 def on_notification(event):
     """Send each notification once (ZNS, SMS, email, OA message, officer inbox)."""
-    return notification_delivery.handle_batch(list(event), now())
+    return notification_delivery.handle_batch(list(event), now(), batches.time_left(event))
 
 
 @bp.on_sqs_message(queue=QueueNames.ZALO_INBOUND, batch_size=10)
 def on_zalo_inbound(event):
     """Zalo OA events accepted by the webhook: chat commands, follows, receipts."""
-    return zalo_inbound.handle_batch(list(event), now())
+    return zalo_inbound.handle_batch(list(event), now(), batches.time_left(event))

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.services.dossiers import overdue
 from chalicelib.services.payments import fees as payments
-from chalicelib.services.shared import events, outbox
+from chalicelib.services.shared import batches, events, outbox
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -44,4 +44,4 @@ def reconcile_payments(event):
 @bp.on_sqs_message(queue=QueueNames.EVENTS, batch_size=10)
 def on_event(event):
     """Domain events: asynchronous workflow updates (e.g. a confirmed payment)."""
-    return events.handle_batch(list(event), now())
+    return events.handle_batch(list(event), now(), batches.time_left(event))

@@ -10,12 +10,14 @@ from __future__ import annotations
 import time
 import uuid
 from functools import lru_cache
-
-import jwt
+from typing import TYPE_CHECKING
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.principal import OFFICER_ROLES, ROLES, Principal
+
+if TYPE_CHECKING:  # PyJWT (and cryptography under it) load with the first signed request
+    import jwt
 
 LOCAL_ALGORITHM = "HS256"
 JWKS_ALGORITHMS = ["RS256", "ES256"]
@@ -37,15 +39,21 @@ def issue_local_token(settings: Settings, principal: Principal, ttl_seconds: int
         claims["agency"] = principal.agency
     if principal.name:
         claims["name"] = principal.name
+    import jwt
+
     return jwt.encode(claims, settings.secret_key, algorithm=LOCAL_ALGORITHM)
 
 
 @lru_cache(maxsize=4)
 def _jwks_client(url: str) -> jwt.PyJWKClient:
+    import jwt
+
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
 
 
 def _claims(settings: Settings, token: str) -> dict:
+    import jwt
+
     options = {"require": ["exp", "iat", "sub", "iss", "aud"]}
     common = {
         "audience": settings.jwt_audience,
@@ -75,6 +83,8 @@ def _role(claims: dict) -> str | None:
 
 
 def verify(settings: Settings, token: str) -> Principal:
+    import jwt
+
     try:
         claims = _claims(settings, token)
     except jwt.ExpiredSignatureError:

@@ -20,9 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import get_settings
 from chalicelib.domain import notifications as plan
@@ -54,8 +52,11 @@ from chalicelib.integrations.zalo import (
     ZaloTokens,
 )
 
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
+
 log = logging.getLogger(__name__)
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+HTTP_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 10.0, 3.0
 _TEMPORARY = (ZaloTemporaryError, SmsTemporaryError, EmailTemporaryError)
 _PERMANENT = (ZaloPermanentError, SmsPermanentError, EmailPermanentError, ValueError, LookupError)
 
@@ -256,7 +257,10 @@ def _registry(mode: str) -> dict[str, Channel]:
 
 @lru_cache(maxsize=1)
 def _http() -> httpx.Client:
-    return httpx.Client(timeout=HTTP_TIMEOUT)
+    import httpx
+
+    timeout = httpx.Timeout(HTTP_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+    return httpx.Client(timeout=timeout)
 
 
 def _zalo_client() -> ZaloClient:

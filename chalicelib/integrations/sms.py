@@ -18,9 +18,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,8 @@ class EsmsGateway(SmsGateway):
         return DeliveryReport(sms_id, ref, status, raw)
 
     def _post(self, payload: dict[str, str]) -> dict[str, Any]:
+        import httpx
+
         try:
             response = self._http.post(ESMS_SEND_URL, json=payload)
         except httpx.RequestError as exc:

@@ -14,10 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
-
-import httpx
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.integrations.payments import (
@@ -29,6 +27,9 @@ from chalicelib.integrations.payments import (
     PaymentState,
     PaymentTemporaryError,
 )
+
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +317,8 @@ class VnpayClient:
             raise PaymentSignatureError("querydr response checksum mismatch")
 
     def _post(self, body: dict[str, str]) -> dict[str, Any]:
+        import httpx
+
         try:
             response = self._http.post(self._config.api_url, json=body)
         except httpx.RequestError as exc:

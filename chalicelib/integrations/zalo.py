@@ -23,11 +23,12 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.integrations.sms import normalise_vn_mobile
+
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -332,6 +333,8 @@ class ZaloClient:
         return tokens
 
     def _post(self, url: str, **kwargs: Any) -> Mapping[str, Any]:
+        import httpx
+
         try:
             response = self._http.post(url, **kwargs)
         except httpx.RequestError as exc:

@@ -30,6 +30,7 @@ from chalicelib.persistence.dossier_records import (
 # Sized in bench/keys.py: at 1,000 submissions/s no shard key takes more than 300 WCU/s.
 DUE_SHARDS = 32
 OUTBOX_SHARDS = 32
+DUE_PAGE = 500  # index entries per Query page of the deadline watch
 # Statuses in which the agency holds the dossier and its clock runs: watched for deadlines.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
 AGENCY_FIELDS = ("agency_name", "agency_id_code")
@@ -417,7 +418,10 @@ def due_until(horizon: datetime) -> Iterator[Watched]:
     model, _, _ = models()
     for shard in range(DUE_SHARDS):
         for record in store.every(
-            model.open_due, f"OPEN#{shard}", range_key_condition=model.due_sk <= horizon.isoformat()
+            model.open_due,
+            f"OPEN#{shard}",
+            range_key_condition=model.due_sk <= horizon.isoformat(),
+            page_size=DUE_PAGE,
         ):
             yield Watched(
                 record.due_sk.rsplit("#", 1)[1],

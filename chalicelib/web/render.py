@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+if TYPE_CHECKING:  # imported on the first page rendered: JSON routes never load it (cold start)
+    from jinja2 import Environment
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -31,6 +33,8 @@ def vnd(amount: int | None) -> str:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES)),
         autoescape=select_autoescape(["html"]),

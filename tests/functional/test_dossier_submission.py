@@ -290,6 +290,27 @@ class TestConcurrency:
         assert numbers == list(range(numbers[0], numbers[0] + 20))
 
 
+class TestDailyNumbers:
+    def test_after_the_days_last_number_the_agency_answers_a_planned_503(
+        self, client, fresh_tables
+    ):
+        from chalicelib.config import get_settings
+        from chalicelib.persistence.base import bind
+        from chalicelib.persistence.counter_records import CounterRecord
+
+        _, first = submit(client)
+        agency_code, day, _ = first["code"].rsplit("-", 2)
+        counter = bind(CounterRecord, get_settings().table_counters)
+        counter(f"SEQ#{agency_code}#{day}", "SEQ", n=9999).save()
+
+        status, answer = call(client, "POST", "/v1/dossiers", submission(client))
+
+        assert status == 503, answer
+        assert answer["error"]["code"] == "DAILY_LIMIT_REACHED"
+        assert "9.999" in answer["error"]["message"] and "ngày mai" in answer["error"]["message"]
+        assert counter.get(f"SEQ#{agency_code}#{day}", "SEQ").n == 9999
+
+
 @pytest.fixture
 def sqs_down(monkeypatch):
     from chalicelib.integrations import queues

@@ -324,3 +324,44 @@ class TestAsynchronousUpdates:
         answer = client.lambda_.invoke("on_event", event)
 
         assert answer.payload == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+
+
+class TestDeadlineWatchAtScale:
+    def test_it_pages_past_a_thousand_flagged_dossiers_and_flags_the_next_one(
+        self, client, fresh_tables, monkeypatch
+    ):
+        """All 1,050 flagged dossiers fall due before the new one and sit in one shard: a watch
+        that read a fixed number of entries per shard, earliest first, would never reach it."""
+        import dataclasses
+
+        from chalicelib.persistence import dossier_store
+        from chalicelib.services.dossiers import overdue
+        from chalicelib.services.shared.clock import now
+        from tests.functional.test_dossier_lookup import counted_aws_calls
+
+        monkeypatch.setattr(dossier_store, "DUE_SHARDS", 1)
+        monkeypatch.setattr(dossier_store, "DUE_PAGE", 100)
+        _, created = submit(client)
+        newest = dossier_store.get(created["code"])
+        ref = dossier_store.procedure_ref(newest.procedure)
+        model, _, _ = dossier_store.models()
+        with model.batch_write() as batch:
+            for n in range(1050):
+                due = newest.acknowledge_by - timedelta(minutes=n + 1)
+                clone = dataclasses.replace(
+                    newest,
+                    code=f"{created['code']}-F{n:04d}",
+                    acknowledge_by=due,
+                    deadline_flag=f"overdue@{due.isoformat()}",
+                )
+                batch.save(dossier_store.to_record(clone, ref))
+        later = now() + timedelta(days=30)
+
+        with counted_aws_calls() as calls:
+            counts = overdue.flag(later)
+
+        assert counts == {"due_soon": 0, "overdue": 1}
+        assert dossier_store.get(created["code"]).deadline_flag.startswith("overdue@")
+        assert calls.count("Query") >= 11, "the watch reads the whole window, page after page"
+        assert "Scan" not in calls
+        assert overdue.flag(later) == {"due_soon": 0, "overdue": 0}

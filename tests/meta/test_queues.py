@@ -48,3 +48,22 @@ def test_every_queue_handler_reports_partial_batch_failures():
         assert patch.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (
             f"add Resources.{function}.Properties.Events.{function}SqsEventSource"
             ".Properties.FunctionResponseTypes to infra/base.json")
+
+
+def test_every_consumed_queue_has_an_alarm_on_the_age_of_its_oldest_message():
+    """A consumer that falls behind (or stops) shows first as ageing messages, long before the
+    dead-letter queue fills."""
+    by_queue = {}
+    for key, resource in TEMPLATE["Resources"].items():
+        props = resource.get("Properties", {})
+        if props.get("MetricName") == "ApproximateAgeOfOldestMessage":
+            (dimension,) = props["Dimensions"]
+            by_queue[dimension["Value"]["Fn::GetAtt"][0]] = props
+    consumed = {
+        key for key, r in TEMPLATE["Resources"].items()
+        if r.get("Type") == "AWS::SQS::Queue" and "RedrivePolicy" in r["Properties"]
+    }  # fmt: skip
+    assert set(by_queue) == consumed
+    for props in by_queue.values():
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert 0 < props["Threshold"] <= 900

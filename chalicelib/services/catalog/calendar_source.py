@@ -1,8 +1,10 @@
 """Build the process-wide WorkingCalendar: Labour Code holidays plus yearly Government overrides.
 
-The `holidays` package knows the public holidays of Labour Code 2019 art. 112 (and some swaps),
-but not the days off and make-up Saturdays the Government announces each year; those live in
-chalicelib/data/calendar/<year>.json (schema: schemas/data/calendar.schema.json).
+The public holidays of Labour Code 2019 art. 112 (and some swaps) come from
+chalicelib/data/holidays-vn.json, written from the `holidays` package by infra/holidays.py (only
+Vietnam's data travels with the portal); the days off and make-up Saturdays the Government
+announces each year live in chalicelib/data/calendar/<year>.json (schema:
+schemas/data/calendar.schema.json).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from chalicelib.domain.calendar import OfficeHours, WorkingCalendar
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "calendar"
+HOLIDAYS_FILE = DATA_DIR.parent / "holidays-vn.json"
 DEFAULT_OFFICE_HOURS = "07:00-11:30,13:30-17:00"
 # Public holidays are generated one year beyond the override files on each side, so deadlines
 # that run into the next year (or pauses that reach back) still skip the statutory holidays.
@@ -48,10 +51,12 @@ def covered_years(overrides: Iterable[YearOverrides]) -> range:
 
 
 def public_holidays(years: Iterable[int]) -> frozenset[date]:
-    # Imported lazily: ~70 ms, paid only by the first request that needs a deadline.
-    import holidays
-
-    return frozenset(holidays.country_holidays("VN", years=list(years)))
+    document = json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    wanted = set(years)
+    if not wanted <= set(range(document["first_year"], document["last_year"] + 1)):
+        raise CalendarDataError(f"{HOLIDAYS_FILE.name} lacks a year of {sorted(wanted)}")
+    days = (date.fromisoformat(day) for day in document["holidays"])
+    return frozenset(day for day in days if day.year in wanted)
 
 
 @cache

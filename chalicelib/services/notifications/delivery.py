@@ -30,6 +30,7 @@ from chalicelib.integrations.notify_channels import (
     Job,
 )
 from chalicelib.persistence import notification_store as store
+from chalicelib.services.shared import batches
 
 log = logging.getLogger(__name__)
 LOCK = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
@@ -40,24 +41,24 @@ class Retry(Exception):
     """Leave the job on the queue: it comes back after its visibility timeout."""
 
 
-def handle_batch(records, now: datetime) -> dict:
+# The slowest job: a provider call at its HTTP timeout (10 s), then the state update.
+RESERVE_MS = 12_000
+
+
+def handle_batch(records, now: datetime, time_left_ms=None) -> dict:
     """Deliver each job; report the ones to retry (partial batch response)."""
-    failures = []
-    for record in records:
-        raw = record.to_dict()
-        try:
-            deliver(json.loads(raw["body"])["notification_id"], now)
-        except Retry as exc:
-            failures.append({"itemIdentifier": raw["messageId"]})
-            receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
-            log.info(
-                "notification will be retried", extra={"reason": str(exc), "receives": receives}
-            )
-            _back_off(raw, receives)
-        except Exception:
-            log.exception("notification job failed", extra={"message_id": raw.get("messageId")})
-            failures.append({"itemIdentifier": raw["messageId"]})
-    return {"batchItemFailures": failures}
+    return batches.run(records, lambda r: _job(r, now), time_left_ms, RESERVE_MS)
+
+
+def _job(record, now: datetime) -> None:
+    raw = record.to_dict()
+    try:
+        deliver(json.loads(raw["body"])["notification_id"], now)
+    except Retry as exc:
+        receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
+        log.info("notification will be retried", extra={"reason": str(exc), "receives": receives})
+        _back_off(raw, receives)
+        raise batches.Failed from exc
 
 
 def deliver(notification_id: str, now: datetime) -> str:

@@ -32,7 +32,7 @@ from chalicelib.persistence import notification_store as store
 from chalicelib.services.dossiers import receipts
 from chalicelib.services.feedback import intake as feedback
 from chalicelib.services.notifications import dispatch as notifications
-from chalicelib.services.shared import idempotency, throttle
+from chalicelib.services.shared import batches, idempotency, throttle
 
 log = logging.getLogger(__name__)
 BAD_SIGNATURE = "Chữ ký X-ZEvent-Signature không hợp lệ."
@@ -83,16 +83,14 @@ def _fresh(timestamp: str, now: datetime) -> bool:
     return age <= notify_config.webhook_max_age_seconds()
 
 
-def handle_batch(records, now: datetime) -> dict:
-    failures = []
-    for record in records:
-        raw = record.to_dict()
-        try:
-            handle(json.loads(raw["body"])["event_key"], now)
-        except Exception:
-            log.exception("zalo event failed", extra={"message_id": raw.get("messageId")})
-            failures.append({"itemIdentifier": raw["messageId"]})
-    return {"batchItemFailures": failures}
+RESERVE_MS = 12_000  # a reply through the OA API at its HTTP timeout
+
+
+def handle_batch(records, now: datetime, time_left_ms=None) -> dict:
+    def one(record) -> None:
+        handle(json.loads(record.to_dict()["body"])["event_key"], now)
+
+    return batches.run(records, one, time_left_ms, RESERVE_MS)
 
 
 def handle(key: str, now: datetime) -> None:

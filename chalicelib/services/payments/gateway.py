@@ -18,8 +18,6 @@ import threading
 import time
 from functools import lru_cache
 
-import httpx
-
 from chalicelib.config import get_settings
 from chalicelib.integrations.aws import client
 from chalicelib.integrations.payments import (
@@ -36,7 +34,7 @@ FAKE_GATEWAY_API_PATH = "/dev/fake-gateway/querydr"
 RETURN_PATH = "/payments/vnpay/return"
 IPN_PATH = "/webhooks/vnpay/ipn"
 SECRET_CACHE_SECONDS = 300
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+HTTP_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 10.0, 3.0
 
 _secret_lock = threading.Lock()
 _secret_cache: dict[str, tuple[float, tuple[str, str]]] = {}
@@ -77,7 +75,10 @@ def _fake() -> FakePaymentProvider:
 @lru_cache(maxsize=8)
 def _vnpay(config: VnpayConfig) -> VnpayProvider:
     """One provider (and one pooled HTTP client) per configuration, reused across requests."""
-    return VnpayProvider(config, VnpayClient(config, httpx.Client(timeout=HTTP_TIMEOUT)))
+    import httpx  # only payment routes and the reconciler call the gateway
+
+    timeout = httpx.Timeout(HTTP_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+    return VnpayProvider(config, VnpayClient(config, httpx.Client(timeout=timeout)))
 
 
 def _terminal(env: dict[str, str]) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from chalicelib.services.dossiers import workflow
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.notifications import dispatch as notifications
+from chalicelib.services.shared import batches
 from chalicelib.services.stats import counters as stats
 
 log = logging.getLogger(__name__)
@@ -42,14 +43,10 @@ def handle(body: str, now: datetime) -> None:
         subscriber(event, now)
 
 
-def handle_batch(records, now: datetime) -> dict:
-    """Process each record; report only the failed ones so SQS redelivers just those."""
-    failures = []
-    for record in records:
-        message_id = record.to_dict()["messageId"]
-        try:
-            handle(record.body, now)
-        except Exception:
-            log.exception("event handling failed", extra={"message_id": message_id})
-            failures.append({"itemIdentifier": message_id})
-    return {"batchItemFailures": failures}
+RESERVE_MS = 5_000  # the slowest event: a few DynamoDB round trips and SQS sends, with retries
+
+
+def handle_batch(records, now: datetime, time_left_ms=None) -> dict:
+    """Process each record; report only the failed (or, near the timeout, the not yet started)
+    ones so SQS redelivers just those."""
+    return batches.run(records, lambda r: handle(r.body, now), time_left_ms, RESERVE_MS)

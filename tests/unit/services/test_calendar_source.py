@@ -123,3 +123,15 @@ class TestLoadCalendar:
         accepted = datetime(2026, 2, 13, 9, 0, tzinfo=VN_TZ)
         due = load_calendar().due_at(accepted, 3, "working_days")
         assert due == datetime(2026, 2, 25, 9, 0, tzinfo=VN_TZ)
+
+
+def test_the_shipped_holidays_are_those_of_the_holidays_package():
+    """Regenerate with `python -m infra.holidays` after upgrading `holidays`."""
+    from chalicelib.services.catalog.calendar_source import HOLIDAYS_FILE
+    from infra.holidays import compute
+
+    shipped = json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    computed = compute(shipped["first_year"], shipped["last_year"])
+    assert shipped["holidays"] == computed["holidays"]
+    assert shipped["first_year"] <= min(covered_years(read_overrides()))
+    assert max(covered_years(read_overrides())) <= shipped["last_year"]

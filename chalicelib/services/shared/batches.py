@@ -1,0 +1,49 @@
+"""Queue batches that stop before their function's timeout.
+
+A consumer takes its records one by one; when the time left would no longer cover the slowest
+record it may meet (`reserve_ms`: a provider call at its HTTP timeout, say), it stops and
+reports the records it has not started as failures, so that SQS redelivers just those instead
+of the whole batch timing out and coming back (each time counting towards the dead-letter
+queue)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+log = logging.getLogger(__name__)
+
+
+class Failed(Exception):
+    """A record that failed for a reason its handler already logged: redeliver it quietly."""
+
+
+def run(
+    records: Sequence,
+    handle_one: Callable,
+    time_left_ms: Callable[[], float] | None,
+    reserve_ms: float,
+) -> dict:
+    """Handle each record; the partial batch response of what must come back."""
+    failures: list[dict] = []
+    for index, record in enumerate(records):
+        if time_left_ms is not None and time_left_ms() < reserve_ms:
+            rest = [r.to_dict()["messageId"] for r in records[index:]]
+            log.warning("batch stopped before the timeout", extra={"returned": len(rest)})
+            failures += [{"itemIdentifier": message_id} for message_id in rest]
+            break
+        message_id = record.to_dict()["messageId"]
+        try:
+            handle_one(record)
+        except Failed:
+            failures.append({"itemIdentifier": message_id})
+        except Exception:
+            log.exception("queue record failed", extra={"message_id": message_id})
+            failures.append({"itemIdentifier": message_id})
+    return {"batchItemFailures": failures}
+
+
+def time_left(event) -> Callable[[], float] | None:
+    """The Lambda context's clock of a Chalice SQS event (None when there is no context)."""
+    context = getattr(event, "context", None)
+    return getattr(context, "get_remaining_time_in_millis", None)
