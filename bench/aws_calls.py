@@ -20,6 +20,7 @@ LIFECYCLE = {  # how often each operation happens in one dossier's life (cost mo
     "upload": None,  # one per attached file (counted)
     "submit": 1,
     "lookup": 5,
+    "lookup (signed in)": 0,  # measured for its call count only
     "inbox page": 2,
     "officer view": 10,
     "transition": 4,
@@ -91,10 +92,12 @@ class Bench:
             "notify": ["sms", "email"],
         }
         body["applicant"]["email"] = "an@example.vn"
-        _, created = self.call("submit", "POST", "/v1/dossiers", body)
+        citizen = issue(self.client, "citizen")
+        _, created = self.call("submit", "POST", "/v1/dossiers", body, token=citizen)
         code = created["code"]
         for _ in range(5):
             self.call("lookup", "GET", f"/v1/dossiers/{code}?phone={phone}")
+        self.call("lookup (signed in)", "GET", f"/v1/dossiers/{code}", token=citizen)
         desk = issue(self.client, "receptionist", AGENCY)
         leader = issue(self.client, "leader", AGENCY)
         self.call("inbox page", "GET", "/v1/officer/dossiers", token=desk)
@@ -163,7 +166,6 @@ class Bench:
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 self.times("notification (worker)")
 
-
     def national_sync(self, sqs) -> None:
         """Each queued sync job through `on_national_sync`, the national side answering 200 at
         once (its own costs are not the portal's)."""
@@ -191,6 +193,35 @@ class Bench:
                     )
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 self.times("national sync (worker)")
+
+
+def stored_kb(code: str) -> float:
+    """What one dossier keeps in DynamoDB after its life: its item collection, its payments, its
+    statistics projection and its notifications, each item with DynamoDB's 100-byte overhead,
+    plus the entries of the indexes that still hold it."""
+    import boto3
+
+    from bench.meter import item_size
+    from chalicelib.config import get_settings
+
+    settings, dynamodb = get_settings(), boto3.client("dynamodb")
+
+    def query(table, key, value, index=None):
+        spec = {"TableName": table, "KeyConditionExpression": "#k = :v",
+                "ExpressionAttributeNames": {"#k": key},
+                "ExpressionAttributeValues": {":v": {"S": value}}}  # fmt: skip
+        if index:
+            spec["IndexName"] = index
+        return dynamodb.query(**spec)["Items"]
+
+    items = query(settings.table_dossiers, "PK", f"DOSSIER#{code}")
+    for slot in [i for i in items if i["SK"]["S"].startswith("PAYSLOT#")]:
+        items += query(settings.table_dossiers, "PK", f"PAYMENT#{slot['txn_ref']['S']}")
+    items += query(settings.table_stats, "PK", f"DOSSIER#{code}")
+    items += query(settings.table_notifications, "subject_pk", f"DOSSIER#{code}", "by_subject")
+    index_entries = sum(1 for i in items for k in ("owner_pk", "inbox_pk", "status_pk", "due_pk",
+                                                    "subject_pk") if k in i)  # fmt: skip
+    return (sum(item_size(i) + 100 for i in items) + index_entries * 300) / 1024
 
 
 def seed(code: str, total: int, seconds: float) -> int:
@@ -268,13 +299,14 @@ def measure(scales: list[int], seed_seconds: float) -> dict:
         with meter.installed(), Client(app, stage_name="local", project_dir=str(ROOT)) as client:
             bench = Bench(client, meter)
             code = bench.lifecycle()
+            kept = stored_kb(code)
             at_scale = {}
             for total in scales:
                 started = time.monotonic()
                 reached = seed(code, total, seed_seconds)
                 at_scale[reached] = (reads(bench, code), time.monotonic() - started)
     return {"steps": dict(meter.steps), "counts": bench.counts, "scale": at_scale,
-            "failures": bench.failures}  # fmt: skip
+            "failures": bench.failures, "stored_kb": kept}  # fmt: skip
 
 
 def main(argv=None) -> int:

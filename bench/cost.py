@@ -1,61 +1,115 @@
-"""Cost per 1,000 dossiers from the counted AWS calls (bench/aws_calls.py) and a price table.
+"""Cost per 1,000 dossiers from the counted AWS calls and units of a dossier's whole life
+(bench/aws_calls.py), priced as the template deploys it, and the yearly storage bill.
 
-Prices are us-east-1 on-demand list prices (from the project's reference cost model, after the
-Nov 2024 DynamoDB price cut); check them for the region you deploy to. What is counted comes
-from the measured lifecycle; what is assumed is named here: HTTP API, x86 Lambda at 512 MB and
-120 ms per invocation, one record per worker invocation (worst case), 2 KB of logs per
-invocation, and one receive + one delete per queued message by the SQS event source."""
+Prices: on-demand list prices of ap-southeast-1 (Singapore), the Region the portal deploys to,
+as published at the time of writing (DynamoDB after its Nov 2024 cut); check them against the
+AWS pricing pages before relying on a figure. What is counted comes from the measured life; what
+is assumed is named here:
+- API Gateway is a REST API (what Chalice deploys), every API call one request; catalog pages and
+  JSON and static assets are served by CloudFront from its cache (infra/DEPLOY.md), so they are
+  not part of a dossier's life;
+- Lambda on arm64 at 1,024 MB, API calls LAMBDA_API_SECONDS each, worker invocations
+  LAMBDA_WORKER_SECONDS each, WORKER_BATCH records per worker invocation (queues are read in
+  batches of 10: at national volume batches are far from empty);
+- 1 KB of logs per invocation; one receive and one delete per queued message by the event
+  source.
+"""
 
 from __future__ import annotations
 
-PRICES = {
-    "ddb_wru": 0.625 / 1e6,
-    "ddb_rru": 0.125 / 1e6,
-    "apigw_http": 1.00 / 1e6,
+PRICES = {  # ap-southeast-1, USD
+    "ddb_wru": 0.7125 / 1e6,
+    "ddb_rru": 0.1425 / 1e6,
+    "apigw_rest": 4.25 / 1e6,
     "lambda_req": 0.20 / 1e6,
-    "lambda_gbs_x86": 0.0000166667,
+    "lambda_gbs_arm": 0.0000133334,
     "sqs": 0.40 / 1e6,
     "s3_put": 0.005 / 1000,
     "s3_get": 0.0004 / 1000,
-    "cw_logs_gb": 0.50,
+    "cw_logs_gb": 0.70,
 }
-LAMBDA_GB, LAMBDA_SECONDS, LOG_KB = 0.5, 0.120, 2
-WORKERS = ("event (worker)", "notification (worker)")
+STORAGE_PRICES = {  # USD per GB-month, ap-southeast-1
+    "ddb": 0.285,
+    "s3_standard": 0.025,
+    "s3_ia": 0.0138,
+    "s3_glacier_ir": 0.005,
+}
+LAMBDA_GB, LAMBDA_API_SECONDS, LAMBDA_WORKER_SECONDS, LOG_KB = 1.0, 0.060, 0.100, 1
+WORKER_BATCH = 5
+WORKERS = ("event (worker)", "notification (worker)", "national sync (worker)")
 S3_GET_CLASS = {"GetObject", "HeadObject"}
+TARGET_PER_THOUSAND = 0.12
 
 
 def per_dossier(steps: dict, counts: dict, lifecycle: dict) -> dict[str, float]:
     """Usage of one dossier's life: each step's average times how often it happens."""
     totals = {"api": 0.0, "workers": 0.0, "rru": 0.0, "wru": 0.0, "sqs": 0.0}
-    totals.update(s3_put=0.0, s3_get=0.0)
+    totals.update(s3_put=0.0, s3_get=0.0, records=0.0)
     for step, usage in steps.items():
         measured = counts.get(step, 0)
         if not measured or step not in lifecycle:
             continue
         often = lifecycle[step] if lifecycle[step] is not None else measured
         share = often / measured
-        totals["workers" if step in WORKERS else "api"] += often
+        if step in WORKERS:
+            totals["records"] += often
+        else:
+            totals["api"] += often
         totals["rru"] += usage.rru * share
         totals["wru"] += usage.wru * share
         totals["sqs"] += usage.count("sqs") * share
         for (service, operation), n in usage.calls.items():
             if service == "s3":
                 totals["s3_get" if operation in S3_GET_CLASS else "s3_put"] += n * share
-    totals["sqs"] += 2 * totals["workers"]  # the event source's receive and delete
+    totals["workers"] = totals["records"] / WORKER_BATCH
+    totals["sqs"] += 2 * totals["records"] / WORKER_BATCH  # the event source's receive + delete
     totals["s3_put"] += counts.get("upload", 0)  # the browser's presigned POST
     return totals
 
 
 def per_thousand(totals: dict[str, float], n: int = 1000) -> dict[str, float]:
     p = PRICES
+    gb_seconds = LAMBDA_GB * (
+        totals["api"] * LAMBDA_API_SECONDS + totals["workers"] * LAMBDA_WORKER_SECONDS
+    )
     invocations = totals["api"] + totals["workers"]
     return {
         "DynamoDB": n * (totals["wru"] * p["ddb_wru"] + totals["rru"] * p["ddb_rru"]),
-        "API Gateway (HTTP API)": n * totals["api"] * p["apigw_http"],
-        "Lambda": n
-        * invocations
-        * (p["lambda_req"] + LAMBDA_SECONDS * LAMBDA_GB * p["lambda_gbs_x86"]),
+        "API Gateway (REST API)": n * totals["api"] * p["apigw_rest"],
+        "Lambda (arm64)": n * (invocations * p["lambda_req"] + gb_seconds * p["lambda_gbs_arm"]),
         "SQS": n * totals["sqs"] * p["sqs"],
         "S3 requests": n * (totals["s3_put"] * p["s3_put"] + totals["s3_get"] * p["s3_get"]),
         "CloudWatch Logs": n * invocations * LOG_KB / 1024 / 1024 * p["cw_logs_gb"],
+    }
+
+
+# --- storage ----------------------------------------------------------------------------------
+
+DOSSIERS_PER_YEAR = 30_000_000
+FILES_MB_PER_DOSSIER = 1.0  # attachments (scans, photos) and the result document, on average
+OPEN_DAYS = 30  # attachments stay in S3 Standard this long (lifecycle: then Standard-IA)
+
+
+def _gb_months(gb: float) -> float:
+    """GB-months of `gb` arriving evenly over a year: half of it, on average, for 12 months."""
+    return gb * 12 / 2
+
+
+def storage_per_year(dynamodb_kb_per_dossier: float, years_kept: int = 1) -> dict[str, float]:
+    """The bill for storing a year of 30 M dossiers, in the year they arrive (they accumulate
+    evenly, so on average half a year's worth is stored): DynamoDB items, S3 files in Standard
+    for the first 30 days and Standard-IA after (then Glacier Instant Retrieval after a year,
+    infra/base.json lifecycle rules), and the logs. `years_kept` > 1 prices a later year, when
+    earlier years lie in Glacier IR."""
+    s = STORAGE_PRICES
+    n = DOSSIERS_PER_YEAR
+    ddb_gb = n * dynamodb_kb_per_dossier / 1024 / 1024
+    files_gb = n * FILES_MB_PER_DOSSIER / 1024
+    standard_share = OPEN_DAYS / 365
+    earlier = years_kept - 1
+    return {
+        "DynamoDB items": (_gb_months(ddb_gb) + earlier * ddb_gb * 12) * s["ddb"],
+        "S3 files, Standard (first 30 days)": files_gb * standard_share * 12 * s["s3_standard"],
+        "S3 files, Standard-IA (then)": _gb_months(files_gb) * (1 - standard_share) * s["s3_ia"],
+        "S3 files, Glacier IR (earlier years)": earlier * files_gb * 12 * s["s3_glacier_ir"],
     }

@@ -108,11 +108,16 @@ def _table(ddb: Any, p: dict[str, Any]) -> None:
 
 
 def _lifecycle_rule(r: dict[str, Any]) -> dict[str, Any]:
-    _only(r, {"Id", "Status", "Prefix", "ExpirationInDays", "AbortIncompleteMultipartUpload"},
-          "lifecycle rule")
+    _only(r, {"Id", "Status", "Prefix", "ExpirationInDays", "AbortIncompleteMultipartUpload",
+              "Transitions", "NoncurrentVersionExpiration"}, "lifecycle rule")
     rule = {"ID": r["Id"], "Status": r["Status"], "Filter": {"Prefix": r.get("Prefix", "")}}
     if "ExpirationInDays" in r:
         rule["Expiration"] = {"Days": r["ExpirationInDays"]}
+    if "Transitions" in r:
+        rule["Transitions"] = [{"Days": t["TransitionInDays"], "StorageClass": t["StorageClass"]}
+                               for t in r["Transitions"]]
+    if "NoncurrentVersionExpiration" in r:
+        rule["NoncurrentVersionExpiration"] = r["NoncurrentVersionExpiration"]
     rule.update({k: v for k, v in r.items() if k == "AbortIncompleteMultipartUpload"})
     return rule
 

@@ -4,6 +4,7 @@ using fresh identifiers (see tests/factories.py), not by rebuilding AWS for each
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -29,6 +30,28 @@ os.environ.update(
 os.environ.pop("AWS_PROFILE", None)
 # All functional tests call from one address; per-address throttling has its own test.
 os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
+# moto's HTTP mock (the `responses` library) logs every request it lets through, URL and query
+# included, at INFO: the e2e tests' calls to the local stack are not the portal's logs.
+logging.getLogger("responses").setLevel(logging.WARNING)
+
+
+def _configured_lambda_context():
+    """chalice's test client gives every invocation a 3-second Lambda context, whatever
+    `lambda_timeout` says; queue consumers budget their batches on that clock (they stop before
+    the timeout), so give them the configured timeout, as Lambda does."""
+    import functools
+    import json
+
+    import chalice.local
+    import chalice.test
+
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    chalice.test.LambdaContext = functools.partial(
+        chalice.local.LambdaContext, max_runtime_ms=config["lambda_timeout"] * 1000
+    )
+
+
+_configured_lambda_context()
 
 
 @pytest.fixture(scope="session")

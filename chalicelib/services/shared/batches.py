@@ -1,8 +1,9 @@
 """Queue batches that stop before their function's timeout.
 
 A consumer takes its records one by one; when the time left would no longer cover the slowest
-record it may meet (`reserve_ms`: a provider call at its HTTP timeout, say), it stops and
-reports the records it has not started as failures, so that SQS redelivers just those instead
+record it may meet (`reserve_ms`: a provider call at its HTTP timeout, say; never more than a
+third of the time the invocation had), it stops and reports the records it has not started as
+failures, so that SQS redelivers just those instead
 of the whole batch timing out and coming back (each time counting towards the dead-letter
 queue)."""
 
@@ -26,6 +27,8 @@ def run(
 ) -> dict:
     """Handle each record; the partial batch response of what must come back."""
     failures: list[dict] = []
+    if time_left_ms is not None:
+        reserve_ms = min(reserve_ms, time_left_ms() / 3)
     for index, record in enumerate(records):
         if time_left_ms is not None and time_left_ms() < reserve_ms:
             rest = [r.to_dict()["messageId"] for r in records[index:]]
