@@ -69,6 +69,8 @@ def _claims(settings: Settings, token: str) -> dict:
 
 def unverified_issuer(token: str) -> str | None:
     """The `iss` a token claims, before any check: only to choose whom to verify it with."""
+    import jwt
+
     try:
         return jwt.decode(token, options={"verify_signature": False}).get("iss")
     except jwt.PyJWTError:

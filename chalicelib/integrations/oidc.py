@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # httpx too loads with the first sign-in, not with the app (cold start)
+    import httpx
 
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 METADATA_SECONDS = 3600
 SIGNING_ALGORITHMS = ["RS256", "ES256", "PS256"]
 LEEWAY_SECONDS = 60
+
+
+@cache
+def _timeout() -> httpx.Timeout:
+    import httpx
+
+    return httpx.Timeout(10.0, connect=3.0)
 
 
 class OidcError(Exception):
@@ -57,13 +65,15 @@ class OidcClient:
             redirect_uri=self.config.redirect_uri,
             scope=self.config.scopes,
             code_challenge_method="S256",
-            timeout=HTTP_TIMEOUT,
+            timeout=_timeout(),
             transport=self._transport,
         )
 
     def _get_json(self, url: str) -> dict[str, Any]:
+        import httpx
+
         try:
-            with httpx.Client(timeout=HTTP_TIMEOUT, transport=self._transport) as http:
+            with httpx.Client(timeout=_timeout(), transport=self._transport) as http:
                 answer = http.get(url, headers={"Accept": "application/json"})
         except httpx.HTTPError:
             raise OidcError("provider_unreachable") from None
@@ -93,6 +103,7 @@ class OidcClient:
 
     def exchange(self, code: str, code_verifier: str) -> dict[str, Any]:
         """The token endpoint's answer for `code` (which the provider accepts only once)."""
+        import httpx
         from authlib.integrations.base_client import OAuthError
 
         endpoint = self.metadata()["token_endpoint"]

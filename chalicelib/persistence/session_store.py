@@ -1,15 +1,7 @@
-"""The sessions table: browser sign-in sessions, pending sign-ins and the officer-account audit.
-
-    PK=SESSION#<sha256 of the cookie>  SK=SESSION      one browser session: who, the CSRF token,
-                                                       idle and absolute expiry, and (officers)
-                                                       the identity provider's tokens
-    PK=SIGNIN#<state>                  SK=SIGNIN       a citizen's sign-in on its way through
-                                                       the OpenID provider (PKCE verifier, nonce)
-    PK=AUDIT#<agency id>               SK=<time>#<id>  one change to an officer account
-
-Only a hash of the session cookie is stored, so the table never holds a usable cookie. Items
-expire by TTL; every read also checks the expiry itself (TTL deletion lags by hours).
-"""
+"""Sessions persistence (key layout in session_records.py): browser sign-in sessions, pending
+sign-ins and the officer-account audit. Only a hash of the session cookie is stored, so the
+table never holds a usable cookie. Items expire by TTL; every read also checks the expiry itself
+(TTL deletion lags by hours)."""
 
 from __future__ import annotations
 
@@ -17,33 +9,14 @@ import hashlib
 import uuid
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError
 
 from chalicelib.config import get_settings
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.session_records import AuditRecord, SessionRecord
 
 SESSION_SK = "SESSION"
 SIGNIN_SK = "SIGNIN"
-
-
-class SessionRecord(Record):
-    class Meta:
-        table_name = "sessions"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    data = JSONAttribute()
-    ttl = NumberAttribute()
-
-
-class AuditRecord(Record):
-    class Meta:
-        table_name = "sessions"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    entry = JSONAttribute()
 
 
 def _sessions() -> type[SessionRecord]:

@@ -15,8 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-
-import httpx
+from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Unauthenticated
@@ -24,6 +23,9 @@ from chalicelib.domain.principal import CITIZEN, Principal
 from chalicelib.integrations.oidc import OidcClient, OidcConfig, OidcError
 from chalicelib.persistence import session_store
 from chalicelib.services.accounts import sessions
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 CALLBACK_PATH = "/dang-nhap/callback"
