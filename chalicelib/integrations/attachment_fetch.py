@@ -7,11 +7,13 @@ accepts and agree with the type the sender declared."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
-TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
 CHUNK = 64 * 1024
 
 
@@ -33,13 +35,16 @@ def fetch(
     max_bytes: int,
     hosts: tuple[str, ...],
 ) -> Fetched:
+    import httpx  # only national intake fetches files (cold start of the API handler)
+
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError("Chỉ nhận đường dẫn http hoặc https")
     if not trusted(parts.hostname or "", hosts):
         raise FetchError("Máy chủ lưu tệp không nằm trong danh sách được phép")
     try:
-        with http.stream("GET", url, timeout=TIMEOUT, follow_redirects=False) as answer:
+        with http.stream("GET", url, timeout=timeout, follow_redirects=False) as answer:
             if answer.status_code != 200:
                 raise FetchError(f"Không tải được tệp (HTTP {answer.status_code})")
             length = answer.headers.get("content-length", "")

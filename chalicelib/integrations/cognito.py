@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import httpx
 import jwt
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.integrations.aws import client as aws_client
 
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
 JWKS_SECONDS = 3600
 AGENCY_ATTRIBUTE = "custom:agency"
 
@@ -190,8 +189,11 @@ class OfficerPool:
     # ---- tokens ---------------------------------------------------------------------------
     def _key_set(self, refresh: bool = False) -> jwt.PyJWKSet:
         if refresh or self._jwks is None or time.monotonic() - self._jwks_at > JWKS_SECONDS:
+            import httpx  # only a key refresh calls out (cold start)
+
+            timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS)
             try:
-                with httpx.Client(timeout=HTTP_TIMEOUT, transport=self._transport) as http:
+                with httpx.Client(timeout=timeout, transport=self._transport) as http:
                     answer = http.get(jwks_url(self.pool_id))
                 answer.raise_for_status()
                 self._jwks, self._jwks_at = answer.json(), time.monotonic()

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
-import httpx
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
 TEMPORARY_STATUSES = frozenset({408, 425, 429})
 
@@ -53,6 +54,8 @@ class HttpNationalPortal:
         self.http = http
 
     def send(self, record: dict) -> None:
+        import httpx
+
         url = f"{self.config.url.rstrip('/')}/dossiers/{quote(record['dossier_code'])}/statuses"
         try:
             answer = self.http.post(

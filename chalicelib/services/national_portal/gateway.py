@@ -17,8 +17,6 @@ import threading
 import time
 from functools import lru_cache
 
-import httpx
-
 from chalicelib.config import get_settings
 from chalicelib.integrations.aws import client
 from chalicelib.integrations.national_portal import (
@@ -30,7 +28,7 @@ from chalicelib.integrations.national_portal import (
 
 STANDIN_PATH = "/dev/national-portal"
 SECRET_CACHE_SECONDS = 300
-HTTP_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[float, NationalPortalConfig]] = {}
@@ -85,4 +83,7 @@ def _from_secret(secret_id: str, url: str) -> NationalPortalConfig:
 @lru_cache(maxsize=4)
 def _adapter(found: NationalPortalConfig) -> HttpNationalPortal:
     """One adapter (and one pooled HTTP client) per configuration."""
-    return HttpNationalPortal(found, httpx.Client(timeout=HTTP_TIMEOUT))
+    import httpx  # only the sync worker calls out (cold start of the API handler)
+
+    timeout = httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS)
+    return HttpNationalPortal(found, httpx.Client(timeout=timeout))

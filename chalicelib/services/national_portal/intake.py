@@ -22,8 +22,7 @@ import os
 import re
 import uuid
 from datetime import datetime
-
-import httpx
+from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
 from chalicelib.domain.catalog import Procedure
@@ -38,6 +37,9 @@ from chalicelib.services.dossiers import submission
 from chalicelib.services.feedback import intake as feedback_intake
 from chalicelib.services.feedback import views as feedback_views
 from chalicelib.services.shared import uploads
+
+if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
+    import httpx
 
 log = logging.getLogger(__name__)
 CHANNEL = "national_portal"
@@ -56,6 +58,8 @@ def http_client() -> httpx.Client:
     """One pooled client per container for fetching attachments."""
     global _http
     if _http is None:
+        import httpx
+
         _http = httpx.Client()
     return _http
 
