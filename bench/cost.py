@@ -6,8 +6,9 @@ as published at the time of writing (DynamoDB after its Nov 2024 cut); check the
 AWS pricing pages before relying on a figure. What is counted comes from the measured life; what
 is assumed is named here:
 - API Gateway is a REST API (what Chalice deploys), every API call one request; catalog pages and
-  JSON and static assets are served by CloudFront from its cache (infra/DEPLOY.md), so they are
-  not part of a dossier's life;
+  JSON and static assets are left out of a dossier's life, as if a cache (CloudFront) served
+  them. No such cache is deployed yet (the template has no CloudFront distribution), so today
+  they cost an API Gateway request and a Lambda invocation each, on top of this figure;
 - Lambda on arm64 at 1,024 MB, API calls LAMBDA_API_SECONDS each, worker invocations
   LAMBDA_WORKER_SECONDS each, WORKER_BATCH records per worker invocation (queues are read in
   batches of 10: at national volume batches are far from empty);
