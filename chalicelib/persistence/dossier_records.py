@@ -11,6 +11,10 @@
                                                limit, fees, components), stored once per version
     PK=PAYMENT#<txn_ref>   SK=META             one payment (see payment_store)
     PK=UPLOAD#<id>         SK=META             a presigned upload, until a dossier uses it or TTL
+    PK=DOSSIER#<code>      SK=NSYNC            where the dossier stands with the national portal
+                                               (see national_sync_store)
+    PK=NATIONAL#DOSSIER#<national code>        SK=META  what arrived from the national portal,
+    PK=NATIONAL#FEEDBACK#<national reference>  SK=META  once (see national_intake_store)
 
 History entries sort before META, so `PK=DOSSIER#<code> AND SK <= "META"` is the whole status
 view (dossier + history) in one Query.
@@ -25,6 +29,8 @@ only what the list shows):
                       watch (status, due times and the flag already raised)
     outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
     pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
+    national_sync     UNSYNCED#<shard> | FAILED#<agency> / …: dossiers not yet synced with the
+                      national portal, or refused by it (see national_sync_store)
 The shard counts are sized in bench/keys.py for a national peak.
 """
 
@@ -35,8 +41,14 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import IncludeProjection, KeysOnlyProjection
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+)
 
+from chalicelib.domain.national_sync import PENDING
 from chalicelib.persistence.base import CompactJSON, Record, index
 
 SUMMARY = [
@@ -190,3 +202,50 @@ class RatingRecord(_Keyed):
     rating = CompactJSON()
     rated_at = UnicodeAttribute()
     rated_by = UnicodeAttribute()
+
+
+class NationalSyncByState(GlobalSecondaryIndex):
+    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`)."""
+
+    class Meta:
+        index_name = "national_sync"
+        projection = AllProjection()
+
+    nsync_pk = UnicodeAttribute(hash_key=True)
+    nsync_sk = UnicodeAttribute(range_key=True)
+
+
+class NationalSyncRecord(Record):
+    class Meta:
+        table_name = "dossiers"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    code = UnicodeAttribute()
+    agency_id = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(default=PENDING)
+    want_step = NumberAttribute(default=0)
+    changed_at = UnicodeAttribute(null=True)
+    synced_step = NumberAttribute(default=0)
+    synced_version = NumberAttribute(null=True)
+    status_code = NumberAttribute(null=True)
+    synced_at = UnicodeAttribute(null=True)
+    failed_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    lease_token = UnicodeAttribute(null=True)
+    lease_until = NumberAttribute(null=True)
+    nsync_pk = UnicodeAttribute(null=True)
+    nsync_sk = UnicodeAttribute(null=True)
+
+    by_state = NationalSyncByState()
+
+
+class NationalIntakeRecord(Record):
+    class Meta:
+        table_name = "dossiers"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    created_id = UnicodeAttribute()
+    received_at = UnicodeAttribute()

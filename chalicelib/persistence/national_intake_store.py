@@ -10,24 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.dossier_records import NationalIntakeRecord
 
 DOSSIER, FEEDBACK = "DOSSIER", "FEEDBACK"
 LABEL = "national_intake"
-
-
-class NationalIntakeRecord(Record):
-    class Meta:
-        table_name = "dossiers"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    created_id = UnicodeAttribute()
-    received_at = UnicodeAttribute()
 
 
 def _model() -> type[NationalIntakeRecord]:

@@ -10,39 +10,15 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.config import get_settings
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.notification_records import FaultRecord, ReceivedRecord
 
 KEEP = timedelta(days=7)
 FAULTS_PK = "NATIONALPORTAL#FAULTS"
 EVERY_DOSSIER = "*"
-
-
-class ReceivedRecord(Record):
-    class Meta:
-        table_name = "notifications"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    status_code = NumberAttribute()
-    version = NumberAttribute()
-    sent_at = UnicodeAttribute()
-    record = JSONAttribute()
-    ttl = NumberAttribute()
-
-
-class FaultRecord(Record):
-    class Meta:
-        table_name = "notifications"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    mode = UnicodeAttribute()
-    remaining = NumberAttribute(null=True)  # absent: until cleared
-    ttl = NumberAttribute()
 
 
 def _bound(model):

@@ -16,55 +16,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import Dossier, Event
 from chalicelib.domain.national_sync import FAILED, PENDING, SYNCED
 from chalicelib.persistence import dossier_store, store
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import bind
+from chalicelib.persistence.dossier_records import NationalSyncRecord
 
 SK = "NSYNC"
 SHARDS = 32  # every status change marks its dossier: sized in bench/keys.py like open_due
-
-
-class ByState(GlobalSecondaryIndex):
-    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`)."""
-
-    class Meta:
-        index_name = "national_sync"
-        projection = AllProjection()
-
-    nsync_pk = UnicodeAttribute(hash_key=True)
-    nsync_sk = UnicodeAttribute(range_key=True)
-
-
-class NationalSyncRecord(Record):
-    class Meta:
-        table_name = "dossiers"
-
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-    code = UnicodeAttribute()
-    agency_id = UnicodeAttribute(null=True)
-    state = UnicodeAttribute(default=PENDING)
-    want_step = NumberAttribute(default=0)
-    changed_at = UnicodeAttribute(null=True)
-    synced_step = NumberAttribute(default=0)
-    synced_version = NumberAttribute(null=True)
-    status_code = NumberAttribute(null=True)
-    synced_at = UnicodeAttribute(null=True)
-    failed_at = UnicodeAttribute(null=True)
-    last_error = UnicodeAttribute(null=True)
-    attempts = NumberAttribute(default=0)
-    lease_token = UnicodeAttribute(null=True)
-    lease_until = NumberAttribute(null=True)
-    nsync_pk = UnicodeAttribute(null=True)
-    nsync_sk = UnicodeAttribute(null=True)
-
-    by_state = ByState()
 
 
 def model() -> type[NationalSyncRecord]:

@@ -6,6 +6,9 @@
                                            inbound queue's consumer
     PK=ZALOUSER#<user id>        SK=META   a follower: phone shared with consent, following
     PK=DOCUMENT#<caller>#<id>    SK=META   an officer-notification request (idempotency)
+    PK=NATIONALPORTAL#<code>     SK=<received at>#<ns>  what the national portal's local
+                                           stand-in received (local stage)
+    PK=NATIONALPORTAL#FAULTS     SK=<code> | *  a fault the stand-in injects (local stage)
 Index by_subject (subject_pk, subject_sk = <created_at>#<id>): the notifications of a dossier,
 an officer, an agency or a Zalo user, newest last. Everything but followers expires (TTL).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -113,4 +117,28 @@ class DocumentRequestRecord(_Keyed):
     request_hash = UnicodeAttribute()
     notification_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class ReceivedRecord(Record):
+    class Meta:
+        table_name = "notifications"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    status_code = NumberAttribute()
+    version = NumberAttribute()
+    sent_at = UnicodeAttribute()
+    record = JSONAttribute()
+    ttl = NumberAttribute()
+
+
+class FaultRecord(Record):
+    class Meta:
+        table_name = "notifications"
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    mode = UnicodeAttribute()
+    remaining = NumberAttribute(null=True)  # absent: until cleared
     ttl = NumberAttribute()
