@@ -81,6 +81,7 @@ class Bench:
         phone = "0912345678"
         body = {
             "procedure_code": PROCEDURE,
+            "agency": AGENCY,
             "applicant": {
                 "full_name": "Nguyễn Văn An",
                 "id_number": "001099012345",

@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PROCEDURE = "1.001193"
+AGENCY = "ubnd-phuong-kinh-bac"  # birth registration is performed by every commune: name one
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.common import PROCEDURE, local_stack, post_file, request, summary
+from bench.common import AGENCY, PROCEDURE, local_stack, post_file, request, summary
 
 
 class Phase:
@@ -84,6 +84,7 @@ def submit_one(base: str, procedure: dict, form: dict, phase: Phase):
         attachments.append({"component_code": component["code"], "upload_id": upload["upload_id"]})
     body = {
         "procedure_code": PROCEDURE,
+        "agency": AGENCY,
         "applicant": {"full_name": "Nguyễn Văn Tải", "id_number": "001099012345", "phone": phone},
         "form": form["examples"][0],
         "attachments": attachments,

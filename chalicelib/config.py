@@ -49,6 +49,10 @@ LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
 # Payments (chalicelib/services/payments/gateway.py): the VNPay terminal comes from these
 # variables (local stage) or from the Secrets Manager secret named by SECRET_VNPAY (cloud).
 PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
+# Results sent by post (chalicelib/services/dossiers/shipments.py): the carrier's order API; with
+# no URL on the local stage the stand-in carrier (integrations/fake_carrier.py) answers.
+CARRIER_API_URL = "CARRIER_API_URL"
+CARRIER_TOKEN = "CARRIER_TOKEN"  # noqa: S105 - the variable name, not a secret
 VNPAY_VARIABLES = (
     "VNPAY_TMN_CODE",
     "VNPAY_HASH_SECRET",
@@ -94,6 +98,8 @@ class Settings:
     session_max_seconds: int = 12 * 3600
     payment_provider: str = "vnpay"
     vnpay: dict = field(default_factory=dict, repr=False)
+    carrier_api_url: str = ""
+    carrier_token: str = field(default="", repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -146,6 +152,8 @@ def get_settings() -> Settings:
         session_max_seconds=int(float(_env(SESSION_MAX_HOURS, "12")) * 3600),
         payment_provider=_env(PAYMENT_PROVIDER, "vnpay"),
         vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
+        carrier_api_url=_env(CARRIER_API_URL, "").rstrip("/"),
+        carrier_token=_env(CARRIER_TOKEN, "dvc-local-carrier"),
     )
 
 

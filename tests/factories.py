@@ -9,6 +9,26 @@ import uuid
 import boto3
 
 PROCEDURE = "1.001193"
+# Where the tests file each procedure that several agencies perform (officers of these agencies
+# then act on the dossiers).
+RECEIVING_AGENCY = {
+    "1.001193": "ubnd-phuong-kinh-bac",
+    "1.000894": "ubnd-phuong-bac-giang",
+    "1.000656": "ubnd-phuong-vo-cuong",
+    "1.004873": "ubnd-xa-hop-thinh",
+    "2.000635": "ubnd-phuong-tan-tien",
+    "1.004859": "ubnd-phuong-tan-tien",
+    "2.000908": "ubnd-phuong-tu-son",
+    "2.001263": "ubnd-phuong-vo-cuong",
+    "1.001612": "ubnd-phuong-tu-son",
+    "1.009122": "ubnd-xa-hop-thinh",
+    "1.013978": "ubnd-xa-hop-thinh",
+    "1.004222": "cong-an-phuong-kinh-bac",
+    "1.004194": "cong-an-phuong-bac-giang",
+    "1.010041": "cong-an-phuong-kinh-bac",
+    "1.003622": "ubnd-phuong-tan-tien",
+    "2.001283": "ubnd-phuong-vo-cuong",
+}
 
 
 def random_phone() -> str:
@@ -102,6 +122,7 @@ def submission(client, code=PROCEDURE, token_=None, phone=None, **overrides) -> 
     ]
     body = {
         "procedure_code": code,
+        **({"agency": RECEIVING_AGENCY[code]} if len(proc["agencies"]) > 1 else {}),
         "applicant": {
             "full_name": "Nguyễn Văn An",
             "id_number": random_id_number(),

@@ -72,7 +72,7 @@ def aws_calls():
 def procedures() -> list[dict]:
     catalog = catalog_service.get_catalog()
     return [
-        snapshot(p, catalog.agency(p.agency_id))
+        snapshot(catalog.offerings(p.code)[0])
         for p in sorted(catalog.procedures.values(), key=lambda p: p.code)
         if p.level >= 3
     ]
@@ -128,9 +128,8 @@ def lose_an_event(workload) -> dict:
     procedure = catalog.procedure(procedures()[0]["code"])
     at = START + timedelta(days=10, hours=2)
 
-    agency = catalog.agency(procedure.agency_id)
     dossier = dossier_domain.submit(
-        f"LOST-{uuid.uuid4().hex[:6]}-250313-0001", snapshot(procedure, agency),
+        f"LOST-{uuid.uuid4().hex[:6]}-250313-0001", snapshot(catalog.offerings(procedure.code)[0]),
         {"full_name": "Trần Thị Bình", "phone": "0987654321"}, None, {}, [], "online", ["sms"],
         at, deadlines.calendar().acknowledge_by(at), 0,
     )  # fmt: skip

@@ -85,6 +85,9 @@ class Workload:
         channel = self.rng.choice(["online", "online", "online", "counter", "post"])
         dossier.channel = channel  # what a counter or postal intake would record
         dossier.pending_events[0].data["channel"] = channel
+        dossier.pending_events[0].data["digitised"] = channel == "online" or bool(
+            dossier.attachments
+        )
         self.dossiers[code] = dossier
         self._save(dossier, None)
         return dossier
@@ -190,6 +193,8 @@ def _first(moments: list) -> str | None:
 def _flows(d: Dossier, history: list[dict], rating: dict | None) -> list[tuple[str, str]]:
     """(name, moment) of every flow the dossier counts for."""
     out = [(f"received_{d.channel}", d.submitted_at)]
+    if d.channel == "online" or d.attachments:
+        out.append(("digitised", d.submitted_at))
     if d.accepted_at:
         out.append(("accepted", d.accepted_at))
     if d.status is Status.REJECTED:

@@ -75,7 +75,7 @@ MAX_DAILY_NUMBER = 9999  # four digits per agency and day
 
 
 def dossier_code(agency_id_code: str, day: datetime, sequence: int) -> str:
-    """`<agency id>-<YYMMDD>-<NNNN>` (Circular 01/2018 art. 19)."""
+    """`<receiving agency's id_code>-<YYMMDD>-<NNNN>` (Circular 01/2018 art. 19)."""
     if not 1 <= sequence <= MAX_DAILY_NUMBER:
         raise ValueError("daily sequence out of range")
     return f"{agency_id_code}-{day:%y%m%d}-{sequence:04d}"
@@ -274,6 +274,55 @@ def submit(
         "dossier.submitted",
         step_due_at=acknowledge_by,
         agency_id=dossier.agency_id,
-        event_data={"channel": channel, "notify": notify},
+        event_data={"channel": channel, "notify": notify, "digitised": True},
+    )
+    return dossier
+
+
+def receive_at_desk(
+    code: str,
+    procedure: dict,
+    applicant: dict,
+    form: dict,
+    attachments: list[dict],
+    result_delivery: str,
+    notify: list[str],
+    at: datetime,
+    acknowledge_by: datetime,
+    fee_due: int,
+    channel: str,
+    receptionist: str,
+    consignment: dict | None,
+) -> Dossier:
+    """A paper dossier handed in at the one-stop desk or arrived by post, its components scanned
+    at receipt; the receptionist's decision follows at once (see the intake service)."""
+    dossier = Dossier(
+        code=code,
+        procedure=procedure,
+        agency_id=procedure["agency_id"],
+        applicant=applicant,
+        owner=None,
+        form=form,
+        attachments=attachments,
+        result_delivery=result_delivery,
+        notify=notify,
+        status=Status.SUBMITTED,
+        submitted_at=at,
+        acknowledge_by=acknowledge_by,
+        fee_due=fee_due,
+        channel=channel,
+        extra={"consignment": consignment} if consignment else {},
+    )
+    dossier.record(
+        at,
+        "receive",
+        None,
+        "receptionist",
+        "dossier.submitted",
+        step_due_at=acknowledge_by,
+        agency_id=dossier.agency_id,
+        actor_id=receptionist,
+        data={"channel": channel, **({"consignment": consignment} if consignment else {})},
+        event_data={"channel": channel, "notify": notify, "digitised": bool(attachments)},
     )
     return dossier

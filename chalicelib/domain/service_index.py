@@ -87,8 +87,9 @@ COMPONENTS: tuple[tuple[str, str, int, tuple[Part, ...]], ...] = (
     )),
     ("digitisation", "Số hóa hồ sơ", 22, (
         ("digitised_at_receipt", "Hồ sơ được số hóa khi tiếp nhận",
-         "dossiers received online (components arrive as files) ÷ dossiers received; "
-         "lacks: scans of counter dossiers", lambda x: (x["received_online"], x["received"])),
+         "dossiers digitised at receipt (received online, or their components scanned at the "
+         "counter or on arrival by post) ÷ dossiers received",
+         lambda x: (x["digitised"], x["received"])),
         ("e_results", "Kết quả giải quyết điện tử",
          "results returned online or downloaded ÷ dossiers resolved",
          lambda x: (x["e_results"], x["resolved"])),
@@ -124,6 +125,7 @@ def inputs(figures: dict, members: dict[str, set[str]], procedures: Iterable) ->
         "sync_sent": figures["national_sync"]["sent"],
         "sync_on_time": figures["national_sync"]["on_time"],
         "sync_failed": figures["national_sync"]["failed"],
+        "digitised": figures["digitised_at_receipt"],
         "fb_answered": fb["answered"],
         "fb_on_time": fb["answered_on_time"],
         "fb_unsatisfactory": fb["unsatisfactory"],

@@ -35,7 +35,7 @@ SETS = ("procs_online", "procs_fee", "procs_paid_online")
 _COMMON = ("agency_id", "procedure_code")
 # What each counted event keeps (a whitelist: notes and reasons may hold personal data).
 DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
-    "submitted": ("channel",),
+    "submitted": ("channel", "digitised"),
     "accepted": ("due_at",),
     "rejected": (),
     "supplement_requested": (),

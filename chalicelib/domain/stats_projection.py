@@ -57,12 +57,8 @@ def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
     if not out.scopes:
         return Counter(), set()
     first = _firsts(facts)
-    submitted = first.get("submitted")
-    if submitted:
-        channel = submitted.get("channel") if submitted.get("channel") in CHANNELS else "online"
-        out.add(f"received_{channel}", submitted["at"])
-        if channel == "online" and procedure:
-            out.member("procs_online", submitted["at"], procedure)
+    if first.get("submitted"):
+        _received(out, first["submitted"], procedure)
     for name in ("accepted", "rejected", "stopped", "withdrawn", "returned"):
         if name in first:
             out.add(name, first[name]["at"])
@@ -85,6 +81,17 @@ def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
     _national_sync(out, facts)
     _gauges(out, facts, first, resolved)
     return out.counts, out.members
+
+
+def _received(out: Builder, submitted: dict, procedure: str | None) -> None:
+    """Received through its channel; digitised at receipt when it came online (the components
+    arrive as files) or its paper components were scanned at the counter or on arrival by post."""
+    channel = submitted.get("channel") if submitted.get("channel") in CHANNELS else "online"
+    out.add(f"received_{channel}", submitted["at"])
+    if submitted.get("digitised", channel == "online"):
+        out.add("digitised", submitted["at"])
+    if channel == "online" and procedure:
+        out.member("procs_online", submitted["at"], procedure)
 
 
 def _money(out: Builder, facts: list[dict], procedure: str | None) -> None:

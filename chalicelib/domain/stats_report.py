@@ -152,6 +152,7 @@ def figures(t: Totals) -> dict:
             "on_time": c["sync_on_time"],
             "failed": c["sync_failed"],
         },
+        "digitised_at_receipt": c["digitised"],
         "feedback": {
             "received": c["fb_received"],
             "not_accepted": c["fb_not_accepted"],

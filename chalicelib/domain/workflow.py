@@ -355,6 +355,8 @@ def _return_result(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
         ]
     d.extra["returned_at"] = c.at.isoformat()
     d.extra["returned_via"] = c.params.get("via", d.result_delivery)
+    if c.params.get("shipment"):
+        d.extra["shipment"] = dict(c.params["shipment"])
     return _step(
         d.due_at, c.at, cal, event={"via": d.extra["returned_via"], "fee_collected": collected}
     )

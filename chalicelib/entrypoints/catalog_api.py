@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.domain.catalog import Catalog, Procedure, SearchQuery
+from chalicelib.domain.catalog import Catalog, Offering, Procedure, SearchQuery
 from chalicelib.entrypoints.http import ok, query_params, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE, slice_page
@@ -51,6 +51,8 @@ def _agency_order(agency):
 def search_procedures():
     params = query_params(bp.current_request, "api/procedure-search.query.json")
     catalog = catalog_service.get_catalog()
+    if params.get("agency"):
+        catalog_service.get_agency(params["agency"])
     found = catalog.search(
         SearchQuery(
             q=params.get("q", ""),
@@ -68,7 +70,7 @@ def search_procedures():
     )
     return ok(
         {
-            "items": [summary(p, catalog) for p in items],
+            "items": [summary(p, catalog, params.get("agency")) for p in items],
             "next_page_token": token,
             "total": len(found),
         }
@@ -78,15 +80,20 @@ def search_procedures():
 @route(
     bp,
     "/v1/procedures/{code}",
-    summary="Chi tiết một thủ tục",
+    summary="Chi tiết một thủ tục (và các cơ quan thực hiện)",
     tag=TAG,
+    query="api/procedure.query.json",
     response="api/procedure.json",
-    errors=(404,),
+    errors=(400, 404),
 )
 def get_procedure(code):
+    params = query_params(bp.current_request, "api/procedure.query.json")
     catalog = catalog_service.get_catalog()
     procedure = catalog_service.get_procedure(code)
-    return ok(detail(procedure, catalog))
+    chosen = (
+        catalog_service.offering_for(procedure, params["agency"]) if "agency" in params else None
+    )
+    return ok(detail(procedure, catalog, chosen))
 
 
 @route(
@@ -101,33 +108,44 @@ def get_form(code):
     return ok(catalog_service.get_form(code))
 
 
-def _agency_ref(procedure: Procedure, catalog: Catalog) -> dict:
-    agency = catalog.agency(procedure.agency_id)
-    return {
-        "id": procedure.agency_id,
-        "name": agency.name if agency else procedure.agency_id,
-        "id_code": agency.id_code if agency else None,
-    }
+def _chosen(procedure: Procedure, catalog: Catalog, agency_ref: str | None) -> Offering | None:
+    """The offering an answer speaks for: the filtered agency's, or the only one there is."""
+    if agency_ref:
+        return catalog.offering(procedure.code, agency_ref)
+    offerings = catalog.offerings(procedure.code)
+    return offerings[0] if len(offerings) == 1 else None
 
 
-def summary(procedure: Procedure, catalog: Catalog) -> dict:
-    data = procedure.data
+def _effective(procedure: Procedure, offering: Offering | None) -> dict:
+    """The time limit and fees: the agency's own when one is chosen, else the procedure's."""
+    processing_time = offering.processing_time if offering else procedure.processing_time
+    fees = offering.fees if offering else procedure.data.get("fees", [])
+    return {"processing_time": dict(processing_time), "fees": [dict(f) for f in fees]}
+
+
+def summary(procedure: Procedure, catalog: Catalog, agency_ref: str | None = None) -> dict:
+    """A search result; with `?agency=` it speaks for that agency's fees and time limit."""
+    chosen = _chosen(procedure, catalog, agency_ref)
     return {
         "code": procedure.code,
         "name": procedure.name,
-        "agency": _agency_ref(procedure, catalog),
+        "agency": chosen.agency.ref() if chosen else None,
+        "agencies_count": len(catalog.offerings(procedure.code)),
         "field": procedure.field,
         "level": procedure.level,
         "online_mode": procedure.online_mode,
-        "government_level": data.get("government_level"),
-        "processing_time": dict(data["processing_time"]),
-        "fees": list(data.get("fees", [])),
+        "government_level": procedure.data.get("government_level"),
+        **_effective(procedure, chosen),
     }
 
 
-def detail(procedure: Procedure, catalog: Catalog) -> dict:
-    data = {k: v for k, v in procedure.to_dict().items() if k not in ("agency_id", "form_schema")}
-    data["agency"] = _agency_ref(procedure, catalog)
+def detail(procedure: Procedure, catalog: Catalog, chosen: Offering | None = None) -> dict:
+    hidden = ("performed_by", "form_schema")
+    data = {k: v for k, v in procedure.to_dict().items() if k not in hidden}
+    chosen = chosen or _chosen(procedure, catalog, None)
+    data["agency"] = chosen.agency.ref() if chosen else None
+    data["agencies"] = [o.ref() for o in catalog.offerings(procedure.code)]
+    data.update(_effective(procedure, chosen))
     data["form_url"] = (
         f"/v1/procedures/{procedure.code}/form"
         if data.get("level", 0) >= 3 and procedure.data.get("form_schema")

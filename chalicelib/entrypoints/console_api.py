@@ -19,6 +19,7 @@ from chalicelib.entrypoints.http import redirect, route
 from chalicelib.entrypoints.signin_api import form_body
 from chalicelib.services.accounts import officer_admin, officers, sessions
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.web import portal, schema_form
 from chalicelib.web.pages import PRIVATE, page
 
 bp = Blueprint(__name__)
@@ -164,6 +165,35 @@ def console_dossier(code):
             {"id": a.id, "name": a.name}
             for a in sorted(catalog.agencies.values(), key=lambda a: a.name)
         ],
+    )
+
+
+@route(
+    bp,
+    "/can-bo/tiep-nhan",
+    summary="Cán bộ một cửa: tiếp nhận hồ sơ trực tiếp, qua bưu chính (quét, kiểm tra, in Mẫu 01)",
+    extra={
+        "parameters": [
+            {"name": "thu-tuc", "in": "query", "required": False, "schema": {"type": "string"}}
+        ]
+    },
+    **HTML,
+)
+def console_intake():
+    catalog = catalog_service.get_catalog()
+    code = (bp.current_request.query_params or {}).get("thu-tuc")
+    procedure = catalog.procedure(code) if code else None
+    form = catalog_service.get_form(procedure.code) if procedure and procedure.is_online else None
+    return page(
+        "console/intake.html",
+        cache=PRIVATE,
+        nav="tiep-nhan",
+        procedures=sorted(catalog.procedures.values(), key=lambda p: p.name),
+        p=procedure,
+        form=form,
+        fields=schema_form.build(form) if form else [],
+        file_types=portal.file_types,
+        delivery=procedure.data.get("delivery_options", []) if procedure else [],
     )
 
 

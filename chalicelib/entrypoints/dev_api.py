@@ -37,13 +37,13 @@ def _local_only() -> None:
 def issue_token():
     _local_only()
     body = json_body(bp.current_request, "api/dev-token.json")
-    agency = body.get("agency")
-    if body["role"] in OFFICER_ROLES:
-        if not agency or catalog_service.get_catalog().agency(agency) is None:
-            raise ValidationFailed(
-                "Cán bộ phải thuộc một cơ quan có trong danh mục.",
-                [FieldError("agency", "Không có cơ quan này")],
-            )
+    found = catalog_service.get_catalog().agency(body.get("agency"))
+    agency = found.id if found else body.get("agency")
+    if body["role"] in OFFICER_ROLES and found is None:
+        raise ValidationFailed(
+            "Cán bộ phải thuộc một cơ quan có trong danh mục.",
+            [FieldError("agency", "Không có cơ quan này")],
+        )
     principal = Principal(
         subject=body.get("subject") or f"{body['role']}-{uuid.uuid4().hex[:8]}",
         role=body["role"],

@@ -1,5 +1,5 @@
-"""Officers: the agency inbox, a dossier with its attachments and history, workflow actions,
-the result document, and the printable forms."""
+"""Officers: the agency inbox, counter and postal intake, a dossier with its attachments and
+history, workflow actions, the result document and its shipment, and the printable forms."""
 
 from __future__ import annotations
 
@@ -7,8 +7,16 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import html, json_body, ok, query_params, route
-from chalicelib.services.dossiers import forms, inbox, workflow
+from chalicelib.entrypoints.http import (
+    html,
+    idempotent_create,
+    json_body,
+    ok,
+    query_params,
+    route,
+)
+from chalicelib.services.dossiers import forms, inbox, intake, workflow
+from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -28,6 +36,85 @@ def officer_inbox():
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
+
+
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+}
+
+
+@route(
+    bp,
+    "/v1/officer/uploads",
+    "POST",
+    summary="Tải lên bản quét một thành phần hồ sơ tại Bộ phận Một cửa (S3 presigned POST)",
+    tag=TAG,
+    request="api/upload-request.json",
+    response="api/upload.json",
+    status=201,
+    auth=intake.RECEPTIONISTS,
+    errors=(404, 409, 413),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def officer_upload():
+    request = bp.current_request
+    principal = require(request, *intake.RECEPTIONISTS)
+    body = json_body(request, "api/upload-request.json")
+    return idempotent_create(
+        request,
+        "officer-upload",
+        principal.subject,
+        body,
+        lambda claim: uploads.create(body, principal, now(), online_only=False),
+    )
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers",
+    "POST",
+    summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính: tiếp nhận, từ chối hoặc yêu cầu bổ sung",
+    tag=TAG,
+    request="api/officer-intake.json",
+    response="api/officer-intake.response.json",
+    status=201,
+    auth=intake.RECEPTIONISTS,
+    errors=(404, 409, 503),
+    extra={"parameters": [IDEMPOTENCY_HEADER]},
+)
+def officer_intake():
+    request = bp.current_request
+    principal = require(request, *intake.RECEPTIONISTS)
+    body = json_body(request, "api/officer-intake.json")
+    return idempotent_create(
+        request,
+        "officer-dossier",
+        principal.subject,
+        body,
+        lambda claim: intake.receive(body, principal, claim, now()),
+        completes_claim=True,
+    )
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/shipment",
+    "POST",
+    summary="Cập nhật hành trình bưu gửi trả kết quả (từ đơn vị bưu chính)",
+    tag=TAG,
+    request="api/shipment-refresh.json",
+    response="api/officer-dossier.json",
+    auth=OFFICER_ROLES,
+    errors=(404, 409, 503),
+)
+def officer_shipment(code):
+    request = bp.current_request
+    principal = require(request, *OFFICER_ROLES)
+    json_body(request, "api/shipment-refresh.json")
+    return ok(workflow.refresh_shipment(code, principal, now()))
 
 
 @route(

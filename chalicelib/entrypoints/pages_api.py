@@ -63,9 +63,10 @@ def browse():
     params = bp.current_request.query_params or {}
     catalog = catalog_service.get_catalog()
     options = portal.browse_options(catalog)
+    agency = catalog.agency(params.get("agency"))
     chosen = {
         "q": params.get("q", "").strip()[:200],
-        "agency": params.get("agency") if params.get("agency") in catalog.agencies else "",
+        "agency": agency.id if agency else "",
         "field": params.get("field")
         if any(o.value == params.get("field") for o in options["fields"])
         else "",
@@ -88,7 +89,10 @@ def browse():
         chosen=chosen,
         options=options,
         total=len(found),
-        results=[portal.card(p, catalog) for p in found[start : start + portal.PAGE_SIZE]],
+        results=[
+            portal.card(p, catalog, chosen["agency"] or None)
+            for p in found[start : start + portal.PAGE_SIZE]
+        ],
         page_number=number,
         pages=pages,
         query={k: v for k, v in chosen.items() if v},
@@ -115,15 +119,20 @@ def procedure_page(code):
         procedure = catalog_service.get_procedure(code)
     except NotFound as exc:
         return not_found(exc.message)
-    agency = catalog.agency(procedure.agency_id)
+    params = bp.current_request.query_params or {}
+    chosen = portal.chosen_offering(catalog, code, params.get("agency"))
+    offerings = catalog.offerings(code)
     return page(
         "portal/procedure.html",
         nav="thu-tuc",
         p=procedure,
         d=procedure.data,
-        agency=agency,
+        agency=chosen.agency if chosen else None,
+        offerings=offerings,
+        performers=portal.performers_label(offerings),
+        fees=chosen.fees if chosen else procedure.data.get("fees", []),
         field_name=portal.field_names(catalog).get(procedure.field, procedure.field),
-        time=portal.processing_time(procedure),
+        time=portal.processing_time(chosen or procedure),
         file_types=portal.file_types,
         subjects=[portal.SUBJECTS.get(s, s) for s in procedure.data.get("subjects", [])],
         can_apply=procedure.is_online and bool(procedure.data.get("form_schema")),
@@ -138,6 +147,8 @@ def procedure_page(code):
     **HTML,
 )
 def apply_page(code):
+    params = bp.current_request.query_params or {}
+    catalog = catalog_service.get_catalog()
     try:
         procedure = catalog_service.get_procedure(code)
         form = catalog_service.get_form(code) if procedure.is_online else None
@@ -150,6 +161,7 @@ def apply_page(code):
     profile = session.profile if session else {}
     fields = schema_form.build(form)
     prefill.fill_form(fields, profile)
+    chosen = portal.chosen_offering(catalog, code, params.get("agency"))
     return page(
         "portal/apply.html",
         cache=PRIVATE,
@@ -163,8 +175,10 @@ def apply_page(code):
         components=components,
         file_types=portal.file_types,
         delivery=procedure.data.get("delivery_options", []),
-        fee=portal.online_fee(procedure),
-        time=portal.processing_time(procedure),
+        offerings=catalog.offerings(code),
+        agency=chosen.agency if chosen else None,
+        fee=portal.online_fee(chosen or procedure),
+        time=portal.processing_time(chosen or procedure),
     )
 
 

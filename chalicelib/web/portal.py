@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from chalicelib.domain.catalog import Catalog, Procedure
+from chalicelib.domain.catalog import Catalog, Offering, Procedure
 
 STATIC = Path(__file__).resolve().parent / "static"
 STATIC_TYPES = {
@@ -67,8 +67,9 @@ def static_file(name: str) -> tuple[str, str] | None:
     return STATIC_TYPES[path.suffix], path.read_text(encoding="utf-8")
 
 
-def processing_time(procedure: Procedure) -> str:
-    pt = procedure.processing_time
+def processing_time(source: Procedure | Offering) -> str:
+    """The time limit in words, of a procedure or of one agency performing it."""
+    pt = source.processing_time
     if pt.get("same_day"):
         return "Trong ngày làm việc (hồ sơ nhận sau 15 giờ trả trong ngày làm việc tiếp theo)"
     value = pt["value"]
@@ -76,9 +77,27 @@ def processing_time(procedure: Procedure) -> str:
     return f"{value} {UNIT_LABELS.get(pt['unit'], pt['unit'])}"
 
 
-def online_fee(procedure: Procedure) -> int | None:
-    fees = [f for f in procedure.data.get("fees", []) if f["channel"] == "online"]
+def online_fee(source: Procedure | Offering) -> int | None:
+    all_fees = source.fees if isinstance(source, Offering) else source.data.get("fees", [])
+    fees = [f for f in all_fees if f["channel"] == "online"]
     return int(fees[0]["amount"]) if fees else None
+
+
+def performers_label(offerings: tuple[Offering, ...]) -> str:
+    """Who performs a procedure, in a few words: the agency, or how many communes and others."""
+    if len(offerings) == 1:
+        return offerings[0].agency.name
+    communes = sum(1 for o in offerings if o.agency.level == "commune")
+    if communes == len(offerings):
+        return f"{communes} xã, phường (nộp tại nơi thuận tiện)"
+    return f"{len(offerings)} cơ quan (chọn nơi nộp)"
+
+
+def chosen_offering(catalog: Catalog, code: str, agency_ref: str | None) -> Offering | None:
+    """The agency the citizen picked (if it performs the procedure), or the only one there is."""
+    offering = catalog.offering(code, agency_ref) if agency_ref else None
+    offerings = catalog.offerings(code)
+    return offering or (offerings[0] if len(offerings) == 1 else None)
 
 
 def file_types(types: list[str]) -> str:
@@ -103,7 +122,8 @@ def browse_options(catalog: Catalog) -> dict[str, list[Option]]:
     by_agency: dict[str, int] = {}
     for p in catalog.procedures.values():
         by_field[p.field] = by_field.get(p.field, 0) + 1
-        by_agency[p.agency_id] = by_agency.get(p.agency_id, 0) + 1
+        for offering in catalog.offerings(p.code):
+            by_agency[offering.agency.id] = by_agency.get(offering.agency.id, 0) + 1
     fields = sorted(
         (Option(code, names.get(code, code), n) for code, n in by_field.items()),
         key=lambda o: o.label,
@@ -129,15 +149,20 @@ def agency_groups(catalog: Catalog) -> list[tuple[str, list[Option]]]:
     ]
 
 
-def card(procedure: Procedure, catalog: Catalog) -> dict:
-    agency = catalog.agency(procedure.agency_id)
+def card(procedure: Procedure, catalog: Catalog, agency_ref: str | None = None) -> dict:
+    """A search result; with an agency chosen, its own time limit and fee."""
+    chosen = chosen_offering(catalog, procedure.code, agency_ref)
+    source = chosen or procedure
     return {
         "code": procedure.code,
         "name": procedure.name,
-        "agency": agency.name if agency else procedure.agency_id,
+        "agency": chosen.agency.name
+        if chosen
+        else performers_label(catalog.offerings(procedure.code)),
+        "agency_id": chosen.agency.id if chosen and agency_ref else None,
         "field": field_names(catalog).get(procedure.field, procedure.field),
         "level": procedure.level,
         "level_label": LEVEL_SHORT.get(procedure.level, ""),
-        "time": processing_time(procedure),
-        "fee": online_fee(procedure) if procedure.is_online else None,
+        "time": processing_time(source),
+        "fee": online_fee(source) if procedure.is_online else None,
     }

@@ -18,7 +18,7 @@ UPLOAD_ID=$(echo "$UPLOAD" | json 'd["upload_id"]')
 
 echo "== 2. Submit the dossier"
 FORM=$(curl -sS "$BASE/v1/procedures/1.001193/form" | json 'json.dumps(d["examples"][0], ensure_ascii=False)')
-CREATED=$(post /v1/dossiers "{\"procedure_code\":\"1.001193\",\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"001099012345\",\"phone\":\"$PHONE\"},\"form\":$FORM,\"attachments\":[{\"component_code\":\"TP2\",\"upload_id\":\"$UPLOAD_ID\"}],\"result_delivery\":\"online\",\"notify\":[\"sms\"]}")
+CREATED=$(post /v1/dossiers "{\"procedure_code\":\"1.001193\",\"agency\":\"ubnd-phuong-kinh-bac\",\"applicant\":{\"full_name\":\"Nguyễn Văn An\",\"id_number\":\"001099012345\",\"phone\":\"$PHONE\"},\"form\":$FORM,\"attachments\":[{\"component_code\":\"TP2\",\"upload_id\":\"$UPLOAD_ID\"}],\"result_delivery\":\"online\",\"notify\":[\"sms\"]}")
 CODE=$(echo "$CREATED" | json 'd["code"]')
 echo "   dossier $CODE, receipt: $(echo "$CREATED" | json 'd["receipt_url"]')"
 

@@ -119,6 +119,7 @@ def submit(base) -> str:
         f"{base}/v1/dossiers",
         {
             "procedure_code": PROCEDURE,
+            "agency": AGENCY,
             "applicant": applicant,
             "form": form,
             "attachments": attachments,

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.e2e.browser import (
+    AGENCY,
     APPLICANT_PHONE,
     ARTIFACTS,
     DESKTOP,
@@ -42,8 +43,12 @@ def test_citizen_applies_pays_and_gets_the_result_an_officer_approved(portal, br
     phone.get_by_role("link", name="Cấp Giấy xác nhận tình trạng hôn nhân").first.click()
     rec.check(phone, "procedure")
     assert phone.get_by_text("Căn cứ pháp lý").is_visible()
+    # Every commune performs it: the citizen picks where to submit.
+    phone.get_by_label("Nơi nộp hồ sơ").select_option(AGENCY)
+    phone.get_by_role("button", name="Xem tại nơi đã chọn").click()
     phone.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
-    phone.wait_for_url(f"{portal}/thu-tuc/{PROCEDURE}/nop-ho-so")
+    phone.wait_for_url(f"{portal}/thu-tuc/{PROCEDURE}/nop-ho-so?agency={AGENCY}")
+    assert phone.get_by_label("Nơi nộp hồ sơ").input_value() == AGENCY
     rec.check(phone, "apply-form")
 
     # Trying to continue with nothing filled shows an error summary linking to the fields.

@@ -86,7 +86,7 @@ def test_a_signed_in_citizen_answers_a_supplement_request_from_my_dossiers(porta
 
     # Submit while signed in: the form is prefilled from the identity claims, and the dossier
     # is then the citizen's own.
-    citizen.goto(f"{portal}/thu-tuc/{PROCEDURE}/nop-ho-so")
+    citizen.goto(f"{portal}/thu-tuc/{PROCEDURE}/nop-ho-so?agency={AGENCY}")
     citizen.get_by_text("Bạn đã đăng nhập").wait_for()
     rec.check(citizen, "prefilled-form")
     assert citizen.locator("#f-applicant-full_name").input_value() == "Nguyễn Văn An"

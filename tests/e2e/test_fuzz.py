@@ -93,6 +93,7 @@ def _submitted(base: str, citizen: str) -> dict:
         f"{base}/v1/dossiers",
         {
             "procedure_code": PROCEDURE,
+            "agency": AGENCY,
             "applicant": {
                 "full_name": "Nguyễn Văn An",
                 "id_number": "001099012345",

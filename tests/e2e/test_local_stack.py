@@ -102,6 +102,7 @@ def test_upload_submit_and_look_up_over_http(stack):
         f"{stack}/v1/dossiers",
         {
             "procedure_code": "1.001193",
+            "agency": "000.14.50.H06",
             "applicant": {
                 "full_name": "Nguyễn Văn An",
                 "id_number": "001099012345",

@@ -111,12 +111,16 @@ def test_invalid_feedback_lists_every_problem(client):
 
 
 def test_feedback_about_a_procedure_goes_to_its_agency(client):
-    _, procedure = call(client, "GET", "/v1/procedures/1.001193")
+    _, procedure = call(client, "GET", "/v1/procedures/3.000333")
 
-    _, created = send(client, feedback_body(procedure_code="1.001193"))
+    _, created = send(client, feedback_body(procedure_code="3.000333"))
+    _, everywhere = send(client, feedback_body(procedure_code="1.001193"))
+    _, by_code = send(client, feedback_body(agency="000.00.12.H06"))
     status, data = call(client, "POST", "/v1/feedback", feedback_body(agency="khong-co"))
 
-    assert created["agency"]["id"] == procedure["agency"]["id"]
+    assert created["agency"]["id"] == procedure["agency"]["id"] == "cong-an-tinh"
+    assert everywhere["agency"]["id"] == CENTRE
+    assert by_code["agency"]["id"] == "so-tu-phap"
     assert status == 400 and data["error"]["details"][0]["field"] == "agency"
 
 

@@ -3,7 +3,14 @@
 import uuid
 
 from chalicelib.persistence import dossier_store
-from tests.factories import call, procedure, random_phone, submit, token
+from tests.factories import (
+    PROCEDURE,
+    RECEIVING_AGENCY,
+    call,
+    random_phone,
+    submit,
+    token,
+)
 
 RATING = {
     "overall": "rat_hai_long",
@@ -30,7 +37,7 @@ def advance(client, code, agency, *steps):
 def with_result(client, token_=None):
     phone = random_phone()
     _, created = submit(client, token_=token_, phone=phone)
-    agency = procedure(client)["agency"]["id"]
+    agency = RECEIVING_AGENCY[PROCEDURE]
     advance(
         client,
         created["code"],

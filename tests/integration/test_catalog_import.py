@@ -70,7 +70,7 @@ def test_the_sample_catalog_imports_with_progress(empty_catalog, tmp_path):
 def test_a_broken_file_is_rejected_whole_with_every_error_listed(empty_catalog, tmp_path):
     document = sample()
     document["procedures"][0]["level"] = 7
-    document["procedures"][1]["agency_id"] = "khong-ton-tai"
+    document["procedures"][1]["performed_by"] = [{"agency_id": "khong-ton-tai"}]
     document["procedures"][2]["fees"][0]["amount"] = "free"
 
     with pytest.raises(ValidationFailed) as failure:
@@ -84,7 +84,7 @@ def test_a_broken_file_is_rejected_whole_with_every_error_listed(empty_catalog, 
 
 def test_semantic_errors_are_reported_when_the_shape_is_right(empty_catalog, tmp_path):
     document = sample()
-    document["procedures"][1]["agency_id"] = "khong-ton-tai"
+    document["procedures"][1]["performed_by"] = [{"agency_id": "khong-ton-tai"}]
     document["procedures"][3]["code"] = document["procedures"][4]["code"]
 
     with pytest.raises(ValidationFailed) as failure:
@@ -182,3 +182,59 @@ def test_the_cli_reports_errors_and_exits_non_zero(empty_catalog, tmp_path, caps
 
     assert code == 1
     assert "LỖI" in capsys.readouterr().err
+
+
+def test_all_communes_in_a_file_expands_to_every_commune_with_overrides(empty_catalog, tmp_path):
+    document = sample()
+    birth = next(p for p in document["procedures"] if p["code"] == "1.001193")
+    late = {"value": 2, "unit": "working_days", "same_day": False}
+    birth["performed_by"] = [
+        {"all_communes": True},
+        {"agency_id": "ubnd-xa-tuan-dao", "processing_time": late},
+    ]
+
+    catalog_import.import_file(write(tmp_path, document), FORMS, now(), progress=print)
+
+    catalog = catalog_service.get_catalog()
+    offerings = catalog.offerings("1.001193")
+    assert len(offerings) == 99
+    assert dict(catalog.offering("1.001193", "ubnd-xa-tuan-dao").processing_time) == late
+    assert catalog.offering("1.001193", "ubnd-phuong-kinh-bac").processing_time["same_day"]
+
+
+def test_a_csv_row_may_say_all_communes_in_words(empty_catalog, tmp_path):
+    catalog_import.import_file(SAMPLE, FORMS, now(), progress=print)
+    base = {**sample()["procedures"][0], "code": "1.999003", "level": 2, "online_mode": None}
+    row = {
+        **base,
+        "form_schema": None,
+        "delivery_options": ["counter"],
+        "performed_by": "Tất cả xã, phường",
+    }
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(
+        {
+            k: json.dumps(v, ensure_ascii=False)
+            if isinstance(v, (list, dict))
+            else ("" if v is None else v)
+            for k, v in row.items()
+        }
+    )
+    path = tmp_path / "procedures.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+    catalog_import.import_file(path, FORMS, now(), progress=print)
+
+    assert len(catalog_service.get_catalog().offerings("1.999003")) == 99
+
+
+def test_an_unknown_performing_agency_is_reported_with_its_path(empty_catalog, tmp_path):
+    document = sample()
+    document["procedures"][0]["performed_by"] = [{"agency_id": "so-khong-co"}]
+
+    with pytest.raises(ValidationFailed) as failure:
+        catalog_import.import_file(write(tmp_path, document), FORMS, now(), progress=print)
+
+    assert [d.field for d in failure.value.details] == ["procedures[0].performed_by[0].agency_id"]

@@ -1,6 +1,7 @@
 """The Bắc Ninh sample catalog and the application-form schemas agree with the rules."""
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -92,12 +93,33 @@ class TestAgencies:
             a["id"] for a in AGENCIES.values() if a["parent_id"] and a["parent_id"] not in AGENCIES
         ] == []
 
-    def test_there_is_a_public_administration_service_centre_and_several_communes(self):
+    def test_there_is_a_public_administration_service_centre_and_departments(self):
         levels = Counter(a["level"] for a in AGENCIES.values())
 
         assert levels["centre"] >= 1
-        assert levels["commune"] >= 6
         assert levels["province"] >= 10
+
+    def test_every_commune_and_ward_of_the_new_province_is_there(self):
+        committees = [a for a in AGENCIES.values() if a["name"].startswith("Ủy ban nhân dân ")]
+        wards = [a for a in committees if a["name"].startswith("Ủy ban nhân dân phường ")]
+        communes = [a for a in committees if a["name"].startswith("Ủy ban nhân dân xã ")]
+
+        assert (len(wards), len(communes)) == (33, 66)
+        assert all(a["level"] == "commune" and a["parent_id"] == "ubnd-tinh" for a in wards)
+        assert all(a["level"] == "commune" and a["parent_id"] == "ubnd-tinh" for a in communes)
+        names = {a["name"] for a in committees}
+        assert {
+            "Ủy ban nhân dân phường Kinh Bắc",
+            "Ủy ban nhân dân phường Bắc Giang",
+            "Ủy ban nhân dân phường Tân Tiến",
+            "Ủy ban nhân dân xã Hợp Thịnh",
+            "Ủy ban nhân dân xã Tuấn Đạo",
+        } <= names
+
+    def test_identifier_codes_follow_the_h06_scheme(self):
+        pattern = re.compile(r"^[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.H06$")
+
+        assert [a["id"] for a in AGENCIES.values() if not pattern.match(a["id_code"])] == []
 
 
 class TestProcedures:
@@ -107,7 +129,17 @@ class TestProcedures:
         assert [c for c, n in codes.items() if n > 1] == []
 
     def test_every_procedure_agency_exists_among_agencies(self):
-        assert [p["code"] for p in PROCEDURES if p["agency_id"] not in AGENCIES] == []
+        named = [(p["code"], e.get("agency_id")) for p in PROCEDURES for e in p["performed_by"]]
+
+        assert [(code, a) for code, a in named if a is not None and a not in AGENCIES] == []
+
+    def test_commune_level_procedures_of_the_people_s_committee_are_performed_by_all_communes(
+        self,
+    ):
+        everywhere = [p for p in PROCEDURES if {"all_communes": True} in p["performed_by"]]
+
+        assert {"1.001193", "1.000894", "2.000635"} <= {p["code"] for p in everywhere}
+        assert all(p["government_level"] == "commune" for p in everywhere)
 
     def test_every_procedure_field_exists_among_fields(self):
         fields = {f["code"] for f in CATALOG["fields"]}
@@ -119,7 +151,9 @@ class TestProcedures:
         mismatched = [
             p["code"]
             for p in PROCEDURES
-            if AGENCIES[p["agency_id"]]["level"] not in expected[p["government_level"]]
+            for e in p["performed_by"]
+            if "agency_id" in e
+            and AGENCIES[e["agency_id"]]["level"] not in expected[p["government_level"]]
         ]
 
         assert mismatched == []

@@ -17,11 +17,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.domain.text import fold
 from chalicelib.persistence import catalog_store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.validation import errors_for
 
 CSV_JSON_COLUMNS = (
+    "performed_by",
     "processing_time",
     "fees",
     "components",
@@ -33,6 +35,8 @@ CSV_JSON_COLUMNS = (
     "delivery_options",
 )
 CSV_INT_COLUMNS = ("version", "level")
+# What a CSV cell may say instead of listing every commune (a JSON list is also accepted).
+ALL_COMMUNES_WORDS = ("all_communes", "tat ca xa phuong", "tat ca cac xa phuong")
 
 
 @dataclass
@@ -104,12 +108,21 @@ def _csv_value(column: str, value: str, line: int, problems: list[FieldError]):
         return None
     if column in CSV_INT_COLUMNS:
         return int(value) if value.isdigit() else value
+    if column == "performed_by" and not value.startswith("["):
+        return _performers_from_text(value)
     if column in CSV_JSON_COLUMNS:
         try:
             return json.loads(value)
         except ValueError:
             problems.append(FieldError(f"dòng {line}, cột {column}", "không phải JSON hợp lệ"))
     return value
+
+
+def _performers_from_text(value: str) -> list[dict]:
+    """`all_communes` / `Tất cả xã, phường`, or agency ids separated by `;`."""
+    if fold(value) in ALL_COMMUNES_WORDS:
+        return [{"all_communes": True}]
+    return [{"agency_id": part.strip()} for part in value.split(";") if part.strip()]
 
 
 def check(document: dict, forms_dir: Path, csv_lines: bool = False) -> dict[str, dict]:
@@ -145,6 +158,10 @@ def _to_line(problem: FieldError, document: dict, csv_codes: list) -> FieldError
 def _semantic_problems(document: dict) -> list[FieldError]:
     problems = []
     agencies = {a["id"] for a in document["agencies"]}
+    roots = {a["id"] for a in document["agencies"] if a["parent_id"] is None}
+    has_communes = any(
+        a["level"] == "commune" and a["parent_id"] in roots for a in document["agencies"]
+    )
     fields = {f["code"] for f in document.get("fields", [])}
     seen: set[str] = set()
     for i, p in enumerate(document["procedures"]):
@@ -152,10 +169,18 @@ def _semantic_problems(document: dict) -> list[FieldError]:
         if p["code"] in seen:
             problems.append(FieldError(f"{where}.code", f"mã thủ tục {p['code']} bị trùng"))
         seen.add(p["code"])
-        if p["agency_id"] not in agencies:
-            problems.append(
-                FieldError(f"{where}.agency_id", f"không có cơ quan '{p['agency_id']}'")
-            )
+        for j, performer in enumerate(p["performed_by"]):
+            agency_id = performer.get("agency_id")
+            if agency_id is not None and agency_id not in agencies:
+                problems.append(
+                    FieldError(
+                        f"{where}.performed_by[{j}].agency_id", f"không có cơ quan '{agency_id}'"
+                    )
+                )
+            if performer.get("all_communes") and not has_communes:
+                problems.append(
+                    FieldError(f"{where}.performed_by[{j}]", "danh mục không có xã, phường nào")
+                )
         if fields and p["field"] not in fields:
             problems.append(FieldError(f"{where}.field", f"không có lĩnh vực '{p['field']}'"))
         expected_mode = {2: None, 3: "mot_phan", 4: "toan_trinh"}[p["level"]]

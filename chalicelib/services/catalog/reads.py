@@ -9,8 +9,8 @@ import time
 from functools import lru_cache
 
 from chalicelib.config import get_settings
-from chalicelib.domain.catalog import Agency, Catalog, Procedure
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.catalog import Agency, Catalog, Offering, Procedure
+from chalicelib.domain.errors import FieldError, NotFound, ValidationFailed
 from chalicelib.persistence import catalog_store
 
 _lock = threading.Lock()
@@ -70,3 +70,40 @@ def get_form(code: str) -> dict:
 @lru_cache(maxsize=512)
 def _form(version: str, code: str) -> dict | None:
     return catalog_store.load_form(version, code)
+
+
+def get_agency(ref: str, field: str = "agency") -> Agency:
+    """An agency named by its `id` or `id_code`; an unknown one is a validation error on `field`."""
+    agency = get_catalog().agency(ref)
+    if agency is None:
+        raise ValidationFailed(
+            "Không có cơ quan này.", [FieldError(field, f"Không có cơ quan '{ref}'")]
+        )
+    return agency
+
+
+def agency_id(ref: str | None, field: str = "agency") -> str | None:
+    """The portal `id` of an agency named by `id` or `id_code` (None stays None)."""
+    return get_agency(ref, field).id if ref else None
+
+
+def offering_for(procedure: Procedure, ref: str | None, field: str = "agency") -> Offering:
+    """Where a dossier of `procedure` is received: the named agency, which must perform it, or
+    the only agency performing it; when several do, the caller must name one."""
+    catalog = get_catalog()
+    offerings = catalog.offerings(procedure.code)
+    if ref is None:
+        if len(offerings) == 1:
+            return offerings[0]
+        raise ValidationFailed(
+            "Thủ tục này do nhiều cơ quan thực hiện; vui lòng chọn nơi nộp hồ sơ.",
+            [FieldError(field, f"Bắt buộc chọn một trong {len(offerings)} cơ quan thực hiện")],
+        )
+    agency = get_agency(ref, field)
+    offering = catalog.offering(procedure.code, agency.id)
+    if offering is None:
+        raise ValidationFailed(
+            f"{agency.name} không thực hiện thủ tục {procedure.code}.",
+            [FieldError(field, "Cơ quan này không thực hiện thủ tục đã chọn")],
+        )
+    return offering

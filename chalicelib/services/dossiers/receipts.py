@@ -18,6 +18,7 @@ DELIVERY_LABELS = {
 }
 ACTION_LABELS = {
     "submit": "Nộp hồ sơ trực tuyến",
+    "receive": "Tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính",
     "accept": "Tiếp nhận hồ sơ",
     "reject": "Từ chối tiếp nhận",
     "request_supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -48,6 +49,10 @@ def receipt_url(code: str) -> str:
     return f"{get_settings().public_base_url}/v1/dossiers/{code}/receipt?t={receipt_token(code)}"
 
 
+def lookup_url(code: str) -> str:
+    return f"{get_settings().public_base_url}/v1/dossiers/{code}"
+
+
 def created_response(dossier: Dossier, estimated_due: datetime) -> dict:
     return {
         "code": dossier.code,
@@ -59,7 +64,7 @@ def created_response(dossier: Dossier, estimated_due: datetime) -> dict:
         "due_at_is_estimate": True,
         "fee_due": dossier.fee_due,
         "receipt_url": receipt_url(dossier.code),
-        "lookup_url": f"{get_settings().public_base_url}/v1/dossiers/{dossier.code}",
+        "lookup_url": lookup_url(dossier.code),
         "receipt": {
             "form": "01",
             "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -87,7 +92,9 @@ def status_view(dossier: Dossier, history: list[dict]) -> dict:
         "due_at": _iso(dossier.due_at),
         "finished_at": _iso(dossier.finished_at),
         "outcome": dossier.outcome,
+        "channel": dossier.channel,
         "result_delivery": dossier.result_delivery,
+        "shipment": dossier.extra.get("shipment"),
         "requested": dossier.requested,
         "fee_due": dossier.fee_due,
         "fee_paid": dossier.fee_paid,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain import dossier as dossier_domain
-from chalicelib.domain.catalog import Procedure
+from chalicelib.domain.catalog import Offering, Procedure
 from chalicelib.domain.errors import (
     Conflict,
     DailyLimitReached,
@@ -66,10 +66,14 @@ def check(
     problems: list[FieldError] | None = None,
 ) -> list[uploads.CheckedUpload]:
     """Everything wrong with a submission at once (after `problems` found before), or its
-    checked uploads."""
-    problems = [*(problems or []), *_form_problems(body, procedure)]
+    checked uploads. The receiving agency must perform the procedure (see `offering_for`)."""
+    problems = [
+        *(problems or []),
+        *_agency_problems(body, procedure),
+        *_form_problems(body, procedure),
+    ]
     checked = uploads.check(body["attachments"], procedure, principal, problems)
-    problems += _component_problems(body, procedure)
+    problems += unknown_components(body, procedure) + missing_components(body, procedure)
     if problems:
         raise ValidationFailed("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
     return checked
@@ -87,10 +91,45 @@ def create(
     also: Also | None = None,
 ) -> dict:
     """Commit a checked submission received on `channel`; the answer is the citizen's receipt."""
+    offering = catalog_service.offering_for(procedure, body.get("agency"))
     uploads.move_out_of_quarantine(checked)
-    dossier = _commit(body, procedure, principal, claim, checked, now, channel, extra, also)
-    outbox.publish(dossier.events)
-    return dossier.response
+    calendar = deadlines.calendar()
+
+    def build(code: str) -> dossier_domain.Dossier:
+        dossier = dossier_domain.submit(
+            code,
+            snapshot(offering),
+            body["applicant"],
+            principal.subject if principal and principal.is_citizen else None,
+            body["form"],
+            [c.attachment for c in checked],
+            body["result_delivery"],
+            body["notify"],
+            now,
+            calendar.acknowledge_by(now),
+            offering.fee_for("online"),
+            channel,
+        )
+        dossier.extra.update(extra or {})
+        return dossier
+
+    def respond(dossier: dossier_domain.Dossier, offering: Offering) -> dict:
+        start = calendar.start_of_clock(now)
+        return receipts.created_response(
+            dossier, deadlines.due_from(start, offering.processing_time)
+        )
+
+    committed = commit(offering, claim, checked, now, build, respond, also)
+    outbox.publish(committed.events)
+    return committed.response
+
+
+def _agency_problems(body: dict, procedure: Procedure) -> list[FieldError]:
+    try:
+        catalog_service.offering_for(procedure, body.get("agency"))
+    except ValidationFailed as exc:
+        return exc.details
+    return []
 
 
 def _form_problems(body: dict, procedure: Procedure) -> list[FieldError]:
@@ -106,49 +145,63 @@ def _form_problems(body: dict, procedure: Procedure) -> list[FieldError]:
     return problems
 
 
-def _component_problems(body: dict, procedure: Procedure) -> list[FieldError]:
-    given = {a["component_code"] for a in body["attachments"]}
+def unknown_components(body: dict, procedure: Procedure) -> list[FieldError]:
     known = {c.code for c in procedure.components}
-    problems = [
+    return [
         FieldError(f"attachments[{i}].component_code", "Thủ tục không có thành phần này")
         for i, a in enumerate(body["attachments"])
         if a["component_code"] not in known
     ]
-    problems += [
+
+
+def missing_components(body: dict, procedure: Procedure) -> list[FieldError]:
+    given = {a["component_code"] for a in body["attachments"]}
+    return [
         FieldError(f"attachments.{c.code}", f"Thiếu thành phần bắt buộc: {c.name}")
         for c in procedure.components
         if c.needs_file and c.code not in given
     ]
-    return problems
 
 
-def snapshot(procedure: Procedure, agency) -> dict:
-    """What the dossier keeps of its procedure, so later catalog edits never change it."""
+def snapshot(offering: Offering) -> dict:
+    """What the dossier keeps of its procedure as its receiving agency performs it, so later
+    catalog edits never change it."""
+    procedure, agency = offering.procedure, offering.agency
     data = procedure.data
     return {
         "code": procedure.code,
         "version": procedure.version,
         "name": procedure.name,
-        "agency_id": procedure.agency_id,
+        "agency_id": agency.id,
         "agency_name": agency.name,
         "agency_id_code": agency.id_code,
         "level": procedure.level,
         "online_mode": procedure.online_mode,
-        "processing_time": dict(data["processing_time"]),
-        "fees": list(data.get("fees", [])),
+        "processing_time": dict(offering.processing_time),
+        "fees": [dict(f) for f in offering.fees],
         "result": dict(data.get("result", {})),
         "components": [dict(c) for c in data.get("components", [])],
     }
 
 
-class _Committed:
+class Committed:
     def __init__(self, dossier, events, response):
         self.dossier, self.events, self.response = dossier, events, response
 
 
-def _commit(body, procedure, principal, claim, checked, now, channel, extra, also) -> _Committed:
-    agency = catalog_service.get_catalog().agency(procedure.agency_id)
-    calendar = deadlines.calendar()
+def commit(
+    offering: Offering,
+    claim: idempotency.Claim | None,
+    checked: list[uploads.CheckedUpload],
+    now: datetime,
+    build: Callable[[str], dossier_domain.Dossier],
+    respond: Callable[[dossier_domain.Dossier, Offering], dict],
+    also: Also | None = None,
+) -> Committed:
+    """Number the dossier `build(code)` makes with the receiving agency's next daily number and
+    commit it with its uploads, idempotency answer `respond(...)` and `also`, retrying lost
+    races."""
+    agency = offering.agency
     for attempt in range(MAX_ATTEMPTS):
         last = counter_store.last_number(agency.id_code, now)
         if last >= dossier_domain.MAX_DAILY_NUMBER:
@@ -158,24 +211,8 @@ def _commit(body, procedure, principal, claim, checked, now, channel, extra, als
                 "Vui lòng nộp lại từ 0 giờ ngày mai."
             )
         code = dossier_domain.dossier_code(agency.id_code, now, last + 1)
-        dossier = dossier_domain.submit(
-            code,
-            snapshot(procedure, agency),
-            body["applicant"],
-            principal.subject if principal and principal.is_citizen else None,
-            body["form"],
-            [c.attachment for c in checked],
-            body["result_delivery"],
-            body["notify"],
-            now,
-            calendar.acknowledge_by(now),
-            procedure.fee_for("online"),
-            channel,
-        )
-        dossier.extra.update(extra or {})
-        response = receipts.created_response(
-            dossier, deadlines.due_from(calendar.start_of_clock(now), procedure.processing_time)
-        )
+        dossier = build(code)
+        response = respond(dossier, offering)
         staged = uploads.mark_used(checked, code) + idempotency.completion(claim, response)
         if also is not None:
             staged.append(_labelled(also, code))
@@ -183,7 +220,7 @@ def _commit(body, procedure, principal, claim, checked, now, channel, extra, als
             events = dossier_store.create(
                 dossier, counter_store.take_number(agency.id_code, now, last), staged
             )
-            return _Committed(dossier, events, response)
+            return Committed(dossier, events, response)
         except store.Cancelled as exc:
             _raise_unless_contention(exc)
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 - jitter

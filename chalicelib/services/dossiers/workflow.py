@@ -12,16 +12,14 @@ from chalicelib.domain import workflow
 from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import (
     Conflict,
-    FieldError,
     InvalidTransition,
     NotFound,
-    ValidationFailed,
 )
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.services.dossiers import deadlines
+from chalicelib.services.dossiers import deadlines, shipments
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.shared import outbox
 
@@ -47,12 +45,11 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
             "Hồ sơ đã thay đổi từ khi bạn mở (phiên bản "
             f"{dossier.version}). Vui lòng tải lại và thử lại."
         )
-    if (
-        body["action"] == "transfer"
-        and body.get("agency")
-        and catalog_service.get_catalog().agency(body["agency"]) is None
-    ):
-        raise ValidationFailed("Không có cơ quan nhận.", [FieldError("agency", "Không tồn tại")])
+    if body.get("agency"):
+        body = {**body, "agency": catalog_service.agency_id(body["agency"])}
+    params = {k: body[k] for k in PARAMS if k in body}
+    if body["action"] == "return_result" and _ships_by_post(dossier, principal, params):
+        params["shipment"] = shipments.ship_result(dossier)
     command = workflow.Command(
         body["action"],
         principal.role,
@@ -60,11 +57,30 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
         principal.agency,
         now,
         note=body.get("note"),
-        params={k: body[k] for k in PARAMS if k in body},
+        params=params,
     )
     expected = dossier.version
     workflow.apply(dossier, command, deadlines.calendar())
     outbox.publish(dossier_store.save(dossier, expected))
+    return officer_view(dossier, principal, now)
+
+
+def _ships_by_post(dossier: Dossier, principal: Principal, params: dict) -> bool:
+    """A result returned by post, when the step is allowed: the carrier is asked first."""
+    return (
+        "return_result" in workflow.allowed_actions(dossier, principal.role)
+        and params.get("via", dossier.result_delivery) == "post"
+    )
+
+
+def refresh_shipment(code: str, principal: Principal, now: datetime) -> dict:
+    """Record the carrier's latest status of the result's shipment."""
+    dossier = load_for(code, principal)
+    expected = dossier.version
+    latest = shipments.track(dossier)
+    if latest != dossier.extra.get("shipment"):
+        dossier.extra["shipment"] = latest
+        dossier_store.save(dossier, expected)
     return officer_view(dossier, principal, now)
 
 
@@ -117,6 +133,9 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
             for a in dossier.attachments
         ],
         "result_delivery": dossier.result_delivery,
+        "channel": dossier.channel,
+        "consignment": dossier.extra.get("consignment"),
+        "shipment": dossier.extra.get("shipment"),
         "notify": dossier.notify,
         "submitted_at": dossier.submitted_at.isoformat(),
         "acknowledge_by": dossier.acknowledge_by.isoformat(),

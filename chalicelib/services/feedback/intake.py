@@ -96,8 +96,8 @@ def _completing(
 def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
     catalog = catalog_service.get_catalog()
     problems: list[FieldError] = []
-    agency = body.get("agency")
-    if agency and catalog.agency(agency) is None:
+    agency = catalog.agency(body["agency"]).id if catalog.agency(body.get("agency")) else None
+    if body.get("agency") and agency is None:
         problems.append(FieldError("agency", "Không có cơ quan này"))
     code = body.get("procedure_code")
     procedure = catalog.procedure(code) if code else None
@@ -106,7 +106,8 @@ def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
     if problems:
         raise ValidationFailed("Phản ánh, kiến nghị chưa hợp lệ.", problems)
     if not agency:
-        agency = procedure.agency_id if procedure else DEFAULT_AGENCY
+        offerings = catalog.offerings(procedure.code) if procedure else ()
+        agency = offerings[0].agency.id if len(offerings) == 1 else DEFAULT_AGENCY
     return {
         **body,
         "agency": agency,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import feedback_workflow as workflow
-from chalicelib.domain.errors import Conflict, FieldError, NotFound, ValidationFailed
+from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.feedback import Feedback, Status
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import feedback_store
@@ -59,9 +59,8 @@ def act(feedback_id: str, principal: Principal, body: dict, now: datetime) -> di
             "Phản ánh đã thay đổi từ khi bạn mở (phiên bản "
             f"{feedback.version}). Vui lòng tải lại và thử lại."
         )
-    target = body.get("agency")
-    if target and catalog_service.get_catalog().agency(target) is None:
-        raise ValidationFailed("Không có cơ quan nhận.", [FieldError("agency", "Không tồn tại")])
+    if body.get("agency"):
+        body = {**body, "agency": catalog_service.agency_id(body["agency"])}
     command = workflow.Command(
         body["action"],
         principal.role,

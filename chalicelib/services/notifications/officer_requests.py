@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import notifications as plan
-from chalicelib.domain.errors import Conflict, FieldError, ServiceUnavailable, ValidationFailed
+from chalicelib.domain.errors import Conflict, ServiceUnavailable
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import notification_store as store
 from chalicelib.services.catalog import reads as catalog_service
@@ -18,8 +18,8 @@ from chalicelib.services.shared import idempotency
 def request(principal: Principal, body: dict, now: datetime) -> tuple[dict, bool]:
     """(answer, replayed?): the same document id and body answer the first request again; the
     same id with another body is a 409."""
-    if body.get("agency") and catalog_service.get_catalog().agency(body["agency"]) is None:
-        raise ValidationFailed("Không có cơ quan này.", [FieldError("agency", "Không tồn tại")])
+    if body.get("agency"):
+        body = {**body, "agency": catalog_service.agency_id(body["agency"])}
     recipient = (
         f"officer:{body['officer_id']}" if body.get("officer_id") else f"agency:{body['agency']}"
     )

@@ -38,8 +38,16 @@ def online_procedure(code: str, field: str = "procedure_code") -> Procedure:
     return procedure
 
 
-def create(body: dict, principal: Principal | None, now: datetime) -> dict:
-    procedure = online_procedure(body["procedure_code"])
+def create(
+    body: dict, principal: Principal | None, now: datetime, online_only: bool = True
+) -> dict:
+    """A presigned upload of one component; the desk scans for any procedure, citizens upload
+    only for procedures offered online."""
+    procedure = (
+        online_procedure(body["procedure_code"])
+        if online_only
+        else catalog_service.get_procedure(body["procedure_code"])
+    )
     component = procedure.component(body["component_code"])
     if component is None:
         raise ValidationFailed(

@@ -86,23 +86,19 @@ def period(params: dict, today: date) -> tuple[date, date]:
     return start, end
 
 
-def _scopes(params: dict, catalog) -> tuple[dict[str, str], list]:
+def _scopes(params: dict, catalog) -> tuple[dict[str, str | None], list]:
     """{scope key: agency id} to read, and the catalog procedures in scope."""
+    agency = catalog_service.get_agency(params["agency"]) if params.get("agency") else None
     if params.get("procedure"):
         procedure = catalog.procedure(params["procedure"])
-        if procedure is None or params.get("agency") not in (None, procedure.agency_id):
+        if procedure is None or (agency and not catalog.performs(agency.id, procedure.code)):
             raise ValidationFailed(
                 "Không có thủ tục này (của cơ quan đã chọn).",
                 [FieldError("procedure", "Không tồn tại")],
             )
-        return {f"PROC#{procedure.code}": procedure.agency_id}, [procedure]
-    if params.get("agency"):
-        if catalog.agency(params["agency"]) is None:
-            raise ValidationFailed("Không có cơ quan này.", [FieldError("agency", "Không tồn tại")])
-        agency = params["agency"]
-        return {f"AGENCY#{agency}": agency}, [
-            p for p in catalog.procedures.values() if p.agency_id == agency
-        ]
+        return {f"PROC#{procedure.code}": agency.id if agency else None}, [procedure]
+    if agency:
+        return {f"AGENCY#{agency.id}": agency.id}, catalog.performed_by(agency.id)
     return {f"AGENCY#{a}": a for a in catalog.agencies}, list(catalog.procedures.values())
 
 
@@ -143,7 +139,8 @@ def _scope_view(params: dict, catalog, start: date, end: date) -> dict:
     agency = catalog.agency(params["agency"]) if params.get("agency") else None
     procedure = catalog.procedure(params["procedure"]) if params.get("procedure") else None
     if procedure and not agency:
-        agency = catalog.agency(procedure.agency_id)
+        offerings = catalog.offerings(procedure.code)
+        agency = offerings[0].agency if len(offerings) == 1 else None
     return {
         "agency": {"id": agency.id, "name": agency.name} if agency else None,
         "procedure": {"code": procedure.code, "name": procedure.name} if procedure else None,

@@ -160,36 +160,8 @@
   }
 
   /* ---- the JSON body, built from each control's path ---- */
-  function setPath(obj, path, value, push) {
-    var keys = path.match(/[^.[\]]+/g);
-    var node = obj;
-    keys.forEach(function (key, i) {
-      var last = i === keys.length - 1;
-      if (last) {
-        if (push) (node[key] = node[key] || []).push(value);
-        else node[key] = value;
-        return;
-      }
-      if (node[key] === undefined) node[key] = /^\d+$/.test(keys[i + 1]) ? [] : {};
-      node = node[key];
-    });
-  }
   function collect() {
-    var body = { procedure_code: info.code, applicant: {}, form: {}, attachments: [], notify: [] };
-    fill.querySelectorAll('input[name], select[name], textarea[name]').forEach(function (el) {
-      var type = el.dataset.type || (el.closest('fieldset.choice') || {}).dataset.type;
-      if (el.type === 'radio') { if (el.checked) setPath(body, el.name, el.value); return; }
-      if (el.type === 'checkbox') {
-        if (el.dataset.type === 'boolean') { if (el.checked) setPath(body, el.name, true); return; }
-        if (el.checked) setPath(body, el.name, el.value, true);
-        return;
-      }
-      var v = el.value.trim();
-      if (!v) return;
-      if (type === 'integer' || type === 'number') v = Number(v);
-      if (type === 'lines') v = v.split('\n').map(function (s) { return s.trim(); }).filter(Boolean);
-      setPath(body, el.name, v);
-    });
+    var body = DVC.collectFields(fill, { procedure_code: info.code, applicant: {}, form: {}, attachments: [], notify: [] });
     Object.keys(uploads).forEach(function (code) {
       if (uploads[code].upload_id) body.attachments.push({ component_code: code, upload_id: uploads[code].upload_id });
     });

@@ -87,6 +87,41 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join('');
   };
 
+  /* A JSON body from the named controls under `root`: each control's name is its path in the
+     body (`form.nguoi_yeu_cau.ho_ten`, `notify`), its data-type says how to read its value. */
+  function setPath(obj, path, value, push) {
+    var keys = path.match(/[^.[\]]+/g);
+    var node = obj;
+    keys.forEach(function (key, i) {
+      var last = i === keys.length - 1;
+      if (last) {
+        if (push) (node[key] = node[key] || []).push(value);
+        else node[key] = value;
+        return;
+      }
+      if (node[key] === undefined) node[key] = /^\d+$/.test(keys[i + 1]) ? [] : {};
+      node = node[key];
+    });
+  }
+  DVC.collectFields = function (root, body) {
+    root.querySelectorAll('input[name], select[name], textarea[name]').forEach(function (el) {
+      if (el.type === 'file') return;
+      var type = el.dataset.type || (el.closest('fieldset.choice') || {}).dataset.type;
+      if (el.type === 'radio') { if (el.checked) setPath(body, el.name, el.value); return; }
+      if (el.type === 'checkbox') {
+        if (el.dataset.type === 'boolean') { if (el.checked) setPath(body, el.name, true); return; }
+        if (el.checked) setPath(body, el.name, el.value, true);
+        return;
+      }
+      var v = el.value.trim();
+      if (!v) return;
+      if (type === 'integer' || type === 'number') v = Number(v);
+      if (type === 'lines') v = v.split('\n').map(function (s) { return s.trim(); }).filter(Boolean);
+      setPath(body, el.name, v);
+    });
+    return body;
+  };
+
   /* POST a file to S3 with the presigned form fields; onProgress(percent). */
   DVC.upload = function (url, fields, file, onProgress) {
     return new Promise(function (resolve, reject) {

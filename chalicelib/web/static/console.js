@@ -6,7 +6,7 @@
   var page = document.body.dataset.page;
   var ROLES = { receptionist: 'Một cửa', specialist: 'Chuyên viên', leader: 'Lãnh đạo', admin: 'Quản trị', system: 'Hệ thống', citizen: 'Công dân' };
   var ACTION_LABELS = {
-    submit: 'Nộp hồ sơ trực tuyến', accept: 'Tiếp nhận hồ sơ', reject: 'Từ chối tiếp nhận',
+    submit: 'Nộp hồ sơ trực tuyến', receive: 'Nhận hồ sơ tại quầy, qua bưu chính', accept: 'Tiếp nhận hồ sơ', reject: 'Từ chối tiếp nhận',
     request_supplement: 'Yêu cầu bổ sung', resubmit: 'Công dân bổ sung hồ sơ', assign: 'Giao chuyên viên xử lý',
     transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
     approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
@@ -34,6 +34,18 @@
   }
   DVC.officerCall = call;
   DVC.officerSession = session;
+  /* Open a printable form in a new tab: fetched with the officer's token (forms carry personal
+     data, so they are never reachable by a bare link). */
+  DVC.printForm = async function (href, message) {
+    var popup = window.open('', '_blank');
+    var answer = await DVC.api('GET', href, { token: session.token });
+    if (typeof answer.data !== 'string') {
+      if (popup) popup.close();
+      return DVC.say(message, DVC.message(answer.data), 'error');
+    }
+    var url = URL.createObjectURL(new Blob([answer.data], { type: 'text/html' }));
+    if (popup) popup.location.href = url; else location.href = url;
+  };
   function dueClass(item) {
     var due = item.due_at || item.acknowledge_by;
     if (item.overdue) return 'overdue';
@@ -174,17 +186,9 @@
         }))));
     }
 
-    async function printable(e) {
+    function printable(e) {
       e.preventDefault();
-      var link = e.currentTarget;
-      var popup = window.open('', '_blank');
-      var answer = await DVC.api('GET', link.getAttribute('href'), { token: session.token });
-      if (typeof answer.data !== 'string') {
-        if (popup) popup.close();
-        return DVC.say(message, DVC.message(answer.data), 'error');
-      }
-      var url = URL.createObjectURL(new Blob([answer.data], { type: 'text/html' }));
-      if (popup) popup.location.href = url; else location.href = url;
+      DVC.printForm(e.currentTarget.getAttribute('href'), message);
     }
 
     /* ---- actions: one button per allowed action, each opening its own small form ---- */

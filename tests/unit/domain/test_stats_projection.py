@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from chalicelib.domain import stats, stats_projection
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.catalog import Agency, Procedure
+from chalicelib.domain.catalog import Agency, Catalog, Procedure
 from chalicelib.persistence import stats_store
 from chalicelib.services.catalog.calendar_source import load_calendar
 from chalicelib.services.stats import counters as stats_service
@@ -32,9 +32,10 @@ AT = datetime(2025, 3, 3, 9, 0, tzinfo=VN_TZ)
 def snapshots() -> list[dict]:
     from chalicelib.services.dossiers.submission import snapshot
 
-    agencies = {a["id"]: Agency.from_dict(a) for a in CATALOG["agencies"]}
+    agencies = [Agency.from_dict(a) for a in CATALOG["agencies"]]
     procedures = [Procedure.from_dict(p) for p in CATALOG["procedures"] if p["level"] >= 3]
-    return [snapshot(p, agencies[p.agency_id]) for p in procedures]
+    catalog = Catalog(agencies, procedures)
+    return [snapshot(catalog.offerings(p.code)[0]) for p in procedures]
 
 
 PROCEDURES = snapshots()
