@@ -12,7 +12,15 @@ import pytest
 from chalicelib.config import get_settings
 from chalicelib.persistence import national_intake_store
 from chalicelib.services.national_portal import gateway, intake
-from tests.factories import call, form_example, procedure, put_uploaded_file, random_phone, token
+from tests.factories import (
+    RECEIVING_AGENCY,
+    call,
+    form_example,
+    procedure,
+    put_uploaded_file,
+    random_phone,
+    token,
+)
 from tests.functional.national_helpers import received, run_sync, standin_portal
 from tests.functional.test_officer_workflow import detail, officer
 
@@ -54,7 +62,9 @@ def national_body(client, **overrides) -> dict:
     body = {
         "national_code": f"G22.{uuid.uuid4().hex[:12]}",
         "procedure_code": PROCEDURE,
-        "agency": proc["agency"]["id_code"],
+        "agency": next(a for a in proc["agencies"] if a["id"] == RECEIVING_AGENCY[PROCEDURE])[
+            "id_code"
+        ],
         "applicant": {
             "full_name": "Trần Thị Bình",
             "id_number": "001190000002",

@@ -13,7 +13,7 @@ from chalicelib.services.national_portal import gateway
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.shared.clock import now
 from chalicelib.validation import errors_for
-from tests.factories import call, procedure, submit
+from tests.factories import call, submit
 from tests.functional.national_helpers import (
     carried_to_returned,
     codes_received,
@@ -51,7 +51,7 @@ class TestOrder:
         assert [row["status_code"] for row in last["history"]] == [1, 2, 4, 9, 10]
         assert last["dates"]["received"] and last["dates"]["returned"]
         assert len(last["dates"]["submitted"]) == 14 and last["dates"]["submitted"].isdigit()
-        assert last["agency"]["id_code"] == procedure(client)["agency"]["id_code"]
+        assert last["agency"]["id_code"] == code.split("-")[0]
         assert all(d["reused"] is False for d in last["documents"])
         assert last["payment"]["online"] is False
 

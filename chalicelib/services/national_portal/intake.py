@@ -32,7 +32,6 @@ from chalicelib.integrations import storage
 from chalicelib.integrations.attachment_fetch import FetchError, fetch
 from chalicelib.persistence import dossier_store, feedback_store
 from chalicelib.persistence import national_intake_store as markers
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import submission
 from chalicelib.services.feedback import intake as feedback_intake
 from chalicelib.services.feedback import views as feedback_views
@@ -72,13 +71,14 @@ def receive_dossier(
     if existing:
         return answer(existing), False
     procedure = uploads.online_procedure(body["procedure_code"])
-    problems = _agency_problems(procedure, body["agency"])
+    problems: list[FieldError] = []
     fetched = _fetch_all(body["attachments"], procedure, principal, now, http, problems)
     positions = [
         i for i, a in enumerate(body["attachments"]) if fetched.get(i, a.get("upload_id"))
     ]  # where each attachment of the submission stands in the request
     submission_body = {
         "procedure_code": procedure.code,
+        "agency": body["agency"],
         "applicant": body["applicant"],
         "form": body["form"],
         "attachments": [
@@ -148,19 +148,6 @@ def answer(code: str) -> dict:
         ),
         "received_at": dossier.submitted_at.isoformat(),
     }
-
-
-def _agency_problems(procedure: Procedure, agency: str) -> list[FieldError]:
-    """The receiving agency (its id or id_code) must be one that performs the procedure."""
-    catalog = catalog_service.get_catalog()
-    found = catalog.agency(agency) or next(
-        (a for a in catalog.agencies.values() if a.id_code == agency), None
-    )
-    if found is None:
-        return [FieldError("agency", "Không có cơ quan này")]
-    if found.id != procedure.agency_id:
-        return [FieldError("agency", "Cơ quan này không thực hiện thủ tục")]
-    return []
 
 
 def _fetch_all(
