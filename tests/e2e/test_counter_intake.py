@@ -109,9 +109,9 @@ def test_the_desk_receives_a_dossier_in_the_console_and_prints_form_01(portal, b
     page.wait_for_url(f"{portal}/can-bo/tiep-nhan?thu-tuc={PROCEDURE}")
     rec.check(page, "intake-form")
 
-    page.get_by_label("Họ và tên", exact=True).fill("Đỗ Thị Lan")
-    page.get_by_label("Số định danh cá nhân (CCCD)", exact=True).fill("027192007788")
-    page.get_by_label("Số điện thoại di động").fill("0966554433")
+    page.locator("#f-applicant-full_name").fill("Đỗ Thị Lan")
+    page.locator("#f-applicant-id_number").fill("027192007788")
+    page.locator("#f-applicant-phone").fill("0966554433")
     declaration = page.locator("#f-form")
     person = "form.nguoi_yeu_cau."
     declaration.locator(f'[name="{person}ho_ten"]').fill("Đỗ Thị Lan")

@@ -106,7 +106,8 @@
   DVC.collectFields = function (root, body) {
     root.querySelectorAll('input[name], select[name], textarea[name]').forEach(function (el) {
       if (el.type === 'file') return;
-      var type = el.dataset.type || (el.closest('fieldset.choice') || {}).dataset.type;
+      var choice = el.closest('fieldset.choice');
+      var type = el.dataset.type || (choice ? choice.dataset.type : undefined);
       if (el.type === 'radio') { if (el.checked) setPath(body, el.name, el.value); return; }
       if (el.type === 'checkbox') {
         if (el.dataset.type === 'boolean') { if (el.checked) setPath(body, el.name, true); return; }
