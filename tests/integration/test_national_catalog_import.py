@@ -76,7 +76,7 @@ def test_national_facts_win_and_the_province_additions_stay(sample_catalog):
         "electronic": before["result"]["electronic"],
     }
     # the province's own: agency, level, e-form, delivery, technical details of each component
-    for kept in ("agency_id", "level", "online_mode", "form_schema", "delivery_options"):
+    for kept in ("performed_by", "level", "online_mode", "form_schema", "delivery_options"):
         assert after[kept] == before[kept], kept
     first, second = after["components"][0], after["components"][1]
     assert first["code"] == "TP1" and first["filled_online"] is True
@@ -111,7 +111,8 @@ def test_an_unknown_procedure_is_added_only_with_an_agency_the_catalog_knows(sam
     catalog_service.invalidate()
     added = catalog_service.get_catalog().procedure("2.000001")
     assert report.added == ["2.000001"] and "2.000002" in report.skipped
-    assert added.agency_id == agency.id and added.level == 2 and added.online_mode is None
+    performers = [o.agency.id for o in catalog_service.get_catalog().offerings("2.000001")]
+    assert performers == [agency.id] and added.level == 2 and added.online_mode is None
 
 
 def test_the_same_export_twice_changes_nothing_the_second_time(sample_catalog):

@@ -176,7 +176,7 @@ def new_procedure(national: dict, agency, fields: list[dict]) -> dict:
     base = {
         "code": national["code"],
         "version": 1,
-        "agency_id": agency.id,
+        "performed_by": [{"agency_id": agency.id}],
         "field": _field_code(national, fields) or (fields[0]["code"] if fields else ""),
         "level": 2,
         "online_mode": None,
