@@ -4,6 +4,7 @@ from chalice import Chalice
 
 from chalicelib import logs
 from chalicelib.entrypoints import (
+    calendar_api,
     catalog_api,
     citizen_api,
     console_api,
@@ -34,6 +35,7 @@ middleware.register(app)
 
 app.register_blueprint(meta_api.bp)
 app.register_blueprint(catalog_api.bp)
+app.register_blueprint(calendar_api.bp)
 app.register_blueprint(citizen_api.bp)
 app.register_blueprint(officer_api.bp)
 app.register_blueprint(feedback_api.bp)

@@ -21,7 +21,7 @@ FIRST, LAST = 2020, 2035
 def compute(first: int = FIRST, last: int = LAST) -> dict:
     import holidays
 
-    days = holidays.country_holidays("VN", years=list(range(first, last + 1)))
+    days = holidays.country_holidays("VN", years=list(range(first, last + 1)), language="vi")
     return {
         "source": f"holidays {holidays.__version__}, country VN",
         "first_year": first,

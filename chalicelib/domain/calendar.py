@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from chalicelib.domain.errors import FieldError
+
 __all__ = [
     "ACKNOWLEDGEMENT_WORKING_HOURS",
     "CALENDAR_DAYS",
@@ -22,6 +24,8 @@ __all__ = [
     "WORKING_HOURS",
     "OfficeHours",
     "WorkingCalendar",
+    "extension_deadline",
+    "override_errors",
 ]
 
 VN_TZ = timezone(timedelta(hours=7))
@@ -42,6 +46,7 @@ _ONE_HOUR = timedelta(hours=1)
 _SATURDAY = 5
 
 Session = tuple[time, time]
+_WEEKEND = frozenset({5, 6})
 
 
 def _span(session: Session) -> timedelta:
@@ -276,3 +281,38 @@ class WorkingCalendar:
     @staticmethod
     def _at(day: date, clock: time) -> datetime:
         return datetime.combine(day, clock, tzinfo=VN_TZ)
+
+
+def extension_deadline(due_at: datetime) -> datetime:
+    """The last instant to apologise and set a new date (Decree 61/2018 art. 19 cl. 9:
+    "chậm nhất 01 ngày trước ngày hết hạn"): the end of the calendar day before the due day."""
+    due_day = _to_vn(due_at).date()
+    return datetime.combine(due_day, time.min, tzinfo=VN_TZ) - timedelta(microseconds=1)
+
+
+def override_errors(
+    year: int, days_off: Iterable[date], working_days: Iterable[date]
+) -> list[FieldError]:
+    """What is wrong with a year's published overrides: every date in `year`, each listed once,
+    a make-up working day on a weekend and an extra day off on a weekday (a weekend day is off
+    anyway, and a weekday is worked anyway)."""
+    errors: list[FieldError] = []
+    days_off, working_days = list(days_off), list(working_days)
+    for name, days, wanted in (
+        ("days_off", days_off, False),
+        ("working_days", working_days, True),
+    ):
+        for index, day in enumerate(days):
+            field_name = f"{name}[{index}].date"
+            if day.year != year:
+                errors.append(FieldError(field_name, f"Ngày không thuộc năm {year}"))
+            elif (day.weekday() in _WEEKEND) is not wanted:
+                message = (
+                    "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật"
+                    if wanted
+                    else "Ngày nghỉ thêm phải là ngày từ thứ Hai đến thứ Sáu"
+                )
+                errors.append(FieldError(field_name, message))
+            elif days.index(day) != index:
+                errors.append(FieldError(field_name, "Ngày bị lặp lại"))
+    return errors

@@ -118,6 +118,11 @@ def query_params(request: Request, schema_name: str) -> dict:
 def _coerce(value: str, kind: str | None) -> Any:
     if kind == "integer" and value.lstrip("-").isdigit():
         return int(value)
+    if kind == "number":
+        try:
+            return float(value) if any(c in value for c in ".eE") else int(value)
+        except ValueError:
+            return value
     if kind == "boolean" and value.lower() in ("true", "false", "1", "0"):
         return value.lower() in ("true", "1")
     return value

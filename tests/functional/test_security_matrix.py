@@ -47,6 +47,9 @@ PUBLIC = [
     # The local stand-in of the national portal (an outside party; 404 on every other stage,
     # tests/functional/test_dev_routes.py): what it received is the test harness's to read.
     r"^/dev/national-portal/dossiers/\{code\}",
+    r"^/v1/calendar/",  # the public calendar (a year is not a resource)
+    # Calendar upkeep: roles and agency scope are checked in tests/functional/test_calendar_api.py
+    r"^/v1/admin/(calendar|office-hours)/",
 ]
 DENIED = {
     "citizen": {

@@ -1,20 +1,23 @@
-"""Build the process-wide WorkingCalendar: Labour Code holidays plus yearly Government overrides.
+"""Build the WorkingCalendar: Labour Code holidays plus the yearly Government overrides.
 
 The public holidays of Labour Code 2019 art. 112 (and some swaps) come from
 chalicelib/data/holidays-vn.json, written from the `holidays` package by infra/holidays.py (only
-Vietnam's data travels with the portal); the days off and make-up Saturdays the Government
-announces each year live in chalicelib/data/calendar/<year>.json (schema:
-schemas/data/calendar.schema.json).
+Vietnam's data travels with the portal), but not the days off and make-up Saturdays the
+Government announces each year; those live in chalicelib/data/calendar/<year>.json (schema:
+schemas/data/calendar.schema.json). A year file may also list package holidays that are not
+legal days off (`holidays_not_observed`, e.g. 24/11 before the Labour Code makes it one). An administrator may publish a year's overrides without a
+deploy (services/catalog/calendar_admin.py): a published year replaces that year's file lists.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 from chalicelib.domain.calendar import OfficeHours, WorkingCalendar
 
@@ -25,6 +28,8 @@ DEFAULT_OFFICE_HOURS = "07:00-11:30,13:30-17:00"
 # that run into the next year (or pauses that reach back) still skip the statutory holidays.
 YEAR_MARGIN = 1
 
+Dated = tuple[tuple[date, str], ...]
+
 
 class CalendarDataError(ValueError):
     """An override file is inconsistent (wrong year, duplicate or conflicting dates)."""
@@ -32,9 +37,67 @@ class CalendarDataError(ValueError):
 
 @dataclass(frozen=True)
 class YearOverrides:
+    """One year's announced days off, make-up working days and ignored package holidays,
+    each as sorted (date, reason) pairs (hashable, so calendars can be cached on them)."""
+
     year: int
-    days_off: frozenset[date]
-    working_days: frozenset[date]
+    days_off_named: Dated
+    working_days_named: Dated
+    not_observed_named: Dated = ()
+
+    @property
+    def days_off(self) -> frozenset[date]:
+        return frozenset(day for day, _ in self.days_off_named)
+
+    @property
+    def working_days(self) -> frozenset[date]:
+        return frozenset(day for day, _ in self.working_days_named)
+
+    @property
+    def not_observed(self) -> frozenset[date]:
+        return frozenset(day for day, _ in self.not_observed_named)
+
+    @classmethod
+    def from_document(cls, document: Mapping, origin: str = "") -> YearOverrides:
+        """Parse the {year, days_off, working_days, holidays_not_observed?} shape."""
+        year = int(document["year"])
+        lists = [
+            _dated(document.get(key, []), year, origin)
+            for key in ("days_off", "working_days", "holidays_not_observed")
+        ]
+        days_off, working_days, not_observed = lists
+        if {d for d, _ in days_off} & {d for d, _ in working_days}:
+            raise CalendarDataError(f"{origin}: dates both off and working")
+        return cls(year, days_off, working_days, not_observed)
+
+    def to_document(self) -> dict:
+        def entries(items: Dated) -> list[dict]:
+            return [{"date": day.isoformat(), "reason": reason} for day, reason in items]
+
+        return {
+            "year": self.year,
+            "days_off": entries(self.days_off_named),
+            "working_days": entries(self.working_days_named),
+            "holidays_not_observed": entries(self.not_observed_named),
+        }
+
+
+@dataclass(frozen=True)
+class CalendarData:
+    """Every named non-working and make-up day the portal uses, before office hours apply."""
+
+    holidays: Mapping[date, str]
+    days_off: Mapping[date, str]
+    working_days: Mapping[date, str]
+    years: range
+
+    def calendar(self, office_hours: OfficeHours) -> WorkingCalendar:
+        return WorkingCalendar(
+            holidays=self.holidays.keys(),
+            days_off=self.days_off.keys(),
+            working_days=self.working_days.keys(),
+            office_hours=office_hours,
+        )
 
 
 def read_overrides(data_dir: Path = DATA_DIR) -> tuple[YearOverrides, ...]:
@@ -50,43 +113,61 @@ def covered_years(overrides: Iterable[YearOverrides]) -> range:
     return range(min(years) - YEAR_MARGIN, max(years) + YEAR_MARGIN + 1)
 
 
-def public_holidays(years: Iterable[int]) -> frozenset[date]:
+def public_holidays(years: Iterable[int]) -> dict[date, str]:
+    """Labour Code holidays of `years` with their (Vietnamese) names."""
     document = json.loads(HOLIDAYS_FILE.read_text(encoding="utf-8"))
     wanted = set(years)
     if not wanted <= set(range(document["first_year"], document["last_year"] + 1)):
         raise CalendarDataError(f"{HOLIDAYS_FILE.name} lacks a year of {sorted(wanted)}")
-    days = (date.fromisoformat(day) for day in document["holidays"])
-    return frozenset(day for day in days if day.year in wanted)
+    days = ((date.fromisoformat(day), name) for day, name in document["holidays"].items())
+    return {day: name for day, name in days if day.year in wanted}
 
 
 @cache
-def load_calendar(office_hours: str = DEFAULT_OFFICE_HOURS) -> WorkingCalendar:
-    """The calendar for the years in the data files ±1, built once per process and office hours."""
-    overrides = read_overrides()
-    return WorkingCalendar(
-        holidays=public_holidays(covered_years(overrides)),
-        days_off=frozenset().union(*(item.days_off for item in overrides)),
-        working_days=frozenset().union(*(item.working_days for item in overrides)),
-        office_hours=OfficeHours.from_string(office_hours),
+def calendar_data(published: tuple[YearOverrides, ...] = ()) -> CalendarData:
+    """Files, then published years on top (a published year replaces that year's file)."""
+    by_year = {item.year: item for item in read_overrides()}
+    by_year.update({item.year: item for item in published})
+    overrides = tuple(by_year[year] for year in sorted(by_year))
+    years = covered_years(overrides)
+    not_observed = frozenset().union(*(item.not_observed for item in overrides))
+    holidays = {
+        day: name for day, name in public_holidays(years).items() if day not in not_observed
+    }
+    return CalendarData(
+        holidays=MappingProxyType(holidays),
+        days_off=MappingProxyType({d: r for item in overrides for d, r in item.days_off_named}),
+        working_days=MappingProxyType(
+            {d: r for item in overrides for d, r in item.working_days_named}
+        ),
+        years=years,
     )
+
+
+@cache
+def build_calendar(
+    office_hours: str = DEFAULT_OFFICE_HOURS, published: tuple[YearOverrides, ...] = ()
+) -> WorkingCalendar:
+    """One calendar per (office hours, published overrides), built once per process."""
+    return calendar_data(published).calendar(OfficeHours.from_string(office_hours))
+
+
+def load_calendar(office_hours: str = DEFAULT_OFFICE_HOURS) -> WorkingCalendar:
+    """The calendar from the data files alone (no published overrides)."""
+    return build_calendar(office_hours)
 
 
 def _read_year(path: Path) -> YearOverrides:
     document = json.loads(path.read_text(encoding="utf-8"))
-    year = document["year"]
-    if path.stem != str(year):
-        raise CalendarDataError(f"{path.name} declares year {year}")
-    days_off = _dates(document["days_off"], year, path)
-    working_days = _dates(document["working_days"], year, path)
-    if days_off & working_days:
-        raise CalendarDataError(f"{path.name}: dates both off and working")
-    return YearOverrides(year, days_off, working_days)
+    if path.stem != str(document["year"]):
+        raise CalendarDataError(f"{path.name} declares year {document['year']}")
+    return YearOverrides.from_document(document, path.name)
 
 
-def _dates(entries: list[dict], year: int, path: Path) -> frozenset[date]:
-    days = [date.fromisoformat(entry["date"]) for entry in entries]
-    if any(day.year != year for day in days):
-        raise CalendarDataError(f"{path.name}: a date lies outside {year}")
-    if len(set(days)) != len(days):
-        raise CalendarDataError(f"{path.name}: a date is listed twice")
-    return frozenset(days)
+def _dated(entries: Iterable[Mapping], year: int, origin: str) -> Dated:
+    items = [(date.fromisoformat(entry["date"]), str(entry["reason"])) for entry in entries]
+    if any(day.year != year for day, _ in items):
+        raise CalendarDataError(f"{origin}: a date lies outside {year}")
+    if len({day for day, _ in items}) != len(items):
+        raise CalendarDataError(f"{origin}: a date is listed twice")
+    return tuple(sorted(items))

@@ -85,7 +85,7 @@ def withdraw(
             now,
             note=body.get("reason"),
         ),
-        deadlines.calendar(),
+        deadlines.calendar(dossier.agency_id),
     )
     outbox.publish(dossier_store.save(dossier, expected))
     return receipts.status_view(dossier, dossier_store.history(code))
@@ -97,8 +97,10 @@ def receipt(code: str, token: str | None) -> str:
     dossier = dossier_store.get(code)
     if dossier is None:
         raise NotFound("Không tìm thấy giấy tiếp nhận.")
-    calendar = deadlines.calendar()
+    calendar = deadlines.calendar(dossier.agency_id)
     estimate = deadlines.due_from(
-        calendar.start_of_clock(dossier.submitted_at), dossier.procedure["processing_time"]
+        calendar.start_of_clock(dossier.submitted_at),
+        dossier.procedure["processing_time"],
+        dossier.agency_id,
     )
     return receipts.receipt_html(dossier, estimate)

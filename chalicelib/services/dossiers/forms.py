@@ -17,9 +17,11 @@ def render_form(dossier: Dossier, number: str) -> str:
     history = dossier_store.history(dossier.code)
     agency_name = dossier.procedure.get("agency_name", "")
     if number == "01":
-        calendar = deadlines.calendar()
+        calendar = deadlines.calendar(dossier.agency_id)
         estimate = deadlines.due_from(
-            calendar.start_of_clock(dossier.submitted_at), dossier.procedure["processing_time"]
+            calendar.start_of_clock(dossier.submitted_at),
+            dossier.procedure["processing_time"],
+            dossier.agency_id,
         )
         return receipts.receipt_html(dossier, estimate)
     if number == "05":

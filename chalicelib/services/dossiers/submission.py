@@ -93,7 +93,7 @@ def create(
     """Commit a checked submission received on `channel`; the answer is the citizen's receipt."""
     offering = catalog_service.offering_for(procedure, body.get("agency"))
     uploads.move_out_of_quarantine(checked)
-    calendar = deadlines.calendar()
+    calendar = deadlines.calendar(offering.agency.id)
 
     def build(code: str) -> dossier_domain.Dossier:
         dossier = dossier_domain.submit(
@@ -116,7 +116,7 @@ def create(
     def respond(dossier: dossier_domain.Dossier, offering: Offering) -> dict:
         start = calendar.start_of_clock(now)
         return receipts.created_response(
-            dossier, deadlines.due_from(start, offering.processing_time)
+            dossier, deadlines.due_from(start, offering.processing_time, offering.agency.id)
         )
 
     committed = commit(offering, claim, checked, now, build, respond, also)

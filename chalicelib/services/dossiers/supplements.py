@@ -44,7 +44,7 @@ def answer(
             now,
             note=body.get("note"),
         ),
-        deadlines.calendar(),
+        deadlines.calendar(dossier.agency_id),
     )
     events = dossier_store.save(dossier, expected, also=uploads.mark_used(checked, dossier.code))
     outbox.publish(events)

@@ -60,7 +60,7 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
         params=params,
     )
     expected = dossier.version
-    workflow.apply(dossier, command, deadlines.calendar())
+    workflow.apply(dossier, command, deadlines.calendar(dossier.agency_id))
     outbox.publish(dossier_store.save(dossier, expected))
     return officer_view(dossier, principal, now)
 
@@ -103,7 +103,7 @@ def apply_system(
         workflow.apply(
             dossier,
             workflow.Command(action, "system", None, None, now, note=note, params=params),
-            deadlines.calendar(),
+            deadlines.calendar(dossier.agency_id),
         )
     except InvalidTransition:
         return False
