@@ -29,6 +29,7 @@ from chalicelib.entrypoints import (
 )
 
 app = Chalice(app_name="dvc")
+app.api.binary_types.append("application/pdf")
 app.log.propagate = True
 logs.configure()
 middleware.register(app)

@@ -53,6 +53,9 @@ PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
 # no URL on the local stage the stand-in carrier (integrations/fake_carrier.py) answers.
 CARRIER_API_URL = "CARRIER_API_URL"
 CARRIER_TOKEN = "CARRIER_TOKEN"  # noqa: S105 - the variable name, not a secret
+# Decision 766: payments count as "online" only through the channels the index recognises
+# (the national payment platform and the gateways connected to it), comma-separated.
+ONLINE_PAYMENT_CHANNELS = "ONLINE_PAYMENT_CHANNELS"
 VNPAY_VARIABLES = (
     "VNPAY_TMN_CODE",
     "VNPAY_HASH_SECRET",
@@ -97,6 +100,7 @@ class Settings:
     session_idle_seconds: int = 30 * 60
     session_max_seconds: int = 12 * 3600
     payment_provider: str = "vnpay"
+    online_payment_channels: tuple[str, ...] = ("vnpay",)
     vnpay: dict = field(default_factory=dict, repr=False)
     carrier_api_url: str = ""
     carrier_token: str = field(default="", repr=False)
@@ -151,6 +155,9 @@ def get_settings() -> Settings:
         session_idle_seconds=int(float(_env(SESSION_IDLE_MINUTES, "30")) * 60),
         session_max_seconds=int(float(_env(SESSION_MAX_HOURS, "12")) * 3600),
         payment_provider=_env(PAYMENT_PROVIDER, "vnpay"),
+        online_payment_channels=tuple(
+            c.strip() for c in _env(ONLINE_PAYMENT_CHANNELS, "vnpay").split(",") if c.strip()
+        ),
         vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
         carrier_api_url=_env(CARRIER_API_URL, "").rstrip("/"),
         carrier_token=_env(CARRIER_TOKEN, "dvc-local-carrier"),

@@ -40,7 +40,9 @@ def random_id_number() -> str:
 
 
 def call(client, method, path, body=None, token=None, headers=None):
-    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    # Accept */* as browsers and curl send it (a binary answer, e.g. a PDF, needs a matching
+    # Accept header in API Gateway and Chalice).
+    all_headers = {"Content-Type": "application/json", "Accept": "*/*", **(headers or {})}
     if token:
         all_headers["Authorization"] = f"Bearer {token}"
     payload = json.dumps(body).encode() if body is not None else None

@@ -33,6 +33,9 @@ def in_memory_save(dossier: Dossier, expected: int | None) -> list[Event]:
     return events
 
 
+ONLINE_PAYMENT = {"channel": "online", "provider": "vnpay"}
+COUNTER = {"channel": "counter"}
+
 class Workload:
     def __init__(
         self,
@@ -140,8 +143,9 @@ class Workload:
             "assign": lambda: {"assignee": "specialist-1"},
             "transfer": lambda: {"agency": self.rng.choice(others)},
             "request_payment": lambda: {"amount": amount},
-            "confirm_payment": lambda: {**pay, "channel": self.rng.choice(["online", "counter"])},
-            "record_payment": lambda: {**pay, "channel": "online"},
+            # Online payments come through the gateway, a channel Decision 766 recognises.
+            "confirm_payment": lambda: {**pay, **self.rng.choice([ONLINE_PAYMENT, COUNTER])},
+            "record_payment": lambda: {**pay, **ONLINE_PAYMENT},
             "extend": lambda: {"new_due_at": self._later_working_day(dossier).isoformat()},
             "return_result": lambda: {
                 "fee_collected": owed,

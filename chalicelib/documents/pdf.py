@@ -10,6 +10,7 @@ Signing (PAdES) happens after rendering, on the bytes returned here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,6 +104,9 @@ def render_pdf(document: Document) -> bytes:
     `created_at`)."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
+
+    for noisy in ("fontTools", "fpdf"):  # font subsetting logs every glyph at INFO and DEBUG
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
     pdf = FPDF(orientation="P", unit="mm", format=PAGE_FORMAT)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)

@@ -147,8 +147,13 @@ class Feedback:
 
     @property
     def is_public(self) -> bool:
-        """The answer was published with the sender's consent: anyone may read it."""
-        return self.public and self.status is S.PUBLISHED
+        """The result of handling was published (Decree 20/2008 art. 14): anyone may read it —
+        anonymised when the sender did not agree to make their feedback public (`anonymised`)."""
+        return self.status is S.PUBLISHED
+
+    @property
+    def anonymised(self) -> bool:
+        return not self.public
 
     @property
     def overdue_at(self) -> datetime:

@@ -65,8 +65,6 @@ def allowed_actions(feedback: Feedback, role: str) -> list[str]:
 def _may(feedback: Feedback, action: str) -> bool:
     if action == "classify" and feedback.status is S.FORWARDED:
         return not (feedback.forwarded_to or {}).get("external")
-    if action == "publish":
-        return feedback.public
     return True
 
 

@@ -42,7 +42,7 @@ DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
     "resubmitted": ("phase",),
     "transferred": ("from_agency",),
     "payment_requested": (),
-    "paid": ("channel",),
+    "paid": ("channel", "provider"),
     "approved": ("timeliness",),
     "refused": ("timeliness",),
     "extended": (),
@@ -58,7 +58,7 @@ DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
 }
 FEEDBACK_FACTS: dict[str, tuple[str, ...]] = {
     "received": (),
-    "classified": ("classification",),
+    "classified": ("classification", "due_at"),
     "forwarded": ("from", "external"),
     "answered": ("timeliness",),
     "rated": ("satisfied",),

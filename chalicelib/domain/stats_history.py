@@ -89,7 +89,9 @@ def _details(kind: str, entry: dict, dossier: Dossier, payments: list[dict]) -> 
         return {"timeliness": entry.get("outcome")}
     if kind == "paid":
         paid = [p for p in payments if p.get("at") == entry["at"]]
-        return {"channel": paid[0].get("channel", "counter") if paid else "counter"}
+        if not paid:
+            return {"channel": "counter"}
+        return {"channel": paid[0].get("channel", "counter"), "provider": paid[0].get("provider")}
     if kind == "returned":
         collected = sum(
             int(p.get("amount") or 0)

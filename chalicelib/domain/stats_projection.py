@@ -16,16 +16,22 @@ from chalicelib.domain.stats import (
     instant,
 )
 
+# Dossiers that arrive through the national portal are online dossiers (Decision 766).
+CHANNEL_OF = {"national_portal": "online"}
 
-def contributions(subject: str, facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
-    """Everything a subject adds to the counters, given all its facts (in any order)."""
+
+def contributions(
+    subject: str, facts: list[dict], payment_channels: tuple[str, ...] = ("vnpay",)
+) -> tuple[Counter[Key], set[Member]]:
+    """Everything a subject adds to the counters, given all its facts (in any order).
+    `payment_channels`: the payment channels the index recognises as online payment."""
     unique = {f["id"]: f for f in facts}
     ordered = sorted(unique.values(), key=lambda f: (instant(f["at"]), f["id"]))
     if not ordered:
         return Counter(), set()
     if subject.startswith("FEEDBACK#"):
         return _feedback(ordered)
-    return _dossier(ordered)
+    return _dossier(ordered, frozenset(payment_channels))
 
 
 def _firsts(facts: list[dict]) -> dict[str, dict]:
@@ -49,7 +55,7 @@ def receiving_agency(facts: list[dict]) -> str | None:
     return next((f["agency_id"] for f in facts if f.get("agency_id")), None)
 
 
-def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
+def _dossier(facts: list[dict], payment_channels: frozenset) -> tuple[Counter[Key], set[Member]]:
     agency = receiving_agency(facts)
     procedure = next((f["procedure_code"] for f in facts if f.get("procedure_code")), None)
     scopes = [f"AGENCY#{agency}"] + ([f"PROC#{procedure}"] if procedure else [])
@@ -75,7 +81,7 @@ def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
         out.add(f"resolved_{timeliness or 'on_time'}", resolved["at"])
         if resolved["t"] == "refused":
             out.add("refused", resolved["at"])
-    _money(out, facts, procedure)
+    _money(out, facts, procedure, payment_channels)
     _e_result(out, facts)
     _rating(out, facts)
     _national_sync(out, facts)
@@ -86,7 +92,8 @@ def _dossier(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
 def _received(out: Builder, submitted: dict, procedure: str | None) -> None:
     """Received through its channel; digitised at receipt when it came online (the components
     arrive as files) or its paper components were scanned at the counter or on arrival by post."""
-    channel = submitted.get("channel") if submitted.get("channel") in CHANNELS else "online"
+    channel = CHANNEL_OF.get(submitted.get("channel"), submitted.get("channel"))
+    channel = channel if channel in CHANNELS else "online"  # events from before channels
     out.add(f"received_{channel}", submitted["at"])
     if submitted.get("digitised", channel == "online"):
         out.add("digitised", submitted["at"])
@@ -94,9 +101,12 @@ def _received(out: Builder, submitted: dict, procedure: str | None) -> None:
         out.member("procs_online", submitted["at"], procedure)
 
 
-def _money(out: Builder, facts: list[dict], procedure: str | None) -> None:
+def _money(
+    out: Builder, facts: list[dict], procedure: str | None, payment_channels: frozenset
+) -> None:
     """A dossier has a fee once payment is requested or any payment is recorded (online, at the
-    counter or collected when the result is returned); it is paid online by a gateway."""
+    counter or collected when the result is returned); it is paid online only through a
+    payment channel the index recognises (Decision 766: the national payment platform)."""
     fee = [
         f
         for f in facts
@@ -107,7 +117,13 @@ def _money(out: Builder, facts: list[dict], procedure: str | None) -> None:
         out.add("with_fee", fee[0]["at"])
         if procedure:
             out.member("procs_fee", fee[0]["at"], procedure)
-    online = [f for f in facts if f["t"] == "paid" and f.get("channel") == "online"]
+    online = [
+        f
+        for f in facts
+        if f["t"] == "paid"
+        and f.get("channel") == "online"
+        and f.get("provider") in payment_channels
+    ]
     if online:
         out.add("paid_online", online[0]["at"])
         if procedure:
@@ -209,6 +225,7 @@ def _feedback(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
 
     if "received" in first:
         at(first["received"], "fb_received")
+    _feedback_due(out, facts, first.get("answered"))
     for f in facts:
         if f["t"] == "classified" and f.get("classification") == "not_accepted":
             at(f, "fb_not_accepted")
@@ -231,3 +248,25 @@ def _feedback(facts: list[dict]) -> tuple[Counter[Key], set[Member]]:
     if not on_time or satisfied is False:
         at(answered, "fb_unsatisfactory")
     return out.counts, out.members
+
+
+def _feedback_due(out: Builder, facts: list[dict], answered: dict | None) -> None:
+    """Decision 766, feedback handled on time = answered on time ÷ feedback *due* in the period:
+    a feedback within competence counts on the day of its answer deadline, answered or not, so
+    overdue unanswered feedback lowers the rate."""
+    classified = [
+        f
+        for f in facts
+        if f["t"] == "classified"
+        and f.get("classification") == "within_competence"
+        and f.get("due_at")
+    ]
+    if not classified:
+        return
+    last = classified[-1]
+    scopes = [f"AGENCY#{last['agency_id']}"] if last.get("agency_id") else None
+    if not scopes:
+        return
+    out.add("fb_due", last["due_at"], scopes=scopes)
+    if answered and answered.get("timeliness") in ("early", "on_time"):
+        out.add("fb_due_answered_on_time", last["due_at"], scopes=scopes)

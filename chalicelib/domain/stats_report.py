@@ -159,6 +159,8 @@ def figures(t: Totals) -> dict:
             "forwarded": c["fb_forwarded"],
             "answered": answered,
             "answered_on_time": c["fb_answered_on_time"],
+            "due": c["fb_due"],
+            "due_answered_on_time": c["fb_due_answered_on_time"],
             "answered_late": c["fb_answered_late"],
             "satisfied": c["fb_satisfied"],
             "dissatisfied": c["fb_dissatisfied"],

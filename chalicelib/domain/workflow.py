@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.calendar import WorkingCalendar
+from chalicelib.domain.calendar import WorkingCalendar, extension_deadline
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
 from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
 
@@ -21,8 +21,11 @@ S = Status
 RECEPTION = frozenset({"receptionist", "admin"})
 APPRAISAL = frozenset({"specialist", "leader", "admin"})
 MANAGEMENT = frozenset({"leader", "admin"})
-SUPPLEMENT_DEADLINE_HOURS = 3 * 8  # art. 19 cl. 4: within 3 working days of receipt
-EXTEND_NOTICE_HOURS = 8  # art. 19 cl. 9: at least 1 working day before the due date
+SUPPLEMENT_WORKING_DAYS = 3  # Decree 61/2018 art. 19 cl. 4: within 3 working days of receipt
+# Statuses in which the fee may still change (an exemption or reduction from the catalog data).
+FEE_OPEN = frozenset({S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_PAYMENT})
+# processing_time flag: the wait for a financial obligation is not counted (Decree 101/2024).
+PAUSE_FOR_PAYMENT = "excludes_financial_obligation"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
                "dossier.refused"),
     Transition("extend", frozenset({S.ACCEPTED, S.IN_PROGRESS, S.AWAITING_PAYMENT}), None,
                APPRAISAL, "dossier.extended"),
+    Transition("apply_fee_reduction", FEE_OPEN, None, RECEPTION | APPRAISAL,
+               "dossier.fee_reduced", roles_at=((S.SUBMITTED, RECEPTION),)),
     Transition("stop", frozenset({S.ACCEPTED, S.IN_PROGRESS, S.SUPPLEMENT_REQUESTED,
                                   S.AWAITING_PAYMENT}), S.STOPPED, MANAGEMENT, "dossier.stopped"),
     Transition("return_result", frozenset({S.RESULT_READY}), S.RETURNED,
@@ -165,11 +170,11 @@ def _request_supplement(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
     phase = "intake" if d.status is S.SUBMITTED else "appraisal"
     if phase in d.extra.get("supplements", []):
         raise InvalidTransition("Đã yêu cầu bổ sung một lần ở bước này; phải nêu đầy đủ một lần.")
-    if (
-        phase == "appraisal"
-        and cal.working_hours_between(d.accepted_at, c.at) > SUPPLEMENT_DEADLINE_HOURS
-    ):
-        raise InvalidTransition("Đã quá 3 ngày làm việc kể từ khi tiếp nhận hồ sơ.")
+    if phase == "appraisal" and c.at > supplement_deadline(d, cal):
+        raise InvalidTransition(
+            "Đã quá 3 ngày làm việc kể từ khi cơ quan giải quyết nhận hồ sơ "
+            "(Điều 19 khoản 4 Nghị định 61/2018/NĐ-CP)."
+        )
     d.extra["supplements"] = [*d.extra.get("supplements", []), phase]
     items = [str(i) for i in c.params["items"]]
     d.requested = {
@@ -188,6 +193,16 @@ def _request_supplement(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
         data={"items": items},
         event={"items": items, "phase": phase},
     )
+
+
+def supplement_deadline(d: Dossier, cal: WorkingCalendar) -> datetime:
+    """The last instant to send a dossier back for supplement after appraisal: 3 working days
+    (of this agency's office hours) from its receipt by the agency handling it now — the
+    official acceptance, or the latest transfer to this agency."""
+    received = d.extra.get("received_by_agency_at")
+    start = datetime.fromisoformat(received) if received else d.accepted_at
+    hours = SUPPLEMENT_WORKING_DAYS * cal.office_hours.hours_per_day
+    return cal.add_working_hours(cal.start_of_clock(start), hours)
 
 
 def _resubmit(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
@@ -225,6 +240,7 @@ def _transfer(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
             [FieldError("agency", "Trùng cơ quan hiện tại")],
         )
     d.extra.setdefault("receiving_agency_id", d.agency_id)
+    d.extra["received_by_agency_at"] = c.at.isoformat()
     source, d.agency_id, d.assignee = d.agency_id, target, None
     return _step(
         d.due_at,
@@ -251,16 +267,35 @@ def _request_payment(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
     return _step(d.due_at, c.at, cal, public_note=c.note, event={"amount": amount})
 
 
+def _financial_wait_ends(d: Dossier, at: datetime, cal: WorkingCalendar) -> dict:
+    """Time spent waiting on the citizen's financial obligation does not count against the
+    agency where the procedure says so (e.g. land registration, Decree 101/2024): the due date
+    moves by the working time the dossier waited."""
+    requested = (d.requested or {}).get("requested_at") if d.status is S.AWAITING_PAYMENT else None
+    if not (requested and d.due_at and d.procedure["processing_time"].get(PAUSE_FOR_PAYMENT)):
+        return {}
+    waited = cal.working_hours_between(datetime.fromisoformat(requested), at)
+    old_due, d.due_at = d.due_at, cal.add_working_hours(d.due_at, waited)
+    return {
+        "due_at": d.due_at.isoformat(),
+        "old_due_at": old_due.isoformat(),
+        "paused_hours": waited,
+    }
+
+
 def _confirm_payment(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
     paid = int(c.params.get("amount", d.fee_due))
+    pause = _financial_wait_ends(d, c.at, cal)
     d.fee_paid += paid
     d.requested = None
     channel = c.params.get("channel", "counter")
+    provider = c.params.get("provider")
     d.extra["payments"] = [
         *d.extra.get("payments", []),
         {
             "amount": paid,
             "channel": channel,
+            "provider": provider,
             "at": c.at.isoformat(),
             "payment_id": c.params.get("payment_id"),
         },
@@ -269,8 +304,45 @@ def _confirm_payment(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
         d.due_at,
         c.at,
         cal,
-        event={"amount": paid, "channel": channel, "payment_id": c.params.get("payment_id")},
+        data=pause,
+        event={
+            "amount": paid,
+            "channel": channel,
+            "provider": provider,
+            "payment_id": c.params.get("payment_id"),
+            **pause,
+        },
     )
+
+
+def _apply_fee_reduction(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
+    """An exemption or reduction published with the procedure's fee (catalog data: name,
+    amount, legal basis); an exempt dossier owes nothing, so its e-result is released without
+    a payment."""
+    _need(c, "reduction")
+    fee = next((f for f in d.procedure.get("fees", []) if f["channel"] == d.channel), None)
+    fee = fee or next(iter(d.procedure.get("fees", [])), {})
+    reduction = next(
+        (r for r in fee.get("reductions", []) if r["code"] == c.params["reduction"]), None
+    )
+    if reduction is None:
+        raise ValidationFailed(
+            "Thủ tục không có mức miễn, giảm này.", [FieldError("reduction", "Không tồn tại")]
+        )
+    if d.fee_paid > reduction["amount"]:
+        raise InvalidTransition("Hồ sơ đã nộp nhiều hơn mức phí sau miễn, giảm.")
+    previous, d.fee_due = d.fee_due, reduction["amount"]
+    d.extra["fee_reduction"] = dict(reduction)
+    if d.status is S.AWAITING_PAYMENT and d.fee_paid >= d.fee_due:
+        _financial_wait_ends(d, c.at, cal)
+        d.status, d.requested = S.IN_PROGRESS, None
+    info = {
+        "code": reduction["code"],
+        "amount": reduction["amount"],
+        "from": previous,
+        "legal_basis": reduction["legal_basis"],
+    }
+    return _step(d.due_at, c.at, cal, public_note=reduction["name"], data=info, event=info)
 
 
 def _resolve(outcome: str) -> Callable[[Dossier, Command, WorkingCalendar], dict]:
@@ -293,13 +365,17 @@ def _resolve(outcome: str) -> Callable[[Dossier, Command, WorkingCalendar], dict
 
 
 def _extend(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
-    """Apology and new appointment (Form 04): once, at least one working day before the due."""
+    """Apology and new appointment (Form 04): once, "chậm nhất 01 ngày trước ngày hết hạn"
+    (Decree 61/2018 art. 19 cl. 9), i.e. by the end of the day before the due day."""
     _need(c, "note", "new_due_at")
     if d.extended:
         raise InvalidTransition("Chỉ được hẹn lại ngày trả kết quả một lần.")
     new_due = _parse_time(c.params["new_due_at"])
-    if cal.working_hours_between(c.at, d.due_at) < EXTEND_NOTICE_HOURS:
-        raise InvalidTransition("Phải xin lỗi, hẹn lại chậm nhất 01 ngày làm việc trước hạn.")
+    if c.at > extension_deadline(d.due_at):
+        raise InvalidTransition(
+            "Phải xin lỗi, hẹn lại chậm nhất 01 ngày trước ngày hết hạn "
+            "(Điều 19 khoản 9 Nghị định 61/2018/NĐ-CP)."
+        )
     if new_due <= d.due_at or not cal.is_working_day(new_due.date()):
         raise ValidationFailed(
             "Ngày hẹn mới phải sau ngày hẹn cũ và là ngày làm việc.",
@@ -339,12 +415,14 @@ def _stop(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
 
 
 def _return_result(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
-    """Hand-over of the result; at the counter the fee still owed is collected there."""
-    owed = max(d.fee_due - d.fee_paid, 0)
-    collected = int(c.params.get("fee_collected", 0))
-    if owed and d.procedure.get("level", 3) < 4 and collected < owed:
+    """Hand-over of the result; at the counter the fee still owed is collected there. A result
+    is never handed over with a fee unpaid (level 4 included); a refusal or a stop closes the
+    dossier without collecting (no result is issued)."""
+    owed = max(d.fee_due - d.fee_paid, 0) if d.outcome == "approved" else 0
+    collected = min(int(c.params.get("fee_collected", 0)), owed)
+    if owed and collected < owed:
         raise ValidationFailed(
-            "Cần ghi nhận phí, lệ phí thu tại quầy trước khi trả kết quả.",
+            "Cần thu đủ phí, lệ phí trước khi trả kết quả.",
             [FieldError("fee_collected", f"Còn phải thu {owed} đồng")],
         )
     if collected:
@@ -380,6 +458,7 @@ RULES: dict[str, Callable[[Dossier, Command, WorkingCalendar], dict]] = {
     "approve": _resolve("approved"),
     "refuse": _resolve("refused"),
     "extend": _extend,
+    "apply_fee_reduction": _apply_fee_reduction,
     "stop": _stop,
     "return_result": _return_result,
     "withdraw": _withdraw,

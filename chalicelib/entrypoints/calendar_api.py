@@ -3,8 +3,6 @@ portal itself would set) and its upkeep by administrators (no deploy needed)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from chalice import Blueprint
 
 from chalicelib.domain.calendar import VN_TZ
@@ -37,7 +35,7 @@ def calendar_due():
         bp.current_request.query_params = raw
     params = query_params(bp.current_request, "api/calendar-due.query.json")
     agency_id = calendar_admin.resolve_agency(params.get("agency"))
-    start = datetime.fromisoformat(params["from"].replace("Z", "+00:00"))
+    start = calendar_admin.parse_start(params["from"])
     processing_time = calendar_admin.processing_time(params)
     due = deadlines.due_from(start, processing_time, agency_id)
     return ok({"due_at": due.astimezone(VN_TZ).isoformat()})

@@ -8,7 +8,6 @@ from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.entrypoints.auth import optional_principal, require
 from chalicelib.entrypoints.http import (
     client_ip,
-    html,
     idempotent_create,
     json_body,
     ok,
@@ -20,6 +19,7 @@ from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
+from chalicelib.web.pages import PDF, document_response
 
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
@@ -121,7 +121,23 @@ def lookup_dossier(code):
 )
 def dossier_receipt(code):
     params = bp.current_request.query_params or {}
-    return html(dossiers.receipt(code, params.get("t")))
+    return document_response(dossiers.receipt(code, params.get("t")), False)
+
+
+@route(
+    bp,
+    "/v1/dossiers/{code}/receipt/pdf",
+    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01), bản PDF khổ A4",
+    tag=TAG,
+    errors=(404,),
+    content_type=PDF,
+    extra={
+        "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
+    },
+)
+def dossier_receipt_pdf(code):
+    params = bp.current_request.query_params or {}
+    return document_response(dossiers.receipt(code, params.get("t")), True)
 
 
 @route(

@@ -19,6 +19,7 @@ from chalicelib.entrypoints.http import redirect, route
 from chalicelib.entrypoints.signin_api import form_body
 from chalicelib.services.accounts import officer_admin, officers, sessions
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared import clock
 from chalicelib.web import portal, schema_form
 from chalicelib.web.pages import PRIVATE, page
 
@@ -280,3 +281,11 @@ def console_accounts_change():
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]
     return _accounts_page(session, notice=f"Đã thực hiện: {label} {entry['username']}.")
+
+
+@route(bp, "/can-bo/lich", summary="Cán bộ quản trị: lịch nghỉ, ngày làm bù, giờ làm việc", **HTML)
+def console_calendar():
+    session = _officer_session()
+    if session is None:
+        return _to_sign_in("/can-bo/lich")
+    return _console("console/calendar.html", session, nav="lich", year=clock.now().year)

@@ -8,7 +8,6 @@ from chalice import Blueprint
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import (
-    html,
     idempotent_create,
     json_body,
     ok,
@@ -18,6 +17,7 @@ from chalicelib.entrypoints.http import (
 from chalicelib.services.dossiers import forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
+from chalicelib.web.pages import PDF, document_response
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý hồ sơ"
@@ -170,7 +170,7 @@ def officer_result(code):
 @route(
     bp,
     "/v1/officer/dossiers/{code}/forms/{number}",
-    summary="Mẫu phiếu 01–05 để in",
+    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP) để in (HTML)",
     tag=TAG,
     auth=OFFICER_ROLES,
     errors=(404,),
@@ -178,4 +178,18 @@ def officer_result(code):
 )
 def officer_form(code, number):
     principal = require(bp.current_request, *OFFICER_ROLES)
-    return html(forms.render_form(workflow.load_for(code, principal), number))
+    return document_response(forms.form_document(workflow.load_for(code, principal), number), False)
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/forms/{number}/pdf",
+    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP), bản PDF khổ A4",
+    tag=TAG,
+    auth=OFFICER_ROLES,
+    errors=(404,),
+    content_type=PDF,
+)
+def officer_form_pdf(code, number):
+    principal = require(bp.current_request, *OFFICER_ROLES)
+    return document_response(forms.form_document(workflow.load_for(code, principal), number), True)

@@ -60,6 +60,44 @@ def get_stats_csv():
     )
 
 
+@route(
+    bp,
+    "/v1/stats/index",
+    summary="Bộ chỉ số 766 theo từng tuần (toàn tỉnh hoặc một cơ quan): công thức, số liệu "
+    "đầu vào và phần cổng chưa có dữ liệu của từng thành phần",
+    tag=TAG,
+    query=QUERY,
+    response="api/stats-index.json",
+    errors=(400,),
+)
+def get_stats_index():
+    return ok(stats.weekly_index(query_params(bp.current_request, QUERY), now()), headers=CACHE)
+
+
+@route(
+    bp,
+    "/v1/stats/index.csv",
+    summary="Bộ chỉ số 766 theo từng tuần dưới dạng CSV (mỗi dòng một thành phần con)",
+    tag=TAG,
+    query=QUERY,
+    content_type="text/csv",
+    errors=(400,),
+)
+def get_stats_index_csv():
+    index = stats.weekly_index(query_params(bp.current_request, QUERY), now())
+    scope = index["scope"]
+    name = f"chi-so-766-{scope['from']}-{scope['to']}.csv"
+    return Response(
+        body=stats_page.index_csv_text(index),
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{name}"',
+            **CACHE,
+        },
+    )
+
+
 PAGE_PARAMS = [
     {
         "name": name,

@@ -20,6 +20,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
 }
 PUBLIC_CACHE = "public, max-age=60"
+PDF = "application/pdf"
 # Parts of the contract the pages use only where the running API has them (other blueprints
 # add them); a page shows an action only when its route is registered.
 FEATURES = {
@@ -122,3 +123,20 @@ def static(name: str) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def document_response(document, as_pdf: bool) -> Response:
+    """A form or receipt (personal data: never cached) as its HTML page or its A4 PDF."""
+    from chalicelib.documents.pdf import render_pdf
+    from chalicelib.services.dossiers.forms import form_html
+
+    headers = {**SECURITY_HEADERS, "Cache-Control": PRIVATE}
+    if as_pdf:
+        name = document.keywords[0] if document.keywords else "document"
+        headers |= {
+            "Content-Type": PDF,
+            "Content-Disposition": f'inline; filename="{name}.pdf"',
+        }
+        return Response(body=render_pdf(document), status_code=200, headers=headers)
+    headers["Content-Type"] = "text/html; charset=utf-8"
+    return Response(body=form_html(document), status_code=200, headers=headers)

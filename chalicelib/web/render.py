@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported on the first page rendered: JSON routes never load it (cold start)
     from jinja2 import Environment
+    from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -31,6 +33,20 @@ def vnd(amount: int | None) -> str:
     return f"{amount or 0:,}".replace(",", ".") + " đồng"
 
 
+def bold_runs(text: str) -> Markup:
+    """Escape `text` and show its `**bold**` runs in bold (the PDF renderer's markup)."""
+    from markupsafe import Markup, escape
+
+    parts = str(escape(text)).split("**")
+    html = "".join(f"<strong>{p}</strong>" if i % 2 else p for i, p in enumerate(parts))
+    return Markup(html)  # noqa: S704 - built from escaped text only
+
+
+def data_uri(data: bytes) -> str:
+    kind = "image/jpeg" if data[:2] == b"\xff\xd8" else "image/png"
+    return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -41,7 +57,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(vn_datetime=vn_datetime, vn_date=vn_date, vnd=vnd)
+    env.filters.update(
+        vn_datetime=vn_datetime, vn_date=vn_date, vnd=vnd, bold_runs=bold_runs, data_uri=data_uri
+    )
     return env
 
 

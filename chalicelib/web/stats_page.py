@@ -133,6 +133,54 @@ def csv_text(report: dict) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+INDEX_COLUMNS = (
+    "scope_id",
+    "scope_name",
+    "week",
+    "from",
+    "to",
+    "component",
+    "part",
+    "formula",
+    "numerator",
+    "denominator",
+    "ratio",
+    "points",
+    "max",
+    "lacks_input",
+)
+
+
+def index_csv_text(index: dict) -> str:
+    """The weekly Decision 766 components, one row per part (UTF-8 with a byte-order mark)."""
+    scope = index["scope"]["agency"] or {"id": "", "name": "Toàn tỉnh"}
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=INDEX_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for week in index["weeks"]:
+        for component in week["components"]["items"]:
+            for part in component["parts"]:
+                inputs = part["inputs"] or {}
+                row = {
+                    "scope_id": scope["id"],
+                    "scope_name": scope["name"],
+                    "week": week["week"],
+                    "from": week["from"],
+                    "to": week["to"],
+                    "component": component["key"],
+                    "part": part["key"],
+                    "formula": part["formula"],
+                    "numerator": inputs.get("numerator"),
+                    "denominator": inputs.get("denominator"),
+                    "ratio": part["ratio"],
+                    "points": part["points"],
+                    "max": part["max"],
+                    "lacks_input": "x" if part["inputs"] is None else "",
+                }
+                writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return "\ufeff" + buffer.getvalue()
+
+
 def context(report: dict, catalog, query: dict, error: str | None = None) -> dict:
     """What templates/stats/page.html shows."""
     return {

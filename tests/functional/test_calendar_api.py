@@ -72,6 +72,8 @@ class TestDue:
             "from=2026-01-09T16:00:00%2B07:00&amount=1&unit=weeks",
             "from=2026-01-09T16:00:00%2B07:00&unit=days",
             "from=2026-01-09T16:00:00%2B07:00&amount=1.5&unit=days",
+            "from=0000-00-00T00:00Z&unit=days&amount=1",
+            "from=9999-12-31T23:00:00Z&unit=days&amount=3650",
         ],
     )
     def test_bad_queries_are_400(self, client, query):
@@ -188,3 +190,13 @@ class TestUpkeep:
         )
 
         assert status == 403
+
+
+def test_the_console_has_a_calendar_upkeep_page(client):
+    response = client.http.get("/can-bo/lich")
+    text = response.body.decode()
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert 'id="calendar-year-form"' in text and 'id="office-hours-form"' in text
+    assert "console_calendar" in text

@@ -219,21 +219,32 @@ def test_a_published_answer_is_public_without_personal_data(client):
     ]
 
 
-def test_an_answer_is_not_public_before_publication_nor_without_consent(client):
+def test_an_answer_is_not_public_before_publication(client):
     _, unpublished = answered(client, publish=False)
-    _, private = send(client, feedback_body(public=False))
-    leader = officer(client)
-    act(client, private["id"], leader, "classify", classification="within_competence")
-    act(client, private["id"], leader, "answer", answer="Đã xử lý")
-
-    refused = act(client, private["id"], leader, "publish", expect=409)
     _, listing = call(client, "GET", "/v1/feedback?page_size=100")
 
-    assert refused["error"]["code"] == "INVALID_TRANSITION"
     assert call(client, "GET", f"/v1/feedback/{unpublished['id']}")[0] == 404
-    assert call(client, "GET", f"/v1/feedback/{private['id']}")[0] == 404
-    ids = {i["id"] for i in listing["items"]}
-    assert unpublished["id"] not in ids and private["id"] not in ids
+    assert unpublished["id"] not in {i["id"] for i in listing["items"]}
+
+
+def test_without_consent_the_answer_is_published_anonymised(client):
+    """Decree 20/2008 art. 14: the result of handling is published; the sender who did not
+    agree to publication keeps their words and identity private."""
+    phone = random_phone()
+    body = feedback_body(public=False, phone=phone)
+    _, private = send(client, body)
+    leader = officer(client)
+    act(client, private["id"], leader, "classify", classification="within_competence")
+    act(client, private["id"], leader, "answer", answer="Đã xử lý, đèn đã được thay.")
+    act(client, private["id"], leader, "publish")
+
+    status, public = call(client, "GET", f"/v1/feedback/{private['id']}")
+
+    assert status == 200 and public["anonymised"] is True
+    assert public["answer"]["text"] == "Đã xử lý, đèn đã được thay."
+    text = json.dumps(public, ensure_ascii=False)
+    assert body["content"] not in text and body["title"] not in text and phone not in text
+    assert body["sender"]["full_name"] not in text
 
 
 def test_forwarding_hands_the_feedback_to_the_other_agency(client):

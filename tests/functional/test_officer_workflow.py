@@ -50,6 +50,7 @@ class TestFromSubmissionToResult:
             "accept",
             "reject",
             "request_supplement",
+            "apply_fee_reduction",
         }
         assert view["attachments"] and view["attachments"][0]["url"].startswith("http")
 
@@ -100,7 +101,7 @@ class TestFromSubmissionToResult:
         )
 
         texts = {}
-        for number in ("01", "02", "03", "04", "05"):
+        for number in ("01", "02", "03", "04", "05", "06"):
             response = client.http.get(
                 f"/v1/officer/dossiers/{code}/forms/{number}",
                 headers={"Authorization": f"Bearer {desk}"},
@@ -109,7 +110,8 @@ class TestFromSubmissionToResult:
             texts[number] = response.body.decode()
 
         assert "Bản sao giấy chứng sinh rõ nét" in texts["02"]
-        assert "PHIẾU KIỂM SOÁT" in texts["05"].upper() and "Yêu cầu bổ sung" in texts["05"]
+        # Circular 03/2025/TT-VPCP: the control slip is Form 06 (it was 05 under 01/2018).
+        assert "PHIẾU KIỂM SOÁT" in texts["06"].upper() and "Yêu cầu bổ sung" in texts["06"]
 
     def test_the_citizen_resubmits_and_the_desk_accepts(self, client, submitted):
         body, code = submitted

@@ -76,7 +76,7 @@ DENIED = {
     },
 }
 # Routes whose credential is not the bearer token: the receipt link's signed `t`.
-LINK_ONLY = {("GET", "/v1/dossiers/{code}/receipt")}
+LINK_ONLY = {("GET", "/v1/dossiers/{code}/receipt"), ("GET", "/v1/dossiers/{code}/receipt/pdf")}
 OVERRIDES = {
     ("POST", "/v1/dossiers/{code}/withdraw"): lambda r: {"reason": "Không cần nữa"},
     ("POST", "/v1/dossiers/{code}/supplements"): lambda r: {"note": "Bổ sung giấy tờ"},

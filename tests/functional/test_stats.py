@@ -253,3 +253,25 @@ def test_rating_events_are_counted_per_criterion(fresh_stats):
     rows = stats_store.read("AGENCY#so-tu-phap", "2025-03-01")
     assert sum(a.get("rated_overall_hai_long", 0) for _, a in rows) == 1
     assert sum(a.get("rated_timeliness_chua_hai_long", 0) for _, a in rows) == 1
+
+
+def test_the_766_index_per_week_shows_formula_inputs_and_lacks_and_exports_csv(workload, client):
+    """Decision 766 from real data: every component part, per agency and week, with its
+    formula, its inputs and what the portal lacks; the same rows as CSV."""
+    agency = "ubnd-phuong-kinh-bac"
+    status, index = call(client, "GET", f"/v1/stats/index?{RANGE}&agency={agency}")
+    _, week_report = call(client, "GET", f"/v1/stats?from=2025-03-03&to=2025-03-09&agency={agency}")
+    response = client.http.get(f"/v1/stats/index.csv?{RANGE}&agency={agency}")
+
+    assert status == 200 and index["scope"]["agency"]["id"] == agency
+    assert [w["week"] for w in index["weeks"]][:2] == ["2025-W09", "2025-W10"]
+    week = next(w for w in index["weeks"] if w["week"] == "2025-W10")
+    progress = next(c for c in week["components"]["items"] if c["key"] == "progress")
+    on_time = progress["parts"][0]
+    resolved = week_report["resolved"]
+    assert on_time["inputs"]["numerator"] == resolved["early"] + resolved["on_time"]
+    assert on_time["formula"].startswith("(early + on time)")
+    lines = response.body.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("scope_id,scope_name,week,from,to,component,part,formula")
+    parts = sum(len(c["parts"]) for c in week["components"]["items"])
+    assert len(lines) == 1 + parts * len(index["weeks"])

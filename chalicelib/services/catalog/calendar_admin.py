@@ -224,6 +224,23 @@ def parse_year(text: str) -> int:
     return int(text)
 
 
+def parse_start(text: str) -> datetime:
+    """The `from` of a due-date query: a real instant inside the years the calendar covers."""
+    try:
+        start = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationFailed(
+            "Thời điểm bắt đầu không hợp lệ.", [FieldError("from", "Không phải thời điểm hợp lệ")]
+        ) from None
+    years = calendar_data(published_years()).years
+    if start.year not in years:
+        raise ValidationFailed(
+            "Thời điểm bắt đầu nằm ngoài các năm có lịch.",
+            [FieldError("from", f"Phải thuộc các năm {years.start}–{years.stop - 1}")],
+        )
+    return start
+
+
 def processing_time(params: dict) -> dict:
     """The procedure-style time limit of a `GET /v1/calendar/due` query."""
     if params["unit"] == "same_day":

@@ -5,8 +5,9 @@ chalicelib/data/holidays-vn.json, written from the `holidays` package by infra/h
 Vietnam's data travels with the portal), but not the days off and make-up Saturdays the
 Government announces each year; those live in chalicelib/data/calendar/<year>.json (schema:
 schemas/data/calendar.schema.json). A year file may also list package holidays that are not
-legal days off (`holidays_not_observed`, e.g. 24/11 before the Labour Code makes it one). An administrator may publish a year's overrides without a
-deploy (services/catalog/calendar_admin.py): a published year replaces that year's file lists.
+legal days off (`holidays_not_observed`, e.g. 24/11 before the Labour Code makes it one). An
+administrator may publish a year's overrides without a deploy (services/catalog/calendar_admin.py):
+a published year replaces that year's file lists.
 """
 
 from __future__ import annotations

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hmac
 from datetime import datetime
 
+from chalicelib.documents.pdf import Document
 from chalicelib.domain import workflow
 from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store
-from chalicelib.services.dossiers import deadlines, receipts
+from chalicelib.services.dossiers import deadlines, forms, receipts
 from chalicelib.services.shared import outbox, paging, throttle
 
 NOT_FOUND_MESSAGE = "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Vui lòng kiểm tra lại."
@@ -91,16 +92,11 @@ def withdraw(
     return receipts.status_view(dossier, dossier_store.history(code))
 
 
-def receipt(code: str, token: str | None) -> str:
+def receipt(code: str, token: str | None) -> Document:
+    """Form 01 of the dossier for whoever holds the receipt link's capability."""
     if not token or not hmac.compare_digest(token.encode(), receipts.receipt_token(code).encode()):
         raise NotFound("Không tìm thấy giấy tiếp nhận.")
     dossier = dossier_store.get(code)
     if dossier is None:
         raise NotFound("Không tìm thấy giấy tiếp nhận.")
-    calendar = deadlines.calendar(dossier.agency_id)
-    estimate = deadlines.due_from(
-        calendar.start_of_clock(dossier.submitted_at),
-        dossier.procedure["processing_time"],
-        dossier.agency_id,
-    )
-    return receipts.receipt_html(dossier, estimate)
+    return forms.form_document(dossier, "01")

@@ -1,17 +1,22 @@
 """The scheduled watch over deadlines: dossiers whose clock runs and whose due time is within
-one working day (or past) are found through the sharded `open_due` index — never a scan — and
+two working days (or past) are found through the sharded `open_due` index — never a scan — and
 one event is emitted per level (due soon, overdue) per due time, for officer reminders,
 apology-letter drafting and the statistics.
 
 Every run pages through the whole window of every shard: dossiers flagged earlier stay in it
 (they still run late), but the index carries their flag, so they cost only their small index
-entry and never hide a dossier that still needs one."""
+entry and never hide a dossier that still needs one.
+
+"Due soon" is aligned with the extension rule (Decree 61/2018 art. 19 cl. 9: apologise and set
+a new date at the latest the day before the due day): the reminder comes at least one working
+day before that last day, and carries it (`extend_by`)."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
+from chalicelib.domain.calendar import extension_deadline
 from chalicelib.domain.dossier import Event
 from chalicelib.domain.errors import Conflict
 from chalicelib.persistence import dossier_store
@@ -19,6 +24,7 @@ from chalicelib.services.dossiers import deadlines
 from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
+DUE_SOON_WORKING_DAYS = 2
 
 
 def _marker(due: datetime, now: datetime) -> tuple[str, str]:
@@ -28,7 +34,8 @@ def _marker(due: datetime, now: datetime) -> tuple[str, str]:
 
 def flag(now: datetime) -> dict[str, int]:
     calendar = deadlines.calendar()
-    horizon = calendar.add_working_hours(calendar.start_of_clock(now), 8)
+    hours = DUE_SOON_WORKING_DAYS * calendar.office_hours.hours_per_day
+    horizon = calendar.add_working_hours(calendar.start_of_clock(now), hours)
     counts = {"due_soon": 0, "overdue": 0}
     for watched in dossier_store.due_until(horizon):
         if watched.flag == _marker(watched.due, now)[1]:
@@ -55,6 +62,7 @@ def _flag_one(dossier, now: datetime) -> str | None:
             {
                 "agency_id": dossier.agency_id,
                 "due_at": due.isoformat(),
+                "extend_by": extension_deadline(due).isoformat() if dossier.due_at else None,
                 "status": dossier.status.value,
                 "assignee": dossier.assignee,
                 "procedure_code": dossier.procedure["code"],

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
-from chalicelib.web.render import render
+from chalicelib.services.catalog import reads as catalog_service
 
 DELIVERY_LABELS = {
     "online": "Nhận kết quả trực tuyến",
@@ -84,7 +84,10 @@ def status_view(dossier: Dossier, history: list[dict]) -> dict:
         "status_label": dossier.status.label,
         "national_status_code": dossier.status.national_code,
         "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
-        "agency": {"id": dossier.agency_id, "name": dossier.procedure.get("agency_name", "")},
+        "agency": _agency(dossier.agency_id, dossier),
+        "receiving_agency": _agency(
+            dossier.extra.get("receiving_agency_id", dossier.agency_id), dossier
+        ),
         "applicant_name": dossier.applicant["full_name"],
         "submitted_at": dossier.submitted_at.isoformat(),
         "acknowledge_by": dossier.acknowledge_by.isoformat(),
@@ -104,6 +107,14 @@ def status_view(dossier: Dossier, history: list[dict]) -> dict:
     }
 
 
+def _agency(agency_id: str, dossier: Dossier) -> dict:
+    """An agency as the citizen sees it. The handling agency is always named; officers are not
+    (no rule found that requires their names in the status view, so none is shown)."""
+    found = catalog_service.get_catalog().agency(agency_id)
+    name = found.name if found else dossier.procedure.get("agency_name", agency_id)
+    return {"id": agency_id, "name": name}
+
+
 def _public_step(entry: dict) -> dict:
     """A history step as the citizen sees it: what happened and where, never which officer."""
     status = Status(entry["status_to"])
@@ -120,20 +131,3 @@ def _public_step(entry: dict) -> dict:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def receipt_html(dossier: Dossier, estimated_due: datetime) -> str:
-    names = {c["code"]: c["name"] for c in dossier.procedure.get("components", [])}
-    attachments = [
-        {"name": names.get(a["component_code"], a["component_code"]), "filename": a["filename"]}
-        for a in dossier.attachments
-    ]
-    return render(
-        "forms/receipt.html",
-        dossier=dossier,
-        attachments=attachments,
-        agency_name=dossier.procedure.get("agency_name", ""),
-        unit_name="Bộ phận Một cửa",
-        estimated_due=estimated_due,
-        delivery_label=DELIVERY_LABELS[dossier.result_delivery],
-    )

@@ -19,12 +19,21 @@ from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.services.dossiers import deadlines, shipments
+from chalicelib.services.dossiers import deadlines, forms, shipments
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
-PARAMS = ("items", "assignee", "agency", "amount", "new_due_at", "fee_collected", "via")
+PARAMS = (
+    "items",
+    "assignee",
+    "agency",
+    "amount",
+    "new_due_at",
+    "fee_collected",
+    "via",
+    "reduction",
+)
 
 
 def visible_to(dossier: Dossier | None, principal: Principal) -> Dossier:
@@ -154,10 +163,7 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "history": dossier_store.history(dossier.code),
         "national_sync": national_sync.view(dossier.code),
         "allowed_actions": workflow.allowed_actions(dossier, principal.role),
-        "forms": {
-            n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}"
-            for n in ("01", "02", "03", "04", "05")
-        },
+        "forms": {n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}" for n in forms.FORM_NUMBERS},
     }
 
 

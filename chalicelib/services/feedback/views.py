@@ -15,6 +15,7 @@ from chalicelib.domain.feedback import ANSWERED_STATUSES, Feedback
 from chalicelib.domain.principal import Principal
 from chalicelib.services.catalog import reads as catalog_service
 
+WITHHELD = "(Người gửi không đồng ý công khai nội dung; chỉ công khai kết quả trả lời.)"
 ACTION_LABELS = {
     "receive": "Tiếp nhận phản ánh, kiến nghị",
     "classify": "Phân loại phản ánh, kiến nghị",
@@ -65,8 +66,15 @@ def _common(f: Feedback) -> dict:
 
 
 def public_view(f: Feedback) -> dict:
+    """A published feedback. When the sender did not agree to publication of what they wrote,
+    only the answer is published, with the category and agency instead of their own words
+    (title, content, place): Decree 20/2008 art. 14 publishes the result of handling, and the
+    sender's identity stays private (Law 91/2025 on personal data)."""
     rating = f.rating or {}
-    return {**_common(f), "satisfied": rating.get("satisfied")}
+    view = {**_common(f), "satisfied": rating.get("satisfied"), "anonymised": f.anonymised}
+    if f.anonymised:
+        view |= {"title": f.category.label, "content": WITHHELD, "location": None}
+    return view
 
 
 def public_history(entries: list[dict]) -> list[dict]:

@@ -21,7 +21,12 @@ def _payment_confirmed(event: dict, now: datetime) -> None:
     """A gateway confirmed a payment: the dossier leaves `awaiting_payment` exactly once (or,
     paid ahead or to release its result, records the payment where it stands)."""
     data = event["data"]
-    params = {"amount": int(data["amount"]), "channel": "online", "payment_id": data["payment_id"]}
+    params = {
+        "amount": int(data["amount"]),
+        "channel": "online",
+        "provider": data.get("provider"),
+        "payment_id": data["payment_id"],
+    }
     if not workflow.apply_system(event["dossier_code"], "confirm_payment", params, now):
         workflow.apply_system(event["dossier_code"], "record_payment", params, now)
 

@@ -22,6 +22,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
+from chalicelib.config import get_settings
 from chalicelib.domain import service_index, stats, stats_projection, stats_report
 from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.persistence import stats_store
@@ -44,7 +45,9 @@ def count(event: dict, now: datetime) -> bool:
         if any(f["id"] == fact["id"] for f in current.facts):
             return False
         facts = [*current.facts, fact]
-        counts, members = stats_projection.contributions(subject, facts)
+        counts, members = stats_projection.contributions(
+            subject, facts, get_settings().online_payment_channels
+        )
         increments, additions = stats.diff(current.applied, current.members, counts, members)
         new = stats_store.Projection(
             facts=facts,
@@ -133,6 +136,36 @@ def report(params: dict, now: datetime) -> dict:
     if len(scopes) > 1:
         body["agencies"] = _ranking(per_scope, scopes, catalog)
     return body
+
+
+def weekly_index(params: dict, now: datetime) -> dict:
+    """The Decision 766 components for each week of the range (Monday to Sunday, clipped),
+    for the province or one agency: each part with its formula, its inputs and what the portal
+    lacks to compute it."""
+    catalog = catalog_service.get_catalog()
+    start, end = period(params, now.astimezone(stats.VN_TZ).date())
+    scopes, procedures = _scopes(params, catalog)
+    rows = read_rows(sorted(scopes), start)
+    weeks = []
+    for week in stats_report.weeks([], start, end):
+        first, last = date.fromisoformat(week["from"]), date.fromisoformat(week["to"])
+        total = sum(
+            (stats_report.totals(r, first, last) for r in rows.values()), stats_report.Totals()
+        )
+        figures = stats_report.figures(total)
+        weeks.append(
+            {
+                "week": week["week"],
+                "from": week["from"],
+                "to": week["to"],
+                "components": service_index.score(figures, total.members, procedures),
+            }
+        )
+    return {
+        "scope": _scope_view(params, catalog, start, end),
+        "generated_at": now.isoformat(),
+        "weeks": weeks,
+    }
 
 
 def _scope_view(params: dict, catalog, start: date, end: date) -> dict:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from chalicelib.config import get_settings
 from chalicelib.domain import stats, stats_projection
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.stats_history import facts as history_facts
@@ -68,7 +69,9 @@ def expected_counts(progress: Callable[[str], None] = lambda m: None) -> Counter
     expected: Counter = Counter()
     n = 0
     for dossier in dossiers():
-        counts, _ = stats_projection.contributions(f"DOSSIER#{dossier.code}", _facts(dossier))
+        counts, _ = stats_projection.contributions(
+            f"DOSSIER#{dossier.code}", _facts(dossier), get_settings().online_payment_channels
+        )
         expected.update(counts)
         n += 1
     progress(f"{n} hồ sơ đã đọc")
@@ -114,7 +117,9 @@ def reproject(dossier: Dossier, now: datetime) -> bool:
         current = stats_store.load(subject)
         known = {(f["t"], f["at"]) for f in current.facts}
         merged = [*current.facts, *(f for f in rebuilt if (f["t"], f["at"]) not in known)]
-        counts, members = stats_projection.contributions(subject, merged)
+        counts, members = stats_projection.contributions(
+            subject, merged, get_settings().online_payment_channels
+        )
         applied = {stats.encode(k): n for k, n in counts.items() if n}
         added = {stats.encode(m) for m in members} - current.members
         if applied == current.applied and not added and current.version:

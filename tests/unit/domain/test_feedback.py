@@ -169,19 +169,22 @@ def test_a_receptionist_may_not_answer():
         act(feedback, "answer", "receptionist", answer="...")
 
 
-def test_publication_needs_the_senders_consent():
+def test_an_answer_is_published_anonymised_without_the_senders_consent():
+    """Decree 20/2008 art. 14: the result of handling is published; without the sender's
+    consent only anonymised (services/feedback/views.public_view withholds their words)."""
     private = make(public=False)
     act(private, "classify", classification="within_competence")
     act(private, "answer", answer="Đã xử lý")
-    assert "publish" not in workflow.allowed_actions(private, "leader")
-    with pytest.raises(InvalidTransition):
-        act(private, "publish")
+    assert "publish" in workflow.allowed_actions(private, "leader")
+    act(private, "publish")
+    assert private.is_public and private.anonymised
 
     public = make()
     act(public, "classify", classification="within_competence")
     act(public, "answer", answer="Đã xử lý")
     assert not public.is_public
     act(public, "publish")
+    assert not public.anonymised
     assert public.is_public and public.published_at == MONDAY
 
 

@@ -23,7 +23,20 @@ PARAMS = {
     "extend": {"note": "Cần xác minh thêm", "new_due_at": "2026-03-20T16:00:00+07:00"},
     "stop": {"note": "Theo yêu cầu của cơ quan có thẩm quyền"},
     "return_result": {"fee_collected": 50000},
+    "apply_fee_reduction": {"reduction": "mien-phi"},
 }
+FEES = [
+    {
+        "channel": "online",
+        "name": "Lệ phí",
+        "amount": 50000,
+        "exemptions": None,
+        "reductions": [
+            {"code": "mien-phi", "name": "Trẻ em", "amount": 0, "legal_basis": "Thông tư X"},
+            {"code": "giam", "name": "Sinh viên", "amount": 20000, "legal_basis": "Thông tư X"},
+        ],
+    }
+]
 
 
 def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossier:
@@ -35,6 +48,7 @@ def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossie
         "agency_name": "UBND phường A",
         "level": level,
         "processing_time": {"value": days, "unit": "working_days", "same_day": False},
+        "fees": FEES,
     }
     dossier = submit(
         "000.00.01.H06-260302-0001",
@@ -60,7 +74,7 @@ def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossie
     if status is Status.SUPPLEMENT_REQUESTED:
         dossier.requested = {"type": "supplement", "phase": "appraisal", "items": ["x"]}
     if status is Status.RESULT_READY:
-        dossier.fee_due = 50000
+        dossier.fee_due, dossier.outcome = 50000, "approved"
     return dossier
 
 
@@ -229,13 +243,22 @@ class TestExtend:
                 CALENDAR,
             )
 
-    def test_extension_less_than_one_working_day_before_the_due_date_is_refused(self):
-        dossier = make_dossier(Status.IN_PROGRESS, days=1)
+    def test_extension_on_the_due_day_is_refused(self):
+        """Decree 61/2018 art. 19 cl. 9: "chậm nhất 01 ngày trước ngày hết hạn"."""
+        dossier = make_dossier(Status.IN_PROGRESS, days=1)  # due Tuesday 09:00
+        tuesday_8h = MONDAY + timedelta(hours=23)
 
         with pytest.raises(InvalidTransition):
-            workflow.apply(
-                dossier, command("extend", "specialist", at=MONDAY + timedelta(hours=3)), CALENDAR
-            )
+            workflow.apply(dossier, command("extend", "specialist", at=tuesday_8h), CALENDAR)
+
+    def test_extension_the_day_before_the_due_day_is_allowed_until_midnight(self):
+        """Decree 61/2018 art. 19 cl. 9: the last day is the day before the due day."""
+        dossier = make_dossier(Status.IN_PROGRESS, days=1)  # due Tuesday 09:00
+        monday_late = MONDAY + timedelta(hours=14, minutes=59)
+
+        workflow.apply(dossier, command("extend", "specialist", at=monday_late), CALENDAR)
+
+        assert dossier.extended
 
     def test_the_new_date_must_be_a_later_working_day(self):
         dossier = make_dossier(Status.IN_PROGRESS)
@@ -302,5 +325,91 @@ def test_allowed_actions_follow_status_and_role():
         "accept",
         "reject",
         "request_supplement",
+        "apply_fee_reduction",
     }
     assert workflow.allowed_actions(dossier, "leader") == []
+
+
+class TestSupplementAfterAppraisal:
+    """Decree 61/2018 art. 19 cl. 4: within 3 working days of the agency's receipt."""
+
+    def test_the_third_working_day_is_still_in_time(self):
+        dossier = make_dossier(Status.IN_PROGRESS)  # accepted Monday 09:00
+        thursday_9h = MONDAY + timedelta(days=3)
+
+        workflow.apply(
+            dossier, command("request_supplement", "specialist", at=thursday_9h), CALENDAR
+        )
+
+        assert dossier.status is Status.SUPPLEMENT_REQUESTED
+
+    def test_the_three_days_count_from_the_transfer_to_the_handling_agency(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+        workflow.apply(
+            dossier, command("transfer", "receptionist", at=MONDAY + timedelta(days=2)), CALENDAR
+        )
+        friday = MONDAY + timedelta(days=4)
+
+        workflow.apply(dossier, command("request_supplement", "specialist", at=friday), CALENDAR)
+
+        assert dossier.status is Status.SUPPLEMENT_REQUESTED
+
+
+class TestFees:
+    def test_an_exempt_dossier_owes_nothing_and_leaves_the_payment_step(self):
+        """A fee may be 0 with its legal reason (catalog data); the exempt citizen is not
+        asked to pay (Thông tư 244/2016/TT-BTC-style exemptions as data)."""
+        dossier = make_dossier(Status.AWAITING_PAYMENT)
+        dossier.requested = {"type": "payment", "requested_at": MONDAY.isoformat()}
+
+        workflow.apply(dossier, command("apply_fee_reduction", "receptionist"), CALENDAR)
+
+        assert dossier.fee_due == 0 and dossier.status is Status.IN_PROGRESS
+        entry = dossier.pending_history[-1]
+        assert entry.data["legal_basis"] == "Thông tư X" and entry.public_note == "Trẻ em"
+
+    def test_an_unknown_reduction_is_refused(self):
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                make_dossier(Status.IN_PROGRESS),
+                command("apply_fee_reduction", "specialist", reduction="khong-co"),
+                CALENDAR,
+            )
+
+    def test_a_refused_dossier_is_closed_without_collecting_the_fee(self):
+        dossier = make_dossier(Status.RESULT_READY)
+        dossier.outcome = "refused"
+
+        workflow.apply(dossier, command("return_result", "receptionist", fee_collected=0), CALENDAR)
+
+        assert dossier.status is Status.RETURNED and dossier.fee_paid == 0
+
+    def test_a_level_4_result_is_never_handed_over_with_the_fee_unpaid(self):
+        dossier = make_dossier(Status.RESULT_READY, level=4)
+
+        with pytest.raises(ValidationFailed):
+            workflow.apply(
+                dossier, command("return_result", "receptionist", fee_collected=0), CALENDAR
+            )
+
+    def test_waiting_for_a_financial_obligation_does_not_count_where_the_procedure_says_so(self):
+        """e.g. land registration (Decree 101/2024/NĐ-CP): the time limit excludes the time the
+        applicant takes to fulfil financial obligations."""
+        dossier = make_dossier(Status.IN_PROGRESS)
+        dossier.procedure["processing_time"]["excludes_financial_obligation"] = True
+        due = dossier.due_at
+        workflow.apply(dossier, command("request_payment", "specialist", at=MONDAY), CALENDAR)
+
+        paid_at = MONDAY + timedelta(days=1)  # one working day (8 h) later
+        workflow.apply(dossier, command("confirm_payment", "receptionist", at=paid_at), CALENDAR)
+
+        assert CALENDAR.working_hours_between(due, dossier.due_at) == 8
+
+    def test_without_that_rule_the_wait_counts(self):
+        dossier = make_dossier(Status.IN_PROGRESS)
+        due = dossier.due_at
+        workflow.apply(dossier, command("request_payment", "specialist", at=MONDAY), CALENDAR)
+        paid_at = MONDAY + timedelta(days=1)
+        workflow.apply(dossier, command("confirm_payment", "receptionist", at=paid_at), CALENDAR)
+
+        assert dossier.due_at == due
