@@ -129,6 +129,7 @@ class TestUpkeep:
             ("working_days", {"date": "2028-03-08", "reason": "thứ Tư không thể là ngày làm bù"}),
             ("days_off", {"date": "2028-03-12", "reason": "Chủ nhật đã là ngày nghỉ"}),
             ("days_off", {"date": "2029-01-02", "reason": "khác năm"}),
+            ("days_off", {"date": "2028-02-30", "reason": "ngày không tồn tại"}),
         ],
     )
     def test_make_up_days_must_be_weekends_and_days_off_weekdays(self, client, field, entry):

@@ -145,6 +145,9 @@ def publish_year(year: int, body: dict, principal: Principal, now: datetime) -> 
         "working_days": body["working_days"],
         "holidays_not_observed": body.get("holidays_not_observed", []),
     }
+    errors = _date_errors(document)
+    if errors:
+        raise ValidationFailed("Lịch nghỉ, làm bù không hợp lệ.", errors)
     errors = override_errors(
         year,
         (date.fromisoformat(e["date"]) for e in document["days_off"]),
@@ -169,6 +172,18 @@ def publish_year(year: int, body: dict, principal: Principal, now: datetime) -> 
     )
     invalidate()
     return {**overrides.to_document(), "version": version, "published": True}
+
+
+def _date_errors(document: dict) -> list[FieldError]:
+    """Dates that look like YYYY-MM-DD but do not exist (2026-02-30)."""
+    errors = []
+    for name in ("days_off", "working_days", "holidays_not_observed"):
+        for index, entry in enumerate(document[name]):
+            try:
+                date.fromisoformat(entry["date"])
+            except ValueError:
+                errors.append(FieldError(f"{name}[{index}].date", "Ngày không tồn tại"))
+    return errors
 
 
 def set_office_hours(agency_id: str, body: dict, principal: Principal, now: datetime) -> dict:
