@@ -10,6 +10,7 @@
     request_supplement: 'Yêu cầu bổ sung', resubmit: 'Công dân bổ sung hồ sơ', assign: 'Giao chuyên viên xử lý',
     transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
     approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
+    apply_fee_reduction: 'Miễn, giảm phí, lệ phí',
     return_result: 'Trả kết quả', withdraw: 'Công dân rút hồ sơ', flag: 'Nhắc hạn xử lý',
   };
   var STATUS_LABELS = {
@@ -150,13 +151,15 @@
         resultSection(d),
         h('h2', { text: 'Mẫu phiếu để in' }),
         h('ul', { class: 'chips' }, Object.keys(d.forms || {}).map(function (n) {
-          return h('li', {}, h('a', { href: d.forms[n], 'data-form': n, onclick: printable, text: 'Mẫu ' + n + ' — ' + FORM_NAMES[n] }));
+          return h('li', {}, h('a', { href: d.forms[n], 'data-form': n, onclick: printable, text: 'Mẫu ' + n + ' — ' + FORM_NAMES[n] }),
+            ' ', h('a', { href: d.forms[n] + '/pdf', 'data-form-pdf': n, onclick: printablePdf, text: '(PDF)' }));
         })),
         h('h2', { text: 'Lịch sử xử lý' }),
         history(d.history || []));
     }
 
-    var FORM_NAMES = { '01': 'Giấy tiếp nhận và hẹn trả', '02': 'Yêu cầu bổ sung', '03': 'Từ chối', '04': 'Xin lỗi, hẹn lại', '05': 'Phiếu kiểm soát' };
+    /* Circular 03/2025/TT-VPCP numbering (the control slip is 06; 05 is the stop notice). */
+    var FORM_NAMES = { '01': 'Giấy tiếp nhận và hẹn trả', '02': 'Yêu cầu bổ sung', '03': 'Từ chối', '04': 'Xin lỗi, đề nghị gia hạn', '05': 'Thông báo dừng giải quyết', '06': 'Phiếu kiểm soát' };
 
     function componentName(d, code) {
       var c = (d.procedure.components || []).find(function (x) { return x.code === code; });
@@ -191,6 +194,20 @@
       DVC.printForm(e.currentTarget.getAttribute('href'), message);
     }
 
+    async function printablePdf(e) {
+      e.preventDefault();
+      var popup = window.open('', '_blank');
+      var answer = await fetch(e.currentTarget.getAttribute('href'), {
+        headers: { Authorization: 'Bearer ' + session.token, Accept: 'application/pdf' },
+      });
+      if (!answer.ok) {
+        if (popup) popup.close();
+        return DVC.say(message, 'Không tạo được bản PDF của mẫu phiếu.', 'error');
+      }
+      var url = URL.createObjectURL(await answer.blob());
+      if (popup) popup.location.href = url; else location.href = url;
+    }
+
     /* ---- actions: one button per allowed action, each opening its own small form ---- */
     var FIELDS = {
       accept: [['note', 'Ghi chú', 'textarea']],
@@ -204,6 +221,7 @@
       refuse: [['note', 'Lý do từ chối giải quyết', 'textarea', true]],
       extend: [['new_due_at', 'Ngày giờ hẹn mới', 'datetime-local', true], ['note', 'Lý do chậm, lời xin lỗi', 'textarea', true]],
       stop: [['note', 'Lý do dừng xử lý', 'textarea', true]],
+      apply_fee_reduction: [['reduction', 'Mã mức miễn, giảm (theo danh mục thủ tục)', 'text', true]],
       return_result: [['via', 'Hình thức trả', 'via'], ['fee_collected', 'Phí thu tại quầy (đồng)', 'number']],
     };
     var DANGER = ['reject', 'refuse', 'stop'];
