@@ -198,7 +198,7 @@
       e.preventDefault();
       var popup = window.open('', '_blank');
       var answer = await fetch(e.currentTarget.getAttribute('href'), {
-        headers: { Authorization: 'Bearer ' + session.token, Accept: 'application/pdf' },
+        headers: { Accept: 'application/pdf' }, credentials: 'same-origin',
       });
       if (!answer.ok) {
         if (popup) popup.close();
