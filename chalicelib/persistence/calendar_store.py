@@ -13,11 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Conflict
-from chalicelib.persistence import dossier_store
+from chalicelib.persistence import store
 from chalicelib.persistence.base import Record, bind
 
 PARTITION = "CALENDAR"
@@ -71,14 +70,14 @@ def save(
         data={"key": key, "actor": actor, "before": before, "after": data, "at": at.isoformat()},
         version=version,
     )
+    def stage(tx: store.Transaction) -> None:
+        tx.save(model(PARTITION, key, data=data, version=version), condition=condition)
+        tx.save(audit)
+
     try:
-        with dossier_store.transaction() as tx:
-            tx.save(model(PARTITION, key, data=data, version=version), condition=condition)
-            tx.save(audit)
-    except TransactWriteError as exc:
-        if "ConditionalCheckFailed" in dossier_store.reasons(exc):
-            raise Conflict("Lịch vừa được người khác cập nhật. Vui lòng tải lại.") from exc
-        raise
+        store.commit(stage)
+    except store.Cancelled as exc:
+        raise Conflict("Lịch vừa được người khác cập nhật. Vui lòng tải lại.") from exc
     return version
 
 

@@ -88,6 +88,7 @@ def test_each_part_shows_its_formula_inputs_and_what_is_lacking():
             "due_answered_on_time": 1,
         },
         "ratings": {"total": 0, "overall": {"rat_hai_long": 0, "hai_long": 0}},
+        "national_sync": {"sent": 0, "on_time": 0, "failed": 0},
     }
 
     result = service_index.score(figures, {}, [])
@@ -96,7 +97,7 @@ def test_each_part_shows_its_formula_inputs_and_what_is_lacking():
     assert parts["feedback_on_time"]["inputs"] == {"numerator": 1, "denominator": 3}
     assert "due" in parts["feedback_on_time"]["formula"]
     assert parts["on_time"]["inputs"] == {"numerator": 1, "denominator": 3}
-    assert parts["status_synchronised"]["inputs"] is None
-    assert "status_synchronised" in next(
+    assert parts["published_on_time"]["inputs"] is None
+    assert "published_on_time" in next(
         i["lacks"] for i in result["items"] if i["key"] == "transparency"
     )
