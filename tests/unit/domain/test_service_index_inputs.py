@@ -89,6 +89,7 @@ def test_each_part_shows_its_formula_inputs_and_what_is_lacking():
         },
         "ratings": {"total": 0, "overall": {"rat_hai_long": 0, "hai_long": 0}},
         "national_sync": {"sent": 0, "on_time": 0, "failed": 0},
+        "digitised_at_receipt": 3,
     }
 
     result = service_index.score(figures, {}, [])
