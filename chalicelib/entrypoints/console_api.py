@@ -181,15 +181,19 @@ def console_dossier(code):
     **HTML,
 )
 def console_intake():
+    session = _officer_session()
+    if session is None:
+        return _to_sign_in("/can-bo/tiep-nhan")
     catalog = catalog_service.get_catalog()
+    mine = catalog.performed_by(session.principal.agency)
     code = (bp.current_request.query_params or {}).get("thu-tuc")
-    procedure = catalog.procedure(code) if code else None
+    procedure = next((p for p in mine if p.code == code), None)
     form = catalog_service.get_form(procedure.code) if procedure and procedure.is_online else None
-    return page(
+    return _console(
         "console/intake.html",
-        cache=PRIVATE,
+        session,
         nav="tiep-nhan",
-        procedures=sorted(catalog.procedures.values(), key=lambda p: p.name),
+        procedures=sorted(mine, key=lambda p: p.name),
         p=procedure,
         form=form,
         fields=schema_form.build(form) if form else [],

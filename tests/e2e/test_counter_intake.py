@@ -107,6 +107,7 @@ def test_the_desk_receives_a_dossier_in_the_console_and_prints_form_01(portal, b
     page.get_by_label("Thủ tục", exact=True).select_option(PROCEDURE)
     page.get_by_role("button", name="Chọn thủ tục").click()
     page.wait_for_url(f"{portal}/can-bo/tiep-nhan?thu-tuc={PROCEDURE}")
+    page.locator("#intake[data-ready=true]").wait_for()
     rec.check(page, "intake-form")
 
     page.locator("#f-applicant-full_name").fill("Đỗ Thị Lan")

@@ -35,11 +35,11 @@
   }
   DVC.officerCall = call;
   DVC.officerSession = session;
-  /* Open a printable form in a new tab: fetched with the officer's token (forms carry personal
-     data, so they are never reachable by a bare link). */
+  /* Open a printable form in a new tab, fetched with the officer's session (forms carry
+     personal data). */
   DVC.printForm = async function (href, message) {
     var popup = window.open('', '_blank');
-    var answer = await DVC.api('GET', href, { token: session.token });
+    var answer = await DVC.api('GET', href);
     if (typeof answer.data !== 'string') {
       if (popup) popup.close();
       return DVC.say(message, DVC.message(answer.data), 'error');

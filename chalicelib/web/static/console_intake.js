@@ -5,19 +5,8 @@
   'use strict';
   if (document.body.dataset.page !== 'console-intake' || !DVC.officerSession) return;
   var call = DVC.officerCall;
-  var session = DVC.officerSession;
-  var picker = document.getElementById('f-procedure');
   var form = document.getElementById('intake');
 
-  /* Only what the officer's agency performs can be received here. */
-  DVC.api('GET', '/v1/procedures?page_size=100&agency=' + encodeURIComponent(session.agency)).then(function (answer) {
-    if (answer.status !== 200) return;
-    var mine = {};
-    answer.data.items.forEach(function (p) { mine[p.code] = true; });
-    Array.prototype.slice.call(picker.options).forEach(function (o) {
-      if (o.value && !mine[o.value]) o.remove();
-    });
-  });
   if (!form) return;
 
   var code = form.dataset.procedure;
@@ -105,7 +94,7 @@
     if (found.length) return DVC.summary(summary, found);
     var submit = document.getElementById('intake-submit');
     submit.disabled = true;
-    var answer = await DVC.api('POST', '/v1/officer/dossiers', { token: session.token, body: b, headers: { 'Idempotency-Key': key } });
+    var answer = await DVC.api('POST', '/v1/officer/dossiers', { body: b, headers: { 'Idempotency-Key': key } });
     submit.disabled = false;
     if (answer.status !== 201) {
       var details = (answer.data.error.details || []).map(function (d) {
@@ -117,6 +106,8 @@
     }
     done(answer.data);
   });
+
+  form.dataset.ready = 'true';
 
   function done(created) {
     form.hidden = true;
