@@ -40,7 +40,9 @@ def test_a_dossier_carried_to_returned_is_synchronised_in_order(portal):
     pay_demo.officer_action(portal, code, desk, "accept")
     pay_demo.officer_action(portal, code, desk, "assign", assignee="cb-1")
     pay_demo.officer_action(portal, code, leader, "approve")
-    pay_demo.officer_action(portal, code, desk, "return_result", via="counter")
+    # A result is handed over only with its fee paid: the desk collects it at the counter.
+    owed = agency["fee_due"] - agency["fee_paid"]
+    pay_demo.officer_action(portal, code, desk, "return_result", via="counter", fee_collected=owed)
     codes = received_codes(portal, code, 5)
 
     deduplicated = [c for i, c in enumerate(codes) if i == 0 or codes[i - 1] != c]
