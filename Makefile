@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: install schemas lint format test test-unit test-integration test-functional run \
-        import-catalog import-national-catalog bench load clean browsers
+        import-catalog import-national-catalog bench load clean browsers hsm
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ lint: install
 format: install
 	$(BIN)/ruff check --config .ci/ruff.toml --fix .
 
-test: install schemas lint browsers
+test: install schemas lint browsers hsm
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . -n 2 $(PYTEST_ARGS)
 
 test-unit: install schemas
@@ -36,7 +36,7 @@ test-unit: install schemas
 test-integration: install schemas
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/integration tests/infra $(PYTEST_ARGS)
 
-test-functional: install schemas browsers
+test-functional: install schemas browsers hsm
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/functional tests/e2e $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e/test_browser.py) drive Debian's Chromium and inject axe-core.
@@ -45,6 +45,11 @@ browsers:
 	  || echo "chromium could not be installed: the browser tests will be skipped"
 	test -f tests/e2e/node_modules/axe-core/axe.min.js || npm ci --prefix tests/e2e --no-audit \
 	  --no-fund || echo "axe-core could not be installed: the browser tests will be skipped"
+
+# SoftHSM2, a software PKCS#11 token: the tests sign a result through the pkcs11 signer backend.
+hsm:
+	test -f /usr/lib/softhsm/libsofthsm2.so || (apt-get update -q && apt-get install -y -q softhsm2) \
+	  || echo "softhsm2 could not be installed: the PKCS#11 signing test will be skipped"
 
 run: install schemas
 	$(BIN)/python -m infra.local.stack --port $(PORT)

@@ -9,6 +9,7 @@ from chalicelib.entrypoints import (
     citizen_api,
     console_api,
     dev_api,
+    documents_api,
     fake_gateway_api,
     feedback_api,
     feedback_officer_api,
@@ -31,6 +32,7 @@ from chalicelib.entrypoints import (
 app = Chalice(app_name="dvc")
 app.api.binary_types.append("application/pdf")
 app.log.propagate = True
+app.api.binary_types.append("application/pdf")  # signed documents checked on /xac-thuc
 logs.configure()
 middleware.register(app)
 
@@ -55,3 +57,4 @@ app.register_blueprint(stats_api.bp)
 app.register_blueprint(national_portal_api.bp)
 app.register_blueprint(national_portal_standin_api.bp)
 app.register_blueprint(national_portal_workers.bp)
+app.register_blueprint(documents_api.bp)

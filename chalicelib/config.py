@@ -56,6 +56,10 @@ CARRIER_TOKEN = "CARRIER_TOKEN"  # noqa: S105 - the variable name, not a secret
 # Decision 766: payments count as "online" only through the channels the index recognises
 # (the national payment platform and the gateways connected to it), comma-separated.
 ONLINE_PAYMENT_CHANNELS = "ONLINE_PAYMENT_CHANNELS"
+# Signed results (chalicelib/integrations/signing.py): where each agency's signing key lives.
+SIGNER_BACKEND = "SIGNER_BACKEND"
+SIGNING_SECRET_PREFIX = "SIGNING_SECRET_PREFIX"  # noqa: S105 - a name prefix, not a secret
+PKCS11_MODULE = "PKCS11_MODULE"
 VNPAY_VARIABLES = (
     "VNPAY_TMN_CODE",
     "VNPAY_HASH_SECRET",
@@ -101,6 +105,9 @@ class Settings:
     session_max_seconds: int = 12 * 3600
     payment_provider: str = "vnpay"
     online_payment_channels: tuple[str, ...] = ("vnpay",)
+    signer_backend: str = "local"
+    signing_secret_prefix: str = ""
+    pkcs11_module: str = ""
     vnpay: dict = field(default_factory=dict, repr=False)
     carrier_api_url: str = ""
     carrier_token: str = field(default="", repr=False)
@@ -161,6 +168,9 @@ def get_settings() -> Settings:
         vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
         carrier_api_url=_env(CARRIER_API_URL, "").rstrip("/"),
         carrier_token=_env(CARRIER_TOKEN, "dvc-local-carrier"),
+        signer_backend=_env(SIGNER_BACKEND, "local"),
+        signing_secret_prefix=_env(SIGNING_SECRET_PREFIX, f"{app}/{stage}/signing/"),
+        pkcs11_module=_env(PKCS11_MODULE, ""),
     )
 
 

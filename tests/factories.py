@@ -31,6 +31,17 @@ RECEIVING_AGENCY = {
 }
 
 
+def sample_pdf(text: str = "Giay xac nhan (ban thu)") -> bytes:
+    """A small, well-formed one-page PDF (what an officer would upload as a result)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
 def random_phone() -> str:
     return "09" + "".join(random.choices("0123456789", k=8))
 

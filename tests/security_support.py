@@ -31,7 +31,12 @@ CALLERS = (
     "citizen_b_session",
     "officer_y_session",
 )
-OWNER_CALLER = {"citizen": "citizen_a", "officer": "officer_x", "nobody": None}
+OWNER_CALLER = {
+    "citizen": "citizen_a",
+    "wallet": "citizen_a",
+    "officer": "officer_x",
+    "nobody": None,
+}
 
 
 def id_routes() -> list[tuple[str, str]]:
@@ -115,6 +120,10 @@ class Resource:
             from chalicelib.persistence import dossier_store
 
             return dossier_store.get(self.id)
+        if self.kind == "document":
+            from chalicelib.persistence import document_store
+
+            return document_store.get(self.id)
         from chalicelib.persistence import feedback_store
 
         return feedback_store.get(self.id)
@@ -160,6 +169,8 @@ class Resources:
         return self._shared[kind]
 
     def fresh(self, kind: str, owner: str = "citizen_a") -> Resource:
+        if kind == "document":
+            return self._document(owner)
         if kind == "dossier":
             body, created = submit(self.client, token_=self.tokens[owner], phone=random_phone())
             link = parse_qs(urlparse(created.get("receipt_url") or "").query).get("t", [None])[0]
@@ -185,6 +196,30 @@ class Resources:
         )
         assert status == 201, created
         return Resource(kind, created["id"], [marker, phone])
+
+    def _document(self, owner: str) -> Resource:
+        """A file of the owner's dossier, in their wallet once an officer accepted it."""
+        body, created = submit(self.client, token_=self.tokens[owner], phone=random_phone())
+        _, view = call(
+            self.client,
+            "GET",
+            f"/v1/officer/dossiers/{created['code']}",
+            token=self.tokens["officer_x"],
+        )
+        status, _ = call(
+            self.client,
+            "POST",
+            f"/v1/officer/dossiers/{created['code']}/actions",
+            {"action": "accept", "version": view["version"]},
+            token=self.tokens["officer_x"],
+        )
+        assert status == 200
+        _, wallet = call(self.client, "GET", "/v1/me/documents", token=self.tokens[owner])
+        document = next(d for d in wallet["items"] if d["dossier_code"] == created["code"])
+        applicant = body["applicant"]
+        return Resource(
+            "document", document["document_id"], [applicant["phone"], applicant["id_number"]]
+        )
 
     def token_for(self, caller: str, owner: str) -> str | None:
         """The bearer token a caller sends; expired/forged ones copy the rightful owner's."""

@@ -274,7 +274,12 @@ def submit(
         "dossier.submitted",
         step_due_at=acknowledge_by,
         agency_id=dossier.agency_id,
-        event_data={"channel": channel, "notify": notify, "digitised": True},
+        event_data={
+            "channel": channel,
+            "notify": notify,
+            "digitised": True,
+            "reused": sum(1 for a in attachments if a.get("reused")),
+        },
     )
     return dossier
 

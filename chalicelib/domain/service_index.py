@@ -92,10 +92,12 @@ COMPONENTS: tuple[tuple[str, str, int, tuple[Part, ...]], ...] = (
          "counter or on arrival by post) ÷ dossiers received",
          lambda x: (x["digitised"], x["received"])),
         ("e_results", "Kết quả giải quyết điện tử",
-         "results returned online or downloaded ÷ dossiers resolved",
+         "results signed and issued electronically, returned online or downloaded ÷ "
+         "dossiers resolved",
          lambda x: (x["e_results"], x["resolved"])),
         ("reuse", "Tái sử dụng dữ liệu đã số hóa",
-         "lacks: reuse of the citizen's data repository on the national portal", lambda x: None),
+         "dossiers reusing a document from the citizen's wallet ÷ dossiers received; lacks: "
+         "the national portal's data repository", lambda x: (x["reused"], x["received"])),
     )),
 )
 # fmt: on
@@ -127,6 +129,7 @@ def inputs(figures: dict, members: dict[str, set[str]], procedures: Iterable) ->
         "sync_on_time": figures["national_sync"]["on_time"],
         "sync_failed": figures["national_sync"]["failed"],
         "digitised": figures["digitised_at_receipt"],
+        "reused": figures["reused"],
         "fb_answered": fb["answered"],
         "fb_due": fb["due"],
         "fb_due_on_time": fb["due_answered_on_time"],

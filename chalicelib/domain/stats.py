@@ -35,7 +35,7 @@ SETS = ("procs_online", "procs_fee", "procs_paid_online")
 _COMMON = ("agency_id", "procedure_code")
 # What each counted event keeps (a whitelist: notes and reasons may hold personal data).
 DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
-    "submitted": ("channel", "digitised"),
+    "submitted": ("channel", "digitised", "reused"),
     "accepted": ("due_at",),
     "rejected": (),
     "supplement_requested": (),
@@ -43,8 +43,8 @@ DOSSIER_FACTS: dict[str, tuple[str, ...]] = {
     "transferred": ("from_agency",),
     "payment_requested": (),
     "paid": ("channel", "provider"),
-    "approved": ("timeliness",),
-    "refused": ("timeliness",),
+    "approved": ("timeliness", "e_result"),
+    "refused": ("timeliness", "e_result"),
     "extended": (),
     "stopped": (),
     "returned": ("via", "fee_collected"),

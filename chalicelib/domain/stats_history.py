@@ -80,13 +80,17 @@ def facts(dossier: Dossier, history: list[dict], rating: dict | None = None) -> 
 def _details(kind: str, entry: dict, dossier: Dossier, payments: list[dict]) -> dict:
     data = entry.get("data") or {}
     if kind == "submitted":
-        return {"channel": dossier.channel}
+        return {
+            "channel": dossier.channel,
+            "reused": sum(1 for a in dossier.attachments if a.get("reused")),
+        }
     if kind == "resubmitted":
         return {"phase": "intake" if entry.get("status_to") == "submitted" else "appraisal"}
     if kind == "transferred":
         return {"from_agency": data.get("from")}
     if kind in ("approved", "refused"):
-        return {"timeliness": entry.get("outcome")}
+        signed = bool((dossier.extra.get("result_document") or {}).get("document_id"))
+        return {"timeliness": entry.get("outcome"), "e_result": signed}
     if kind == "paid":
         paid = [p for p in payments if p.get("at") == entry["at"]]
         if not paid:

@@ -65,6 +65,7 @@ def _dossier(facts: list[dict], payment_channels: frozenset) -> tuple[Counter[Ke
     first = _firsts(facts)
     if first.get("submitted"):
         _received(out, first["submitted"], procedure)
+        _reuse(out, first["submitted"])
     for name in ("accepted", "rejected", "stopped", "withdrawn", "returned"):
         if name in first:
             out.add(name, first[name]["at"])
@@ -131,11 +132,14 @@ def _money(
 
 
 def _e_result(out: Builder, facts: list[dict]) -> None:
-    """Issued electronically: returned online, or downloaded by the citizen from the portal."""
+    """Issued electronically: a result the agency signed when it decided, or one returned
+    online or downloaded by the citizen from the portal."""
     issued = [
         f
         for f in facts
-        if f["t"] == "result_downloaded" or (f["t"] == "returned" and f.get("via") == "online")
+        if f["t"] == "result_downloaded"
+        or (f["t"] == "returned" and f.get("via") == "online")
+        or (f["t"] in ("approved", "refused") and f.get("e_result"))
     ]
     if issued:
         out.add("e_results", issued[0]["at"])
@@ -151,6 +155,12 @@ def _national_sync(out: Builder, facts: list[dict]) -> None:
                 out.add("sync_on_time", f["at"])
         elif f["t"] == "national_sync_failed":
             out.add("sync_failed", f["at"])
+
+
+def _reuse(out: Builder, submitted: dict) -> None:
+    """Submitted with a document reused from the citizen's wallet (Decision 766)."""
+    if int(submitted.get("reused") or 0) > 0:
+        out.add("reused", submitted["at"])
 
 
 def _rating(out: Builder, facts: list[dict]) -> None:

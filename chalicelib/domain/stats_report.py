@@ -153,6 +153,7 @@ def figures(t: Totals) -> dict:
             "failed": c["sync_failed"],
         },
         "digitised_at_receipt": c["digitised"],
+        "reused": c["reused"],
         "feedback": {
             "received": c["fb_received"],
             "not_accepted": c["fb_not_accepted"],
@@ -179,6 +180,7 @@ def rates(f: dict) -> dict:
         "online_submission": ratio(f["received"]["online"], f["received"]["total"]),
         "online_payment": ratio(f["payments"]["paid_online"], f["payments"]["with_fee"]),
         "e_result": ratio(f["e_results"], resolved["total"]),
+        "reuse": ratio(f["reused"], f["received"]["total"]),
         "feedback_on_time": ratio(fb["answered_on_time"], fb["answered"]),
         "feedback_satisfaction": ratio(fb["answered"] - fb["unsatisfactory"], fb["answered"]),
         "satisfaction": ratio(overall["rat_hai_long"] + overall["hai_long"], f["ratings"]["total"]),

@@ -358,7 +358,11 @@ def _resolve(outcome: str) -> Callable[[Dossier, Command, WorkingCalendar], dict
             c.at,
             cal,
             public_note=c.note if outcome == "refused" else None,
-            event={"outcome": outcome, "timeliness": timeliness},
+            event={
+                "outcome": outcome,
+                "timeliness": timeliness,
+                "e_result": bool(d.extra.get("result_document", {}).get("document_id")),
+            },
         )
 
     return resolve

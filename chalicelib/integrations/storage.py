@@ -47,13 +47,23 @@ def delete(bucket: str, key: str) -> None:
     client("s3").delete_object(Bucket=bucket, Key=key)
 
 
-def copy(bucket: str, source_key: str, target_key: str) -> None:
+def copy(bucket: str, source_key: str, target_key: str, source_bucket: str | None = None) -> None:
     client("s3").copy_object(
         Bucket=bucket,
         Key=target_key,
-        CopySource={"Bucket": bucket, "Key": source_key},
+        CopySource={"Bucket": source_bucket or bucket, "Key": source_key},
         MetadataDirective="COPY",
     )
+
+
+def read(bucket: str, key: str) -> bytes | None:
+    """The object's bytes, or None when there is no such object."""
+    try:
+        return client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
 
 
 def download_url(bucket: str, key: str, filename: str, expires_in: int = 300) -> str:

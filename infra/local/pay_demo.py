@@ -24,7 +24,17 @@ from urllib.parse import urlencode
 PROCEDURE = "1.004873"
 AGENCY = "ubnd-xa-hop-thinh"
 PHONE = "0912345678"
-PDF = b"%PDF-1.4 Giay xac nhan tinh trang hon nhan (ban thu)"
+def _sample_pdf() -> bytes:
+    from fpdf import FPDF  # a development dependency, like this demo
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text="Giay xac nhan tinh trang hon nhan (ban thu)")
+    return bytes(pdf.output())
+
+
+PDF = _sample_pdf()
 
 
 def _http(url: str) -> str:
@@ -169,7 +179,7 @@ def run(base: str, say=print) -> dict:
     say("5. Đính kèm kết quả và lãnh đạo phê duyệt")
     result = api("GET", f"{base}/v1/dossiers/{code}/result?phone={PHONE}")
     status, content, _ = request("GET", result["url"])
-    if status != 200 or content != PDF:
+    if status != 200 or not content.startswith(PDF):  # signed: the upload plus a signature
         raise SystemExit(f"the result did not download ({status})")
     final = api("GET", f"{base}/v1/dossiers/{code}?phone={PHONE}")
     say(f"6. Công dân tải kết quả ({len(content)} byte); trạng thái: {final['status_label']}")

@@ -79,6 +79,9 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     names = provision(stage=stage, endpoint_url=os.environ.get("AWS_ENDPOINT_URL"))
     os.environ.update(names)
     reset_settings()
+    from infra.local import pki
+
+    pki.provision(json.loads(SAMPLE_CATALOG.read_text(encoding="utf-8"))["agencies"])
     if load_catalog:
         from chalicelib.services.catalog import importer as catalog_import
         from chalicelib.services.shared.clock import now

@@ -8,6 +8,8 @@ import time
 import unicodedata
 from pathlib import Path
 
+from tests.factories import sample_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
@@ -27,7 +29,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 PROCEDURE = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: level 4, 5.000 đồng online
 AGENCY = "ubnd-xa-hop-thinh"
 APPLICANT_PHONE = "0978123456"
-RESULT_PDF = b"%PDF-1.4\n% Giay xac nhan tinh trang hon nhan (thu)\n"
+RESULT_PDF = sample_pdf("Giay xac nhan tinh trang hon nhan (thu)")
 
 
 class Recorder:

@@ -20,7 +20,7 @@ from chalicelib.config import get_settings
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.persistence import dossier_store
 from chalicelib.services.shared.clock import now
-from tests.factories import call, submit, token
+from tests.factories import call, sample_pdf, submit, token
 
 LEVEL4 = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân: 5.000 đồng online, level 4
 LEVEL4_AGENCY = "ubnd-xa-hop-thinh"
@@ -127,12 +127,12 @@ def consume(client, events: list[dict]) -> None:
 
 def attach_result(client, code) -> None:
     specialist = officer(client, "specialist")
-    content = b"%PDF-1.4 giay xac nhan tinh trang hon nhan"
+    content = sample_pdf("Giay xac nhan tinh trang hon nhan")
     status, upload = call(
         client,
         "POST",
         f"/v1/officer/dossiers/{code}/result",
-        {"filename": "xac-nhan.pdf", "content_type": "application/pdf", "size_bytes": 64},
+        {"filename": "xac-nhan.pdf", "content_type": "application/pdf", "size_bytes": len(content)},
         token=specialist,
     )
     assert status == 201, upload

@@ -8,7 +8,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from tests.factories import call, procedure, submit, token
+from tests.factories import call, procedure, put_uploaded_file, sample_pdf, submit, token
 
 AGENCY = "ubnd-phuong-kinh-bac"
 OTHER_AGENCY = "ubnd-phuong-vo-cuong"
@@ -58,6 +58,7 @@ class TestFromSubmissionToResult:
         assert status == 200 and view["status"] == "accepted" and view["due_at"]
         status, view = act(client, code, desk, "assign", view["version"], assignee="cb-tu-phap-1")
         assert view["status"] == "in_progress"
+        result_pdf = sample_pdf("Giay khai sinh")
         status, upload = call(
             client,
             "POST",
@@ -65,13 +66,15 @@ class TestFromSubmissionToResult:
             {
                 "filename": "giay-khai-sinh.pdf",
                 "content_type": "application/pdf",
-                "size_bytes": 2048,
+                "size_bytes": len(result_pdf),
             },
             token=specialist,
         )
         assert status == 201 and upload["fields"]["key"].startswith(f"results/{code}/")
+        put_uploaded_file(upload, "application/pdf", result_pdf)
         status, view = act(client, code, leader, "approve", upload["version"])
         assert status == 200 and view["status"] == "result_ready"
+        assert view["result_document"]["document_id"]  # signed by the agency on approval
         assert view["timeliness"] in ("early", "on_time", "late")
         status, view = act(client, code, desk, "return_result", view["version"], via="counter")
         assert status == 200 and view["status"] == "returned"

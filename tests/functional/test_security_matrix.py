@@ -37,6 +37,10 @@ FAMILIES = [
     # Web pages are shells that load the dossier through the API: they must carry none of it.
     (r"^/ho-so-cua-toi/\{code\}", "dossier", "nobody"),
     (r"^/can-bo/ho-so/\{code\}", "dossier", "nobody"),
+    (r"^/v1/me/documents/\{document_id\}", "document", "wallet"),
+    # Verification is public by design: it must show nothing personal to anyone.
+    (r"^/v1/documents/\{document_id\}/verification", "document", "nobody"),
+    (r"^/xac-thuc/\{document_id\}", "document", "nobody"),
 ]
 PUBLIC = [
     r"^/v1/procedures/\{code\}",  # the catalog
@@ -62,6 +66,17 @@ DENIED = {
         "forged": {401},
         "citizen_b_session": {404},
         "officer_y_session": {403, 404},
+    },
+    "wallet": {  # bearer-only citizen routes: a phone number opens nothing
+        "citizen_b": {404},
+        "officer_x": {403},
+        "officer_y": {403},
+        "anonymous": {401},
+        "stranger_phone": {401},
+        "expired": {401},
+        "forged": {401},
+        "citizen_b_session": {404},
+        "officer_y_session": {403},
     },
     "officer": {
         "officer_y": {404},
@@ -90,6 +105,7 @@ OVERRIDES = {
         "classification": "within_competence",
         "version": r.version,
     },
+    ("POST", "/v1/documents/{document_id}/verification"): lambda r: None,
     ("POST", "/v1/officer/feedback/{feedback_id}/answer"): lambda r: {
         "version": r.version,
         "answer": "Cơ quan đã tiếp nhận và xử lý.",

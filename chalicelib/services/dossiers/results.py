@@ -1,4 +1,5 @@
-"""Electronic delivery of the result: a short-lived download link for the applicant only.
+"""Electronic delivery of the result: a short-lived download link for the applicant only, to
+the PDF the agency signed (never the unsigned upload).
 
 The result is released once the dossier has one (approved or refused) and every fee due is
 paid. Each download is recorded in the dossier's history. When the applicant chose to receive
@@ -31,19 +32,22 @@ def download(
 ) -> dict:
     dossier = dossiers.authorized(code, principal, phone, client_ip)  # lookup's 404 rules
     document = check_result_release(dossier)
-    bucket = get_settings().bucket_results
-    if storage.head(bucket, document["key"]) is None:
+    if not document.get("document_id"):  # nothing is handed over unsigned
         raise InvalidTransition(
-            "Tệp kết quả điện tử chưa được cơ quan tải lên đầy đủ. Vui lòng thử lại sau."
+            "Kết quả điện tử chưa được cơ quan ký số; kết quả được trả theo hình thức bạn đã "
+            "đăng ký."
         )
-    url = storage.download_url(bucket, document["key"], document["filename"], LINK_SECONDS)
+    bucket = get_settings().bucket_results
+    url = storage.download_url(bucket, document["signed_key"], document["filename"], LINK_SECONDS)
     status = _record(dossier, principal, now)
     return {
         "url": url,
         "expires_at": (now + timedelta(seconds=LINK_SECONDS)).isoformat(),
         "filename": document["filename"],
-        "content_type": document["content_type"],
+        "content_type": "application/pdf",
         "status": status.value,
+        "document_id": document["document_id"],
+        "verification_url": document["verification_url"],
     }
 
 

@@ -31,6 +31,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import counter_store, dossier_store, store
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.documents import wallet
 from chalicelib.services.dossiers import deadlines, receipts
 from chalicelib.services.shared import idempotency, outbox, uploads
 from chalicelib.validation import errors_for
@@ -73,6 +74,7 @@ def check(
         *_form_problems(body, procedure),
     ]
     checked = uploads.check(body["attachments"], procedure, principal, problems)
+    wallet.check_reused(body["attachments"], procedure, principal, problems)
     problems += unknown_components(body, procedure) + missing_components(body, procedure)
     if problems:
         raise ValidationFailed("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
@@ -94,6 +96,8 @@ def create(
     offering = catalog_service.offering_for(procedure, body.get("agency"))
     uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar(offering.agency.id)
+    # Documents reused from the citizen's wallet (checked above; looked up again to copy them).
+    reused = wallet.copy_reused(wallet.check_reused(body["attachments"], procedure, principal, []))
 
     def build(code: str) -> dossier_domain.Dossier:
         dossier = dossier_domain.submit(
@@ -102,7 +106,7 @@ def create(
             body["applicant"],
             principal.subject if principal and principal.is_citizen else None,
             body["form"],
-            [c.attachment for c in checked],
+            [c.attachment for c in checked] + reused,
             body["result_delivery"],
             body["notify"],
             now,

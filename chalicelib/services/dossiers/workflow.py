@@ -19,6 +19,7 @@ from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.documents import issuing, wallet
 from chalicelib.services.dossiers import deadlines, forms, shipments
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.shared import outbox
@@ -69,8 +70,14 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
         params=params,
     )
     expected = dossier.version
+    issued: list = []
+    allowed = command.action in workflow.allowed_actions(dossier, principal.role)
+    if allowed and command.action in issuing.SIGNING_ACTIONS:
+        issued.append(issuing.sign_result(dossier, now))  # signed before the decision commits
     workflow.apply(dossier, command, deadlines.calendar(dossier.agency_id))
-    outbox.publish(dossier_store.save(dossier, expected))
+    if command.action == "accept":
+        issued += wallet.accepted_attachments(dossier, now)
+    outbox.publish(dossier_store.save(dossier, expected, also=issuing.staging(*issued)))
     return officer_view(dossier, principal, now)
 
 
@@ -189,7 +196,8 @@ def _iso(value: datetime | None) -> str | None:
 
 
 RESULT_URL_SECONDS = 900
-RESULT_STATUSES = frozenset({"accepted", "in_progress", "awaiting_payment", "result_ready"})
+# A result is attached before the decision: the leader's approval signs and issues it.
+RESULT_STATUSES = frozenset({"accepted", "in_progress", "awaiting_payment"})
 
 
 def attach_result(code: str, principal: Principal, body: dict, now: datetime) -> dict:
@@ -198,7 +206,9 @@ def attach_result(code: str, principal: Principal, body: dict, now: datetime) ->
 
     dossier = load_for(code, principal)
     if dossier.status.value not in RESULT_STATUSES:
-        raise InvalidTransition("Chỉ đính kèm kết quả khi hồ sơ đang được giải quyết.")
+        raise InvalidTransition(
+            "Chỉ đính kèm kết quả khi hồ sơ đang được giải quyết (trước khi phê duyệt)."
+        )
     key = f"results/{code}/{now:%Y%m%d%H%M%S}/{safe_filename(body['filename'])}"
     post = storage.presigned_post(
         get_settings().bucket_results,

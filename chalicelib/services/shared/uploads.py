@@ -142,6 +142,8 @@ def check(
     used by another dossier, and actually in S3 within the component's size and type."""
     checked = []
     for i, item in enumerate(attachments):
+        if "upload_id" not in item:
+            continue  # a document reused from the citizen's wallet (services/documents/wallet.py)
         where = f"attachments[{i}]"
         record = upload_store.get(item["upload_id"])
         if record is None:
@@ -163,6 +165,7 @@ def check(
                     "content_type": stored.content_type,
                     "size_bytes": stored.size,
                     "key": f"attachments/{record.upload_id}/{safe_filename(record.filename)}",
+                    "reused": False,
                 },
             )
         )

@@ -19,7 +19,7 @@
     stopped: 'Dừng xử lý', result_ready: 'Đã có kết quả', returned: 'Đã trả kết quả',
   };
   var DELIVERY = { online: 'Trực tuyến', post: 'Bưu chính', counter: 'Tại Bộ phận Một cửa' };
-  var RESULT_STATUSES = ['accepted', 'in_progress', 'awaiting_payment', 'result_ready'];
+  var RESULT_STATUSES = ['accepted', 'in_progress', 'awaiting_payment'];
   var DAY = 24 * 3600 * 1000;
 
   /* The page is rendered for the signed-in officer (server-side session); the API calls carry
@@ -146,7 +146,7 @@
         formView(d.form || {}, formSchema || {}),
         h('h2', { text: 'Tệp đính kèm' }),
         d.attachments.length ? h('ul', {}, d.attachments.map(function (f) {
-          return h('li', {}, h('a', { href: f.url, text: f.filename }), ' (' + componentName(d, f.component_code) + (f.size_bytes ? ', ' + DVC.fmt.size(f.size_bytes) : '') + ')');
+          return h('li', {}, h('a', { href: f.url, text: f.filename }), ' (' + componentName(d, f.component_code) + (f.size_bytes ? ', ' + DVC.fmt.size(f.size_bytes) : '') + (f.reused ? '; dùng lại từ kho giấy tờ, hồ sơ ' + f.origin.dossier_code : '') + ')');
         })) : h('p', { text: 'Không có tệp đính kèm.' }),
         resultSection(d),
         h('h2', { text: 'Mẫu phiếu để in' }),
@@ -308,13 +308,21 @@
       var section = h('section', { 'aria-labelledby': 'result-title' }, h('h2', { id: 'result-title', text: 'Kết quả giải quyết' }));
       var doc = d.result_document;
       DVC.add(section, h('p', { text: doc ? 'Đã đính kèm: ' + doc.filename + ' (' + DVC.fmt.datetime(doc.attached_at) + ')' : 'Chưa đính kèm văn bản kết quả.' }));
+      if (doc && doc.document_id) DVC.add(section, h('p', {}, 'Đã ký số bởi ' + doc.signed_by + ' lúc ' + DVC.fmt.datetime(doc.signed_at) + ' — ', h('a', { href: doc.verification_url, text: 'trang xác thực' })));
       if (RESULT_STATUSES.indexOf(d.status) < 0) return section;
+      if ((d.procedure.result || {}).template) {
+        DVC.add(section, h('p', {}, h('button', { type: 'button', class: 'btn', text: 'Tạo văn bản kết quả theo mẫu', onclick: async function () {
+          var answer = await call('POST', base + '/result/template', {});
+          if (answer.status !== 201) return DVC.say(message, DVC.message(answer.data), 'error');
+          await reload('Đã tạo văn bản kết quả theo mẫu; văn bản được ký số khi lãnh đạo phê duyệt.');
+        } })));
+      }
       var id = 'f-result-file';
       var bar = h('progress', { id: id + '-progress', max: '100', value: '0', hidden: true, 'aria-label': 'Tiến độ tải lên kết quả' });
       var status = h('p', { class: 'upload-text', id: id + '-status', 'aria-live': 'polite' });
-      var input = h('input', { type: 'file', id: id, accept: 'application/pdf,image/jpeg,image/png,application/xml', 'aria-describedby': id + '-error ' + id + '-status' });
+      var input = h('input', { type: 'file', id: id, accept: 'application/pdf', 'aria-describedby': id + '-error ' + id + '-status' });
       DVC.add(section, h('div', { class: 'field upload' },
-        h('label', { for: id, text: doc ? 'Thay văn bản kết quả (PDF, JPG, PNG, XML)' : 'Đính kèm văn bản kết quả (PDF, JPG, PNG, XML)' }),
+        h('label', { for: id, text: doc ? 'Thay văn bản kết quả (PDF, được ký số khi phê duyệt)' : 'Đính kèm văn bản kết quả (PDF, được ký số khi phê duyệt)' }),
         h('p', { class: 'field-error', id: id + '-error', hidden: true }), input, bar, status));
       input.addEventListener('change', async function () {
         var file = input.files[0];

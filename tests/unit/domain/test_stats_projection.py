@@ -286,3 +286,24 @@ def test_feedback_answered_late_or_rated_not_satisfied_is_unsatisfactory_once(st
     assert counts[("AGENCY#so-tu-phap", day, "fb_answered_late")] == 1
     assert counts[("AGENCY#so-tu-phap", day, "fb_unsatisfactory")] == 1
     assert counts[("AGENCY#so-tu-phap", "2025-03-24", "fb_dissatisfied")] == 1
+
+
+def test_a_result_signed_at_the_decision_is_an_e_result_and_a_reuse_is_counted(store):
+    for e in (
+        event("submitted", AT, channel="online", reused=1),
+        event("accepted", AT + timedelta(hours=1), due_at=(AT + timedelta(days=5)).isoformat()),
+        event("approved", AT + timedelta(days=1), timeliness="early", e_result=True),
+    ):
+        stats_service.count(e, AT)
+
+    counts = store.counts()
+    assert counts[("AGENCY#so-tu-phap", "2025-03-04", "e_results")] == 1
+    assert counts[("AGENCY#so-tu-phap", "2025-03-03", "reused")] == 1
+
+
+def test_a_decision_without_a_signed_result_is_not_an_e_result(store):
+    stats_service.count(event("submitted", AT, channel="online", reused=0), AT)
+    stats_service.count(event("approved", AT + timedelta(days=1), timeliness="early"), AT)
+
+    counts = store.counts()
+    assert not [k for k in counts if k[2] in ("e_results", "reused")]

@@ -1,0 +1,139 @@
+"""Signed documents and the citizen's wallet: public verification (JSON and the page the QR code
+opens, with a file comparison), the wallet's list, one document's download, the whole wallet;
+officers generate a standard result from its template."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.domain.errors import FieldError, NotFound, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.principal import OFFICER_ROLES
+from chalicelib.entrypoints.auth import require
+from chalicelib.entrypoints.http import json_body, ok, query_params, route
+from chalicelib.services.documents import officer, verification, wallet
+from chalicelib.services.shared.clock import now
+from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
+from chalicelib.web.pages import not_found, page
+
+bp = Blueprint(__name__)
+TAG = "Văn bản điện tử và kho giấy tờ"
+PDF_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@route(
+    bp,
+    "/v1/documents/{document_id}/verification",
+    summary="Xác thực văn bản điện tử đã ký số (công khai, không có dữ liệu cá nhân)",
+    tag=TAG,
+    response="api/document-verification.json",
+    errors=(404,),
+)
+def document_verification(document_id):
+    return ok(verification.verification(document_id))
+
+
+@route(
+    bp,
+    "/v1/documents/{document_id}/verification",
+    "POST",
+    summary="So khớp một tệp PDF với văn bản đã phát hành",
+    tag=TAG,
+    response="api/document-verification.json",
+    errors=(400, 404, 413),
+    content_types=["application/pdf"],
+    extra=PDF_BODY,
+)
+def document_comparison(document_id):
+    data = bp.current_request.raw_body or b""
+    if len(data) > verification.MAX_FILE_BYTES:
+        raise PayloadTooLarge(
+            f"Tệp vượt quá {verification.MAX_FILE_BYTES // (1024 * 1024)} MB.",
+            [FieldError("(body)", "Tệp quá lớn")],
+        )
+    if not data:
+        raise ValidationFailed("Chưa chọn tệp để so khớp.", [FieldError("(body)", "Bắt buộc")])
+    return ok(verification.compare(document_id, data))
+
+
+@route(
+    bp,
+    "/v1/me/documents",
+    summary="Kho giấy tờ của tôi: kết quả đã được cấp và tệp đã được tiếp nhận",
+    tag=TAG,
+    query="api/my-dossiers.query.json",
+    response="api/my-documents.json",
+    auth=("citizen",),
+)
+def my_documents():
+    request = bp.current_request
+    principal = require(request, "citizen")
+    params = query_params(request, "api/my-dossiers.query.json")
+    return ok(
+        wallet.mine(principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token"))
+    )
+
+
+@route(
+    bp,
+    "/v1/me/documents/export",
+    summary="Tải toàn bộ kho giấy tờ (tệp ZIP, đường dẫn hiệu lực ngắn)",
+    tag=TAG,
+    response="api/document-download.json",
+    auth=("citizen",),
+)
+def export_documents():
+    principal = require(bp.current_request, "citizen")
+    return ok(wallet.export(principal, now()))
+
+
+@route(
+    bp,
+    "/v1/me/documents/{document_id}/download",
+    summary="Tải một giấy tờ trong kho (đường dẫn hiệu lực ngắn)",
+    tag=TAG,
+    response="api/document-download.json",
+    auth=("citizen",),
+    errors=(404,),
+)
+def download_document(document_id):
+    principal = require(bp.current_request, "citizen")
+    return ok(wallet.download(principal, document_id, now()))
+
+
+@route(
+    bp,
+    "/xac-thuc/{document_id}",
+    summary="Trang xác thực văn bản điện tử (mã QR trên văn bản)",
+    tag="Trang web cho công dân",
+    content_type="text/html",
+)
+def verification_page(document_id):
+    try:
+        verdict = verification.verification(document_id)
+    except NotFound:
+        return not_found("Không tìm thấy văn bản điện tử có mã này.")
+    return page("portal/verification.html", nav="", verdict=verdict)
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/result/template",
+    "POST",
+    summary="Tạo văn bản kết quả theo mẫu (thủ tục có kết quả là văn bản theo mẫu)",
+    tag=TAG,
+    request="api/issue-document.json",
+    response="api/result-template.response.json",
+    status=201,
+    auth=OFFICER_ROLES,
+    errors=(404, 409),
+)
+def result_from_template(code):
+    request = bp.current_request
+    principal = require(request, *OFFICER_ROLES)
+    json_body(request, "api/issue-document.json")
+    return ok(officer.result_from_template(code, principal, now()), 201)
