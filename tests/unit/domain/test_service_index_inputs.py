@@ -90,6 +90,7 @@ def test_each_part_shows_its_formula_inputs_and_what_is_lacking():
         "ratings": {"total": 0, "overall": {"rat_hai_long": 0, "hai_long": 0}},
         "national_sync": {"sent": 0, "on_time": 0, "failed": 0},
         "digitised_at_receipt": 3,
+        "reused": 1,
     }
 
     result = service_index.score(figures, {}, [])
@@ -98,6 +99,7 @@ def test_each_part_shows_its_formula_inputs_and_what_is_lacking():
     assert parts["feedback_on_time"]["inputs"] == {"numerator": 1, "denominator": 3}
     assert "due" in parts["feedback_on_time"]["formula"]
     assert parts["on_time"]["inputs"] == {"numerator": 1, "denominator": 3}
+    assert parts["reuse"]["inputs"] == {"numerator": 1, "denominator": 4}
     assert parts["published_on_time"]["inputs"] is None
     assert "published_on_time" in next(
         i["lacks"] for i in result["items"] if i["key"] == "transparency"
