@@ -144,7 +144,8 @@ def test_the_desk_receives_a_dossier_in_the_console_and_prints_form_01(portal, b
     with page.expect_popup() as opened:
         page.get_by_role("link", name="In Mẫu 01").click()
     slip = opened.value
-    slip.wait_for_load_state()
+    slip.wait_for_url(re.compile(r"^blob:"))  # the tab opens blank, then shows the fetched form
+    slip.locator("h1").first.wait_for()
     text = slip.locator("body").inner_text()
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text.upper()
     assert code in text and "Đỗ Thị Lan" in text
