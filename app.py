@@ -29,9 +29,8 @@ from chalicelib.entrypoints import (
     workers,
 )
 
-app = Chalice(app_name="dvc")
-app.api.binary_types.append("application/pdf")
-app.log.propagate = True
+# Logging is chalicelib/logs.py's: Chalice's own set-up would pin the "dvc" loggers at ERROR.
+app = Chalice(app_name="dvc", configure_logs=False)
 app.api.binary_types.append("application/pdf")  # signed documents checked on /xac-thuc
 logs.configure()
 middleware.register(app)

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 APP_NAME = "APP_NAME"
 STAGE = "STAGE"
-LOG_LEVEL = "LOG_LEVEL"
+LOG_LEVEL = "LOG_LEVEL"  # read once, when the app is imported (chalicelib/logs.py)
 AUTH_MODE = "AUTH_MODE"
 SECRET_KEY = "SECRET_KEY"  # noqa: S105 - the variable name, not a secret
 JWKS_URL = "JWKS_URL"
@@ -73,7 +73,6 @@ VNPAY_VARIABLES = (
 class Settings:
     app_name: str
     stage: str
-    log_level: str
     auth_mode: str
     secret_key: str
     jwks_url: str
@@ -129,7 +128,6 @@ def get_settings() -> Settings:
     return Settings(
         app_name=app,
         stage=stage,
-        log_level=_env(LOG_LEVEL, "INFO"),
         auth_mode=_env(AUTH_MODE, "local"),
         secret_key=_env(SECRET_KEY, "dvc-local-development-secret-not-for-production"),
         jwks_url=_env(JWKS_URL, ""),

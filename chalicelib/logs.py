@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import os
 import sys
 import time
+
+from chalicelib.config import LOG_LEVEL
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
@@ -40,7 +43,19 @@ def _with_request_id(factory):
     return create
 
 
-def configure(level: str = "INFO") -> None:
+def level_from_environment() -> str:
+    """The stage's `LOG_LEVEL` (.chalice/config.json: WARNING in production), INFO by default.
+
+    Read from the environment when the app is imported: Lambda and the local stack set every
+    stage variable before that. An unknown name falls back to INFO rather than failing the
+    cold start."""
+    wanted = (os.environ.get(LOG_LEVEL) or "INFO").strip().upper()
+    return wanted if isinstance(logging.getLevelName(wanted), int) else "INFO"
+
+
+def configure(level: str | None = None) -> None:
+    """JSON lines on stdout at `level` (by default the stage's `LOG_LEVEL`)."""
+    level = level or level_from_environment()
     factory = logging.getLogRecordFactory()
     if not getattr(factory, "stamps_request_id", False):
         logging.setLogRecordFactory(_with_request_id(factory))

@@ -11,12 +11,12 @@ schemas/data/national-sync-record.json.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
+from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier, Status
 
-VN_TZ = timezone(timedelta(hours=7))
 RECORD_SCHEMA = "data/national-sync-record.json"
 KEYS = {
     1: "receiving",

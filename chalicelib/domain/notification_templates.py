@@ -8,11 +8,12 @@ messages carry the dossier code only, never a phone number.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from chalicelib.domain.text import ascii_fold
 
 SMS_LIMIT = 160  # one GSM-7 segment; longer texts go out as a multi-part SMS
 _MIN_DETAIL = 12  # below this a cut detail says nothing: drop it, the link has it all
@@ -230,14 +231,6 @@ def fit_sms(pattern: str, fields: Mapping[str, str], detail: str = "") -> str:
             folded = folded[: room - 3].rstrip(" ,;.") + "..."
         return ascii_fold(pattern.format_map(_Blank({**fields, "detail": " " + folded})))
     return fixed
-
-
-def ascii_fold(text: str) -> str:
-    """'Hồ sơ đã được tiếp nhận' -> 'Ho so da duoc tiep nhan' (case and punctuation kept)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return " ".join(plain.encode("ascii", "ignore").decode("ascii").split())
 
 
 def vn_date(value: Any) -> str:

@@ -21,9 +21,10 @@ received it (the one-stop unit answers for it even while another agency handles 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-VN_TZ = timezone(timedelta(hours=7))
+from chalicelib.domain.calendar import VN_TZ
+
 TOTAL = "TOTAL"
 CHANNELS = ("online", "counter", "post")
 TIMELINESS = ("early", "on_time", "late")

@@ -110,7 +110,7 @@ def apply(dossier: Dossier, command: Command, calendar: WorkingCalendar) -> Doss
         raise Forbidden(f"Vai trò {command.actor_role} không được thực hiện '{command.action}'.")
     previous = dossier.status
     step = RULES[command.action](dossier, command, calendar)
-    if transition.target is not None and command.action != "resubmit":
+    if transition.target is not None:
         dossier.status = transition.target
     dossier.record(
         command.at,

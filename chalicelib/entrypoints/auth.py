@@ -11,7 +11,13 @@ from __future__ import annotations
 from chalice.app import Request
 
 from chalicelib.config import get_settings
-from chalicelib.domain.errors import Forbidden, Unauthenticated
+from chalicelib.domain.errors import (
+    FieldError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import identity
 from chalicelib.services.accounts import sessions
@@ -76,3 +82,23 @@ def require(request: Request, *roles: str) -> Principal:
     if roles and principal.role not in roles:
         raise Forbidden()
     return principal
+
+
+DOSSIER_PHONE_MESSAGE = "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ."
+
+
+def require_phone_or_principal(
+    phone: str | None, principal: Principal | None, message: str = DOSSIER_PHONE_MESSAGE
+) -> None:
+    """Anonymous callers prove they are the applicant with the phone they gave when they sent
+    the dossier or the feedback; a signed-in caller is known already."""
+    if not phone and principal is None:
+        raise ValidationFailed(message, [FieldError("phone", "Bắt buộc phải nhập")])
+
+
+def local_only() -> None:
+    """The development routes (test tokens, fake gateways, stand-ins) exist only on the local
+    stage with local sign-in; everywhere else they answer 404 like any unknown path."""
+    settings = get_settings()
+    if not settings.is_local or settings.auth_mode != "local":
+        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.domain.errors import FieldError, ValidationFailed
-from chalicelib.entrypoints.auth import optional_principal, require
+from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
 from chalicelib.entrypoints.http import (
+    IDEMPOTENCY_HEADER,
     client_ip,
     idempotent_create,
     json_body,
@@ -23,21 +23,6 @@ from chalicelib.web.pages import PDF, document_response
 
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
-IDEMPOTENCY_HEADER = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-}
-
-
-def _phone_or_sign_in(phone: str | None, principal) -> None:
-    """Anonymous callers prove they are the applicant with the phone given at submission."""
-    if not phone and principal is None:
-        raise ValidationFailed(
-            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
-            [FieldError("phone", "Bắt buộc phải nhập")],
-        )
 
 
 @route(
@@ -104,7 +89,7 @@ def lookup_dossier(code):
     request = bp.current_request
     params = query_params(request, "api/dossier-lookup.query.json")
     principal = optional_principal(request)
-    _phone_or_sign_in(params.get("phone"), principal)
+    require_phone_or_principal(params.get("phone"), principal)
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
 
 
@@ -174,7 +159,7 @@ def withdraw_dossier(code):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/withdraw.json")
-    _phone_or_sign_in(body.get("phone"), principal)
+    require_phone_or_principal(body.get("phone"), principal)
     return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))
 
 
@@ -192,5 +177,5 @@ def supplement_dossier(code):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/supplement.json")
-    _phone_or_sign_in(body.get("phone"), principal)
+    require_phone_or_principal(body.get("phone"), principal)
     return ok(supplements.answer(code, principal, body, client_ip(request), now()))

@@ -7,20 +7,15 @@ import uuid
 from chalice import Blueprint
 
 from chalicelib.config import get_settings
-from chalicelib.domain.errors import FieldError, NotFound, ValidationFailed
+from chalicelib.domain.errors import FieldError, ValidationFailed
 from chalicelib.domain.principal import OFFICER_ROLES, Principal
+from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import json_body, ok, route
 from chalicelib.integrations.identity import issue_local_token
 from chalicelib.services.catalog import reads as catalog_service
 
 bp = Blueprint(__name__)
 TAG = "Môi trường thử (local)"
-
-
-def _local_only() -> None:
-    settings = get_settings()
-    if not settings.is_local or settings.auth_mode != "local":
-        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")
 
 
 @route(
@@ -35,7 +30,7 @@ def _local_only() -> None:
     errors=(404,),
 )
 def issue_token():
-    _local_only()
+    local_only()
     body = json_body(bp.current_request, "api/dev-token.json")
     found = catalog_service.get_catalog().agency(body.get("agency"))
     agency = found.id if found else body.get("agency")

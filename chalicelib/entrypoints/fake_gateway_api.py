@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
-from chalicelib.domain.errors import NotFound
+from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import html, json_body, ok, route
 from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
 from chalicelib.services.payments import fees as payments
@@ -33,12 +33,6 @@ TAG = "Môi trường thử (local)"
 PAGE = "payments/fake_gateway.html"
 
 
-def _local_only() -> None:
-    settings = get_settings()
-    if not settings.is_local or settings.auth_mode != "local":
-        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")
-
-
 @route(
     bp,
     payment_gateway.FAKE_GATEWAY_PAY_PATH,
@@ -48,7 +42,7 @@ def _local_only() -> None:
     errors=(404,),
 )
 def fake_payment_page():
-    _local_only()
+    local_only()
     query = dict(bp.current_request.query_params or {})
     config = payment_gateway.vnpay_config()
     try:
@@ -79,7 +73,7 @@ def fake_payment_page():
     errors=(404,),
 )
 def fake_payment_finish():
-    _local_only()
+    local_only()
     request = bp.current_request
     form = dict(parse_qsl((request.raw_body or b"").decode("utf-8", "replace")))
     try:
@@ -107,7 +101,7 @@ def fake_payment_finish():
     errors=(404,),
 )
 def fake_querydr():
-    _local_only()
+    local_only()
     body = json_body(bp.current_request, "api/fake-querydr.json")
     return ok(GATEWAY.querydr(body, payment_gateway.vnpay_config(), now()))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.domain.errors import FieldError, ValidationFailed
-from chalicelib.entrypoints.auth import optional_principal, require
+from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
 from chalicelib.entrypoints.http import (
+    IDEMPOTENCY_HEADER,
     client_ip,
     idempotent_create,
     json_body,
@@ -23,18 +23,7 @@ from chalicelib.services.shared.clock import now
 bp = Blueprint(__name__)
 
 
-def _phone_or_account(body: dict, principal, message: str) -> None:
-    if not body.get("phone") and principal is None:
-        raise ValidationFailed(message, [FieldError("phone", "Bắt buộc phải nhập")])
-
-
 TAG = "Phản ánh, kiến nghị"
-IDEMPOTENCY_HEADER = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-}
 
 
 @route(
@@ -133,7 +122,9 @@ def rate_feedback(feedback_id):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/feedback-rating.json")
-    _phone_or_account(body, principal, "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh.")
+    require_phone_or_principal(
+        body.get("phone"), principal, "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh."
+    )
     return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
 
 
@@ -168,7 +159,7 @@ def rate_dossier(code):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/dossier-rating.json")
-    _phone_or_account(body, principal, "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.")
+    require_phone_or_principal(body.get("phone"), principal)
     return idempotent_create(
         request,
         f"dossier-rating:{code}",

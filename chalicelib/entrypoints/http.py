@@ -25,6 +25,13 @@ from chalicelib.validation import property_types, validate
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# The OpenAPI parameter of every create that a client may safely retry (docs/api.md).
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+}
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import json
 
 from chalice import Blueprint
 
-from chalicelib.config import get_settings
-from chalicelib.domain.errors import FieldError, NotFound, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
+from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import MAX_BODY_BYTES, json_body, ok, route
 from chalicelib.services.national_portal import standin
 from chalicelib.services.national_portal.gateway import STANDIN_PATH
@@ -17,12 +17,6 @@ from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Môi trường thử (local)"
-
-
-def _local_only() -> None:
-    settings = get_settings()
-    if not settings.is_local or settings.auth_mode != "local":
-        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")
 
 
 @route(
@@ -36,7 +30,7 @@ def _local_only() -> None:
     errors=(401, 404, 409, 413, 422, 504),
 )
 def receive_sync_record(code):
-    _local_only()
+    local_only()
     request = bp.current_request
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
@@ -60,7 +54,7 @@ def receive_sync_record(code):
     errors=(404,),
 )
 def received_sync_records(code):
-    _local_only()
+    local_only()
     return ok(standin.received(code))
 
 
@@ -75,6 +69,6 @@ def received_sync_records(code):
     errors=(404,),
 )
 def set_sync_fault():
-    _local_only()
+    local_only()
     body = json_body(bp.current_request, "api/national-standin-fault.json")
     return ok(standin.set_fault(body, now()))

@@ -7,10 +7,9 @@ import hmac
 
 from chalice import Blueprint
 
-from chalicelib.config import get_settings
 from chalicelib.domain.errors import NotFound, PayloadTooLarge
 from chalicelib.domain.principal import OFFICER_ROLES, SERVICE
-from chalicelib.entrypoints.auth import require
+from chalicelib.entrypoints.auth import local_only, require
 from chalicelib.entrypoints.http import MAX_BODY_BYTES, json_body, ok, query_params, route
 from chalicelib.integrations import notify_config
 from chalicelib.integrations.sms import EsmsGateway
@@ -150,9 +149,7 @@ def my_notifications():
     errors=(404,),
 )
 def dev_outbox():
-    settings = get_settings()
-    if not settings.is_local or settings.auth_mode != "local":
-        raise NotFound("Không tìm thấy đường dẫn yêu cầu.")
+    local_only()
     params = query_params(bp.current_request, "api/dev-outbox.query.json")
     scope = "dev-outbox"
     items, last = notification_store.outbox_page(

@@ -8,6 +8,7 @@ from chalice import Blueprint
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import (
+    IDEMPOTENCY_HEADER,
     idempotent_create,
     json_body,
     ok,
@@ -38,12 +39,6 @@ def officer_inbox():
     return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
 
 
-IDEMPOTENCY_HEADER = {
-    "name": "Idempotency-Key",
-    "in": "header",
-    "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-}
 
 
 @route(

@@ -7,11 +7,9 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.config import get_settings
-from chalicelib.domain.errors import FieldError, ValidationFailed
-from chalicelib.domain.principal import Principal
-from chalicelib.entrypoints.auth import optional_principal
-from chalicelib.entrypoints.citizen_api import IDEMPOTENCY_HEADER
+from chalicelib.entrypoints.auth import optional_principal, require_phone_or_principal
 from chalicelib.entrypoints.http import (
+    IDEMPOTENCY_HEADER,
     client_ip,
     html,
     idempotent_create,
@@ -44,14 +42,6 @@ DECLINE_REASONS = {
 }
 
 
-def _applicant(principal: Principal | None, phone: str | None) -> None:
-    if not phone and principal is None:
-        raise ValidationFailed(
-            "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ.",
-            [FieldError("phone", "Bắt buộc phải nhập")],
-        )
-
-
 def public_base(request: Request) -> str:
     """The portal's public URL: configured, else the API Gateway domain and stage, else ""."""
     configured = get_settings().public_base_url
@@ -82,7 +72,7 @@ def create_payment(code):
     request = bp.current_request
     principal = optional_principal(request)
     body = json_body(request, "api/payment-request.json")
-    _applicant(principal, body.get("phone"))
+    require_phone_or_principal(body.get("phone"), principal)
     return idempotent_create(
         request,
         "payment",
@@ -107,7 +97,7 @@ def download_result(code):
     request = bp.current_request
     params = query_params(request, "api/dossier-lookup.query.json")
     principal = optional_principal(request)
-    _applicant(principal, params.get("phone"))
+    require_phone_or_principal(params.get("phone"), principal)
     return ok(results.download(code, principal, params.get("phone"), client_ip(request), now()))
 
 

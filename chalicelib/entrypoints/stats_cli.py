@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from chalicelib.domain.stats import VN_TZ
+from chalicelib.domain.calendar import VN_TZ
 from chalicelib.services.shared.clock import now
 from chalicelib.services.stats import recompute as stats_recompute
 

@@ -78,14 +78,6 @@ def download_url(bucket: str, key: str, filename: str, expires_in: int = 300) ->
     )
 
 
-def upload_url(bucket: str, key: str, content_type: str, expires_in: int = 900) -> str:
-    return client("s3").generate_presigned_url(
-        "put_object",
-        Params={"Bucket": bucket, "Key": key, "ContentType": content_type},
-        ExpiresIn=expires_in,
-    )
-
-
 def _quote(name: str) -> str:
     from urllib.parse import quote
 

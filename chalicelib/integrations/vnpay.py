@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import logging
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.text import ascii_fold
 from chalicelib.integrations.payments import (
     PaymentOutcome,
     PaymentPermanentError,
@@ -91,10 +91,7 @@ def verify(query: Mapping[str, str] | None, secret: str) -> bool:
 
 def ascii_text(text: str) -> str:
     """Vietnamese text folded to the §2.3 safe set ("Hồ sơ đăng ký" -> "Ho so dang ky")."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_UNSAFE_CHARS.sub(" ", folded).split())
+    return " ".join(_UNSAFE_CHARS.sub(" ", ascii_fold(text)).split())
 
 
 def build_payment_url(

@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE_HEADER = "X-ZEvent-Signature"
 OA_MESSAGE_URL = "https://openapi.zalo.me/v3.0/oa/message"
 ZNS_URL = "https://business.openapi.zalo.me/message/template"
 OAUTH_URL = "https://oauth.zaloapp.com/v4/oa/access_token"

@@ -356,7 +356,7 @@ class TestTheLocalFakeGateway:
 
     def test_it_exists_only_on_the_local_stage(self, client, monkeypatch):
         prod = replace(get_settings(), stage="prod")
-        monkeypatch.setattr("chalicelib.entrypoints.fake_gateway_api.get_settings", lambda: prod)
+        monkeypatch.setattr("chalicelib.entrypoints.auth.get_settings", lambda: prod)
 
         page = client.http.get(payment_gateway.FAKE_GATEWAY_PAY_PATH)
         query = call(client, "POST", payment_gateway.FAKE_GATEWAY_API_PATH, {})

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
+from chalicelib.domain.calendar import VN_TZ
 
 
 def now() -> datetime:

@@ -14,7 +14,6 @@ from chalicelib.domain.errors import FieldError, ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
 
 
 def _mac(payload: bytes) -> str:
