@@ -1,4 +1,4 @@
-"""The Vietnamese texts of every notification (Decree 61/2018 arts. 17-20, domain.md §8): a title
+"""The Vietnamese texts of every notification (Decree 61/2018 arts. 17-20; docs/rules.md): a title
 (email subject, officer inbox), a full body (email, Zalo, officer inbox), an SMS text folded to
 ASCII and fitted into one 160-character segment, and the parameters of an approved ZNS template.
 

@@ -1,4 +1,4 @@
-"""Who is told what, and how, for each domain event (domain.md §8), and the channel fallback.
+"""Who is told what, and how, for each domain event (docs/rules.md), and the channel fallback.
 
 Citizens choose their channels per dossier (`notify`: zalo = ZNS by phone, sms, email); officers
 are told in their in-app inbox (`inbox`) when work waits for them; Zalo OA followers get replies

@@ -67,7 +67,7 @@ def payable_amount(dossier: Dossier) -> int:
 
 def txn_ref(dossier_code: str, suffix: str) -> str:
     """The merchant reference: the dossier code's letters and digits plus a random suffix
-    (integrations.md §2.2: unique per day, and only [A-Za-z0-9] is safe everywhere)."""
+    (docs/integrations.md §2.2: unique per day, and only [A-Za-z0-9] is safe everywhere)."""
     return _NOT_ALNUM.sub("", dossier_code) + suffix
 
 

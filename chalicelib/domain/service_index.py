@@ -1,5 +1,5 @@
-"""The components of the index for serving citizens and businesses (Decision 766/QĐ-TTg, domain
-reference §4) that the portal's own data can compute, so that an agency sees its standing
+"""The components of the index for serving citizens and businesses (Decision 766/QĐ-TTg;
+docs/rules.md) that the portal's own data can compute, so that an agency sees its standing
 before the national dashboard does.
 
 Each component keeps its maximum from the Decision's dashboard (transparency 18, progress 20,

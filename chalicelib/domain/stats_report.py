@@ -1,4 +1,5 @@
-"""From counter items to the figures of the statistics report (domain reference §2.9).
+"""From counter items to the figures of the statistics report (Circular 01/2018/TT-VPCP art. 11,
+Decision 766/QĐ-TTg; docs/rules.md).
 
 Input rows are (bucket, attributes) as the statistics table holds them: one row per day and
 shard (bucket `yyyy-mm-dd`) and the gauges' running sums (bucket TOTAL). Flows are summed over
@@ -172,7 +173,8 @@ def figures(t: Totals) -> dict:
 
 
 def rates(f: dict) -> dict:
-    """The ratios of §2.9, each None when its denominator is zero."""
+    """The report's ratios (on time, online, paid online, …), each None when its denominator is
+    zero."""
     resolved, fb, overall = f["resolved"], f["feedback"], f["ratings"]["overall"]
     return {
         "on_time": ratio(resolved["early"] + resolved["on_time"], resolved["total"]),

@@ -26,7 +26,7 @@ from chalicelib.web.render import render
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
 WEBHOOKS = "Webhooks"
-# vnp_ResponseCode (integrations.md §2.4) as the citizen reads it on the return page.
+# vnp_ResponseCode (docs/integrations.md §2.4) as the citizen reads it on the return page.
 DECLINE_REASONS = {
     "07": "Giao dịch bị nghi ngờ bất thường và đang chờ xác minh.",
     "09": "Thẻ/tài khoản chưa đăng ký dịch vụ Internet Banking.",

@@ -1,4 +1,5 @@
-"""Email port (integrations.md §5.5): the ABC, the Amazon SES v2 adapter, a fake and the errors.
+"""Email port (docs/integrations.md §5.5): the ABC, the Amazon SES v2 adapter, a fake and the
+errors.
 
 Exception hierarchy::
 

@@ -1,6 +1,6 @@
 """A stand-in for VNPay's hosted payment page and merchant API, for the local stage only.
 
-It follows integrations.md §2 and shares nothing with vnpay.py except the query-string
+It follows docs/integrations.md §2 and shares nothing with vnpay.py except the query-string
 signature (already checked against the reference test vector). So the adapter's checks run
 against a second implementation:
 - a payment request is refused unless its signature, terminal and fields are valid;
@@ -40,7 +40,7 @@ _QUERY_RESPONSE = (
     "vnp_TransactionType", "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode",
     "vnp_PromotionAmount",
 )  # fmt: skip
-# (vnp_ResponseCode, vnp_TransactionStatus) per outcome (integrations.md §2.4).
+# (vnp_ResponseCode, vnp_TransactionStatus) per outcome (docs/integrations.md §2.4).
 _CODES = {"paid": ("00", "00"), "cancelled": ("24", "02"), "pending": ("", "01")}
 
 
@@ -125,7 +125,7 @@ class FakeVnpayGateway:
         return query, request["vnp_ReturnUrl"]
 
     def querydr(self, body: Mapping[str, object], config: VnpayConfig, now: datetime) -> dict:
-        """Answer a querydr request (integrations.md §2.6)."""
+        """Answer a querydr request (docs/integrations.md §2.6)."""
         body = {k: "" if v is None else str(v) for k, v in dict(body).items()}
         expected = _pipe_hash(config.hash_secret, body, _QUERY_REQUEST)
         if not hmac.compare_digest(

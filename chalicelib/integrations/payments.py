@@ -1,6 +1,6 @@
 """Payment-gateway port: the provider-neutral ABC, its value objects, a fake and the error tree.
 
-Adapters (``vnpay.VnpayProvider``; PayGov/LGSP later, integrations.md §2.8) implement the
+Adapters (``vnpay.VnpayProvider``; PayGov/LGSP later, docs/integrations.md §2.8) implement the
 ``_underscore`` primitives; the public methods hold the shared policy (validation, logging).
 
 Exception hierarchy::
@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 logger = logging.getLogger(__name__)
 
-# integrations.md §2.2: "typically CreateDate + 15 min".
+# docs/integrations.md §2.2: "typically CreateDate + 15 min".
 DEFAULT_PAYMENT_TTL = timedelta(minutes=15)
 
 

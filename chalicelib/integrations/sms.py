@@ -1,4 +1,5 @@
-"""SMS brandname port (integrations.md §5): the ABC, the eSMS.vn adapter, a fake and the errors.
+"""SMS brandname port (docs/integrations.md §5): the ABC, the eSMS.vn adapter, a fake and the
+errors.
 
 Exception hierarchy::
 

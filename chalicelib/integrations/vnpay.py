@@ -1,4 +1,5 @@
-"""VNPay 2.1.0 adapter (integrations.md §2): signing, payment URL, IPN pieces, querydr, provider.
+"""VNPay 2.1.0 adapter (docs/integrations.md §2): signing, payment URL, IPN pieces, querydr,
+provider.
 
 Configuration arrives as a ``VnpayConfig`` (no environment reads); errors are ``PaymentError``s.
 """
@@ -233,8 +234,8 @@ class QueryResult:
 class VnpayClient:
     """VNPay's merchant web API (``merchant_webapi/api/transaction``).
 
-    Refund is deliberately absent: integrations.md §2.6 documents the refund *request* checksum
-    but not the response checksum, and an unverifiable answer must not move money state.
+    Refund is deliberately absent: only the refund *request* checksum is known, not the
+    answer's (docs/integrations.md §2.6), and an unverifiable answer must not move money state.
     """
 
     def __init__(self, config: VnpayConfig, http: httpx.Client) -> None:
@@ -385,7 +386,7 @@ def _hmac_sha512(secret: str, message: str) -> str:
 
 
 def _pipe_hash(secret: str, values: Mapping[str, Any], fields: tuple[str, ...]) -> str:
-    # An absent field contributes "" (as in the lehuygiang28/vnpay port cited by §2.6).
+    # An absent field contributes "" (§2.6).
     return _hmac_sha512(secret, "|".join(_text(values.get(name)) for name in fields))
 
 

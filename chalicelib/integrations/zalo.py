@@ -1,4 +1,4 @@
-"""Zalo Official Account adapter (integrations.md §1): webhook signature and events, OA and ZNS
+"""Zalo Official Account adapter (docs/integrations.md §1): webhook signature and events, OA and ZNS
 sends, access-token refresh with rotating refresh tokens.
 
 Exception hierarchy::

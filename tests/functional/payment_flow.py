@@ -1,7 +1,7 @@
 """Shared steps of the payment and result tests: a level-4 dossier with a fee, officers'
 actions, VNPay IPNs signed by the reference algorithm, and the events worker.
 
-`reference_sign` is integrations.md §2.3 written out here (not the adapter's `sign`); it is
+`reference_sign` is docs/integrations.md §2.3 written out here (not the adapter's `sign`); it is
 pinned to the reference test vector in test_payments.py, and the adapter itself is checked
 against that vector in tests/unit/integrations/test_vnpay.py.
 """

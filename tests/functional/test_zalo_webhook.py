@@ -23,7 +23,7 @@ from tests.functional.notify_helpers import (
     zalo_body,
 )
 
-# integrations.md §1.4 self-computed test vector, verbatim
+# docs/integrations.md §1.4 self-computed test vector, verbatim
 VECTOR_APP_ID, VECTOR_SECRET = "1234567890123456789", "OASECRETKEYEXAMPLE"
 VECTOR_BODY = (
     b'{"app_id":"1234567890123456789","sender":{"id":"246845883529197922"},'

@@ -1,7 +1,7 @@
 """Notifications, first half: from a domain event (or an officer-notification request, or a Zalo
 chat) to notification records and jobs on the notifications queue.
 
-Persist first, then deliver (performance-reliability.md §3.4): each notification is stored with
+Persist first, then deliver (docs/architecture.md, queues): each notification is stored with
 a deterministic id before its job (`{"notification_id"}`, an id only) is queued, so a redelivered
 event finds its notifications and only re-queues those still `created`. When the queue refuses
 a job the subscriber raises and the event comes back later. notification_delivery.py sends.

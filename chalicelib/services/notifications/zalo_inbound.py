@@ -1,6 +1,6 @@
 """The province's Zalo Official Account: the webhook edge and the chat it answers.
 
-The webhook answers fast (Zalo retries anything but a quick 200, integrations.md §1.3): it
+The webhook answers fast (Zalo retries anything but a quick 200, docs/integrations.md §1.3): it
 checks the signature over the raw body and the timestamp, keeps the event once per `msg_id`
 (or, for events without one, name + user + timestamp) and queues its key on `dvc-zalo-inbound`.
 The queue's consumer does the work; every reply goes out through the notifications pipeline

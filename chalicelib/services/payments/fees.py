@@ -37,7 +37,7 @@ from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
 PAYMENT_TTL = DEFAULT_PAYMENT_TTL
-# integrations.md §2.6: query only payments stuck past their expiry plus a margin.
+# docs/integrations.md §2.6: query only payments stuck past their expiry plus a margin.
 RECONCILE_MARGIN = timedelta(minutes=5)
 RECONCILE_BATCH = 50
 ABANDONED_AFTER = timedelta(days=1)
@@ -119,7 +119,7 @@ def handle_ipn(query: dict, now: datetime, gateway: PaymentProvider | None = Non
 
 
 def _ipn(query: dict, now: datetime, gateway: PaymentProvider) -> IpnCode:
-    # integrations.md §2.5: signature -> order exists -> amount -> already final -> record.
+    # docs/integrations.md §2.5: signature -> order exists -> amount -> already final -> record.
     try:
         outcome = gateway.verify_callback(query)
     except PaymentSignatureError:

@@ -1,4 +1,4 @@
-"""VNPay 2.1.0 adapter against the integrations.md §2 test vector, with httpx.MockTransport."""
+"""VNPay 2.1.0 adapter against the docs/integrations.md §2 test vector, with httpx.MockTransport."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from chalicelib.integrations.vnpay import (
     verify,
 )
 
-# integrations.md §2.3 self-computed test vector, verbatim.
+# docs/integrations.md §2.3 self-computed test vector, verbatim.
 SECRET = "TESTHASHSECRET0123456789ABCDEFGH"
 CANON = (
     "vnp_Amount=1806000&vnp_Command=pay&vnp_CreateDate=20210801153333&vnp_CurrCode=VND"

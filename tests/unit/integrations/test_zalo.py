@@ -23,7 +23,7 @@ from chalicelib.integrations.zalo import (
     verify_webhook_signature,
 )
 
-# integrations.md §1.4 self-computed test vector, verbatim.
+# docs/integrations.md §1.4 self-computed test vector, verbatim.
 APP_ID = "1234567890123456789"
 SECRET = "OASECRETKEYEXAMPLE"
 RAW_BODY = (
