@@ -17,7 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-# Lambda only receives app.py and chalicelib/: the schemas travel as a copy (checked by a test).
+# Lambda only receives app.py and chalicelib/: schemas/ (the one source) is copied into the
+# git-ignored chalicelib/_schemas before anything runs, tests or packages the app; the packaged
+# artifact is checked against schemas/ (infra/artifact.py).
 schemas:
 	rm -rf chalicelib/_schemas && cp -r schemas chalicelib/_schemas
 

@@ -1,7 +1,8 @@
 """JSON Schema validation with every error reported at once, by field path, in Vietnamese.
 
-Schemas live in `schemas/` and are copied into `chalicelib/_schemas/` (only `chalicelib/` reaches
-Lambda); they are loaded once per container and may `$ref` each other by `$id`.
+Schemas live in `schemas/`; `make schemas` copies them into the git-ignored `chalicelib/_schemas/`
+(only `chalicelib/` reaches Lambda) before every target that runs, tests or packages the app.
+They are loaded once per container and may `$ref` each other by `$id`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def _formats():
 def registry() -> Registry:
     from referencing import Registry, Resource
 
+    if not SCHEMA_DIR.is_dir():
+        raise RuntimeError(f"{SCHEMA_DIR} is missing: run `make schemas` (it copies schemas/)")
     resources = []
     for path in sorted(SCHEMA_DIR.rglob("*.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))

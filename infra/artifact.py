@@ -8,6 +8,8 @@
 3. sam.json is checked for what Chalice cannot express and infra/base.json must patch: every
    SQS event source reports batch item failures, every function has its name and least-privilege
    policies, and no patch in base.json points at a resource that Chalice did not generate.
+4. deployment.zip must carry `schemas/` byte for byte as `chalicelib/_schemas/` (the git-ignored
+   copy `make schemas` makes: only app.py and chalicelib/ reach Lambda).
 
     python -m infra.artifact build/dev
 """
@@ -21,6 +23,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+PACKAGED_SCHEMAS = "chalicelib/_schemas/"
 TEST_FILES = re.compile(r"(^|/)(tests?|__pycache__)/|(^|/)(conftest|test_[^/]*|[^/]*_test)\.py$")
 RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
@@ -45,6 +49,25 @@ def template_problems(template: dict) -> list[str]:
             if event.get("Type") == "SQS" and types != ["ReportBatchItemFailures"]:
                 problems.append(f"{key}.Events.{name}: FunctionResponseTypes must be "
                                 '["ReportBatchItemFailures"] (patch it in infra/base.json)')
+    return problems
+
+
+def schema_problems(zip_path: Path, schemas: Path = SCHEMAS) -> list[str]:
+    """What differs between `schemas/` and the copy inside the artifact."""
+    wanted = {p.relative_to(schemas).as_posix(): p.read_bytes() for p in schemas.rglob("*.json")}
+    with zipfile.ZipFile(zip_path) as z:
+        shipped = {
+            name[len(PACKAGED_SCHEMAS):]: z.read(name)
+            for name in z.namelist()
+            if name.startswith(PACKAGED_SCHEMAS) and name.endswith(".json")
+        }
+    problems = [f"{name}: missing" for name in sorted(set(wanted) - set(shipped))]
+    problems += [f"{name}: not in schemas/" for name in sorted(set(shipped) - set(wanted))]
+    problems += [
+        f"{name}: differs from schemas/{name}"
+        for name in sorted(set(wanted) & set(shipped))
+        if wanted[name] != shipped[name]
+    ]
     return problems
 
 
@@ -79,7 +102,10 @@ def main(argv: list[str]) -> int:
     problems = template_problems(json.loads((out / "sam.json").read_text(encoding="utf-8")))
     for problem in problems:
         print(f"sam.json: {problem}", file=sys.stderr)
-    if problems:
+    stale = schema_problems(out / "deployment.zip")
+    for problem in stale:
+        print(f"deployment.zip: {PACKAGED_SCHEMAS}{problem} (run `make schemas`)", file=sys.stderr)
+    if problems or stale:
         return 1
     before = (out / "deployment.zip").stat().st_size
     files, compiled = add_bytecode(out / "deployment.zip", out / "pyc-staging")

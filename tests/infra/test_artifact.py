@@ -4,7 +4,7 @@ import importlib.util
 import sys
 import zipfile
 
-from infra.artifact import RUNTIME, add_bytecode, template_problems
+from infra.artifact import RUNTIME, add_bytecode, schema_problems, template_problems
 
 TAG = sys.implementation.cache_tag  # cpython-311
 
@@ -54,3 +54,30 @@ def test_bytecode_is_added_and_test_files_dropped(tmp_path):
     assert int.from_bytes(pyc[4:8], "little") == 0b11  # hash-based, checked
     assert pyc[8:16] == importlib.util.source_hash(sources["chalicelib/__init__.py"])
     assert not (tmp_path / "staging").exists()
+
+
+def test_the_artifact_must_carry_the_schemas_byte_for_byte(tmp_path):
+    schemas = tmp_path / "schemas"
+    (schemas / "api").mkdir(parents=True)
+    (schemas / "api" / "a.json").write_bytes(b'{"$id": "api/a.json"}')
+    (schemas / "api" / "b.json").write_bytes(b'{"$id": "api/b.json"}')
+    archive = tmp_path / "deployment.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("chalicelib/_schemas/api/a.json", b'{"$id": "api/a.json"}')
+        z.writestr("chalicelib/_schemas/api/old.json", b"{}")
+
+    assert schema_problems(archive, schemas) == [
+        "api/b.json: missing",
+        "api/old.json: not in schemas/",
+    ]
+
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("chalicelib/_schemas/api/a.json", b'{"$id": "api/a.json", "x": 1}')
+        z.writestr("chalicelib/_schemas/api/b.json", b'{"$id": "api/b.json"}')
+    assert schema_problems(archive, schemas) == ["api/a.json: differs from schemas/api/a.json"]
+
+    with zipfile.ZipFile(archive, "w") as z:
+        for path in schemas.rglob("*.json"):
+            name = path.relative_to(schemas).as_posix()
+            z.writestr(f"chalicelib/_schemas/{name}", path.read_bytes())
+    assert schema_problems(archive, schemas) == []

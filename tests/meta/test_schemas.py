@@ -1,5 +1,7 @@
 import filecmp
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,19 @@ def test_the_packaged_copy_of_the_schemas_is_current():
         return found
 
     assert differences(comparison) == [], "run `make schemas`"
+
+
+def test_the_copy_is_made_by_the_build_not_committed():
+    """schemas/ is the one source: a committed copy would be a second one to keep in step."""
+    git = shutil.which("git")
+    if git is None or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(  # noqa: S603 - a fixed command on the repository
+        [git, "ls-files", "chalicelib/_schemas"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()
+
+    assert tracked == [], "git rm -r --cached chalicelib/_schemas (it is made by `make schemas`)"
 
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: str(p.relative_to(ROOT / "schemas")))
