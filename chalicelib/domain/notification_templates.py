@@ -262,7 +262,7 @@ def _moment(value: Any) -> datetime | None:
 
 
 def mask(address: str) -> str:
-    """A recipient as logs and the dev outbox may show it: '09******78', 'a***@example.vn'."""
+    """A recipient as logs and the dev message log may show it: '09******78', 'a***@example.vn'."""
     if "@" in address:
         local, _, domain = address.partition("@")
         return f"{local[:1]}***@{domain}"

@@ -1,5 +1,5 @@
 """Notifications at the HTTP edge: the Zalo OA webhook, the SMS delivery callback, officer
-notifications asked by other provincial systems, and the dev outbox of the local stage."""
+notifications asked by other provincial systems, and the dev message log of the local stage."""
 
 from __future__ import annotations
 
@@ -141,18 +141,18 @@ def my_notifications():
 
 @route(
     bp,
-    "/dev/outbox",
+    "/dev/messages",
     summary="Tin nhắn các kênh giả đã gửi, mới nhất trước (chỉ môi trường local)",
     tag="Môi trường thử (local)",
-    query="api/dev-outbox.query.json",
-    response="api/dev-outbox.json",
+    query="api/dev-messages.query.json",
+    response="api/dev-messages.json",
     errors=(404,),
 )
-def dev_outbox():
+def dev_messages():
     local_only()
-    params = query_params(bp.current_request, "api/dev-outbox.query.json")
-    scope = "dev-outbox"
-    items, last = notification_store.outbox_page(
+    params = query_params(bp.current_request, "api/dev-messages.query.json")
+    scope = "dev-messages"
+    items, last = notification_store.dev_messages_page(
         params.get("page_size", paging.DEFAULT_PAGE_SIZE),
         paging.decode(params.get("page_token"), scope),
     )

@@ -7,8 +7,8 @@ and email.py, with their errors folded into two kinds:
     └── ChannelPermanentError   this channel cannot deliver: fall back to the next one
 
 `NOTIFY_CHANNELS_MODE=fake` swaps the providers for fakes that accept everything a real one
-would (same phone and address checks); the pipeline then writes each message into the dev
-outbox. Tests may put scripted channels into `OVERRIDES`.
+would (same phone and address checks); the pipeline then writes each message into the
+dev message log (`GET /dev/messages`). Tests may put scripted channels into `OVERRIDES`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Read at each use (cheap), so the test client's and the local stack's stage variables apply.
 Secrets come from variables on the local stage and, in the cloud, from Secrets Manager:
 
-NOTIFY_CHANNELS_MODE       `fake` (write to the dev outbox; default on the local stage) or `real`
+NOTIFY_CHANNELS_MODE       `fake` (write to the dev message log; the local stage default) or `real`
 NOTIFY_FALLBACK            order tried after a permanent failure, default `zalo,sms,email`
 ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET
                            app id, OA secret key (webhook signature), app secret (token

@@ -1,5 +1,5 @@
 """What the local stand-in of the national portal received, and the faults it was told to
-inject (local stage only; in the notifications table beside the dev outbox):
+inject (local stage only; in the notifications table beside the dev message log):
 
     PK=NATIONALPORTAL#<dossier code>  SK=<received at>#<ns>  one received sync record
     PK=NATIONALPORTAL#FAULTS          SK=<dossier code> | *   a fault to inject (optionally n times)

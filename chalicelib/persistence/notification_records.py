@@ -1,7 +1,7 @@
 """PynamoDB record classes of the notifications table.
 
     PK=NOTIF#<id>                SK=META   a notification: state, channel, addresses, message
-    PK=DEVOUTBOX                 SK=<at>#<id>  what the fake channels "sent" (local stage)
+    PK=DEVMESSAGE                 SK=<at>#<id>  what the fake channels "sent" (local stage)
     PK=ZALOEVENT#<dedupe key>    SK=META   a Zalo webhook event, once (msg_id dedupe), for the
                                            inbound queue's consumer
     PK=ZALOUSER#<user id>        SK=META   a follower: phone shared with consent, following
@@ -74,7 +74,7 @@ class NotificationRecord(_Keyed):
     by_subject = BySubject()
 
 
-class DevOutboxRecord(_Keyed):
+class DevMessageRecord(_Keyed):
     class Meta:
         table_name = "notifications"
 

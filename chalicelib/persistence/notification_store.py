@@ -1,5 +1,5 @@
 """Notification persistence: creation once per id, the conditional state transitions that keep a
-redelivered job from sending twice, the dev outbox, and the Zalo OA's followers and events.
+redelivered job from sending twice, the dev message log, and the Zalo OA's followers and events.
 See notification_records.py for the key layout."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from chalicelib.config import get_settings
 from chalicelib.persistence import store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.notification_records import (
-    DevOutboxRecord,
+    DevMessageRecord,
     DocumentRequestRecord,
     NotificationRecord,
     ZaloEventRecord,
@@ -23,9 +23,9 @@ from chalicelib.persistence.notification_records import (
 
 KEEP_NOTIFICATIONS = timedelta(days=180)  # proof that the citizen was told (Decree 61 art. 17)
 KEEP_EVENTS = timedelta(days=7)  # longer than Zalo's retries and the webhook's replay window
-KEEP_OUTBOX = timedelta(days=7)
+KEEP_DEV_MESSAGES = timedelta(days=7)
 KEEP_REQUESTS = timedelta(days=30)
-OUTBOX_PK = "DEVOUTBOX"
+DEV_MESSAGES_PK = "DEVMESSAGE"
 
 CREATED, SENDING, DELIVERED, FAILED = "created", "sending", "delivered", "failed"
 FINAL = frozenset({DELIVERED, FAILED})
@@ -144,26 +144,28 @@ def subject_page(
     return items, result.last_evaluated_key
 
 
-# dev outbox ----------------------------------------------------------------------------------
+# dev messages -------------------------------------------------------------------------------------
 
 
-def add_to_outbox(entry: dict[str, Any], now: datetime) -> None:
-    model = _bound(DevOutboxRecord)
+def add_dev_message(entry: dict[str, Any], now: datetime) -> None:
+    model = _bound(DevMessageRecord)
     at = now.isoformat()
     order = f"{time.time_ns():020d}"  # a batch shares one `now`: keep the sending order
     model(
-        OUTBOX_PK,
+        DEV_MESSAGES_PK,
         f"{at}#{order}#{entry['notification_id']}",
         **entry,
         sent_at=at,
-        ttl=_expires(now, KEEP_OUTBOX),
+        ttl=_expires(now, KEEP_DEV_MESSAGES),
     ).save()
 
 
-def outbox_page(limit: int, start: dict | None) -> tuple[list[DevOutboxRecord], dict | None]:
+def dev_messages_page(limit: int, start: dict | None) -> tuple[list[DevMessageRecord], dict | None]:
     """Newest first, one Query page."""
-    model = _bound(DevOutboxRecord)
-    result = model.query(OUTBOX_PK, limit=limit, last_evaluated_key=start, scan_index_forward=False)
+    model = _bound(DevMessageRecord)
+    result = model.query(
+        DEV_MESSAGES_PK, limit=limit, last_evaluated_key=start, scan_index_forward=False
+    )
     items = []
     for record in result:
         items.append(record)

@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         f"receptionist.ubnd-phuong-kinh-bac (roles: receptionist, specialist, leader, admin)\n"
         f"  Statistics      {base}/thong-ke\n"
         f"  Portal API      {base}/v1/…    (try {base}/v1/procedures?q=dang%20ky%20khai%20sinh)\n"
-        f"  Dev outbox      {base}/dev/outbox   (messages the fake Zalo/SMS/email channels sent)\n"
+        f"  Dev messages    {base}/dev/messages   (what the fake Zalo/SMS/email channels sent)\n"
         f"  National portal {base}/dev/national-portal/dossiers/<code>   (sync records received)\n"
         f"  Health          {base}/health\n"
         f"  OpenAPI         {base}/openapi.json\n"

@@ -6,7 +6,7 @@
 
 The signature is `mac=` + sha256(app id + raw body + timestamp + OA secret) with the local
 stage's ZALO_APP_ID and ZALO_OA_SECRET (.chalice/config.json). The OA's reply appears a moment
-later in GET /dev/outbox (channel zalo_oa) and in the `make run` console.
+later in GET /dev/messages (channel zalo_oa) and in the `make run` console.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     except urllib.error.HTTPError as error:
         print(error.code, error.read().decode("utf-8"))
         return 1
-    print(f"The OA's reply shows up in {args.url.rstrip('/')}/dev/outbox in a moment.")
+    print(f"The OA's reply shows up in {args.url.rstrip('/')}/dev/messages in a moment.")
     return 0
 
 

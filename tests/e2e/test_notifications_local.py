@@ -1,4 +1,4 @@
-"""`make run` end to end: a dossier submitted and processed over HTTP fills the dev outbox with
+"""`make run` end to end: a dossier submitted and processed over HTTP fills the dev message log with
 what the citizen and the officers would be told, and a signed Zalo chat "tra cuu <code>" is
 answered there, all through the real queues and workers of the local stack."""
 
@@ -14,11 +14,11 @@ from infra.local import pay_demo, zalo_webhook
 pytestmark = pytest.mark.slow
 
 
-def outbox_for(base: str, code: str, wanted: int, channel: str = "", seconds: int = 60):
-    """Poll /dev/outbox until `wanted` messages (on `channel`, if given) mention `code`."""
+def dev_messages_for(base: str, code: str, wanted: int, channel: str = "", seconds: int = 60):
+    """Poll /dev/messages until `wanted` messages (on `channel`, if given) mention `code`."""
     deadline = time.monotonic() + seconds
     while True:
-        items = pay_demo.api("GET", f"{base}/dev/outbox?page_size=100")["items"]
+        items = pay_demo.api("GET", f"{base}/dev/messages?page_size=100")["items"]
         found = [
             m
             for m in items
@@ -30,7 +30,7 @@ def outbox_for(base: str, code: str, wanted: int, channel: str = "", seconds: in
         time.sleep(0.5)
 
 
-def test_processing_a_dossier_fills_the_dev_outbox_and_zalo_chat_is_answered(portal):
+def test_processing_a_dossier_fills_the_dev_message_log_and_zalo_chat_is_answered(portal):
     code = pay_demo.submit(portal)
     agency = pay_demo.api("GET", f"{portal}/v1/dossiers/{code}?phone={pay_demo.PHONE}")
     desk = pay_demo.api(
@@ -38,7 +38,7 @@ def test_processing_a_dossier_fills_the_dev_outbox_and_zalo_chat_is_answered(por
     )["access_token"]
     pay_demo.officer_action(portal, code, desk, "accept")
 
-    told = outbox_for(portal, code, 3)
+    told = dev_messages_for(portal, code, 3)
 
     assert {(m["channel"], m["template"]) for m in told} >= {
         ("sms", "received"),
@@ -52,5 +52,5 @@ def test_processing_a_dossier_fills_the_dev_outbox_and_zalo_chat_is_answered(por
     with urllib.request.urlopen(post, timeout=30) as answer:  # noqa: S310 - loopback only
         assert answer.status == 200
 
-    (reply,) = outbox_for(portal, code, 1, channel="zalo_oa")
+    (reply,) = dev_messages_for(portal, code, 1, channel="zalo_oa")
     assert "Tình trạng: Đã tiếp nhận" in reply["text"]

@@ -91,8 +91,8 @@ def notifications_of(subject: str) -> list:
     return notification_store.of_subject(key)
 
 
-def outbox(client, page_size: int = 100) -> list[dict]:
-    status, data = call(client, "GET", f"/dev/outbox?page_size={page_size}")
+def dev_messages(client, page_size: int = 100) -> list[dict]:
+    status, data = call(client, "GET", f"/dev/messages?page_size={page_size}")
     assert status == 200, data
     return data["items"]
 

@@ -23,7 +23,7 @@ def stage_dev(monkeypatch):
     ("method", "path", "body"),
     [
         ("POST", "/dev/token", {"role": "citizen"}),
-        ("GET", "/dev/outbox", None),
+        ("GET", "/dev/messages", None),
         ("GET", "/dev/national-portal/dossiers/000.00.51.H06-250101-0001", None),
         ("POST", "/dev/national-portal/dossiers/000.00.51.H06-250101-0001/statuses", {}),
         ("PUT", "/dev/national-portal/faults", {"mode": "unavailable"}),

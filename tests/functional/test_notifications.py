@@ -24,10 +24,10 @@ from chalicelib.logs import JsonFormatter
 from chalicelib.persistence import notification_store
 from tests.factories import call, random_phone, submit, token
 from tests.functional.notify_helpers import (
+    dev_messages,
     drain,
     drain_zalo,
     notifications_of,
-    outbox,
     outbox_events,
     post_webhook,
     run_events,
@@ -110,7 +110,9 @@ class TestPlanning:
         assert sms.state == "delivered" and sms.addresses["sms"] == body["applicant"]["phone"]
         (inbox,) = by_channel(code, f"agency:{AGENCY}").values()
         assert (inbox.template, inbox.state) == ("officer_new_dossier", "delivered")
-        sent = {(m["channel"], m["template"]) for m in outbox(client) if m["dossier_code"] == code}
+        sent = {
+            (m["channel"], m["template"]) for m in dev_messages(client) if m["dossier_code"] == code
+        }
         assert sent == {("sms", "received"), ("inbox", "officer_new_dossier")}
 
     def test_a_redelivered_event_makes_no_second_notification(self, client, channels):
@@ -428,7 +430,8 @@ class TestOfficerNotifications:
             "inbox",
             "officer_document",
         )
-        shown = [m for m in outbox(client) if m["notification_id"] == first["notification_id"]]
+        wanted = first["notification_id"]
+        shown = [m for m in dev_messages(client) if m["notification_id"] == wanted]
         assert [m["text"] for m in shown] == [
             "Văn bản số 12/UBND cần cho ý kiến. https://qlvb.example.vn/12"
         ]
@@ -489,14 +492,14 @@ def test_officers_read_their_own_and_their_agency_notifications(client):
     assert refused[0] == 403
 
 
-def test_the_dev_outbox_lists_newest_first_in_pages(client):
+def test_the_dev_message_log_lists_newest_first_in_pages(client):
     _, code = submitted(client, notify=("sms", "email"))
     run_events(client, outbox_events(code))
     drain(client)
 
-    status, first = call(client, "GET", "/dev/outbox?page_size=2")
+    status, first = call(client, "GET", "/dev/messages?page_size=2")
     status2, second = call(
-        client, "GET", f"/dev/outbox?page_size=2&page_token={first['next_page_token']}"
+        client, "GET", f"/dev/messages?page_size=2&page_token={first['next_page_token']}"
     )
 
     assert status == status2 == 200 and len(first["items"]) == 2
@@ -531,6 +534,6 @@ def test_a_whole_flow_logs_no_phone_number(client, caplog):
     drain(client)
 
     lines = [JsonFormatter().format(r) for r in caplog.records]
-    assert any("[dev outbox] sms" in line for line in lines)
+    assert any("[fake sms]" in line for line in lines)
     assert [line for line in lines if PHONE_LIKE.search(line)] == []
     assert not [line for line in lines if phone[1:] in line or body["applicant"]["email"] in line]

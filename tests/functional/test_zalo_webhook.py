@@ -13,10 +13,10 @@ from chalicelib.persistence import notification_store
 from chalicelib.services.notifications import zalo_inbound
 from tests.factories import call, submit
 from tests.functional.notify_helpers import (
+    dev_messages,
     drain,
     drain_zalo,
     notifications_of,
-    outbox,
     post_webhook,
     signature,
     text_body,
@@ -183,7 +183,7 @@ class TestChat:
 
         assert f"Hồ sơ {code}" in reply and "Tình trạng: Mới đăng ký, chờ tiếp nhận" in reply
         assert phone not in reply
-        shown = [m for m in outbox(client) if m["channel"] == "zalo_oa" and code in m["text"]]
+        shown = [m for m in dev_messages(client) if m["channel"] == "zalo_oa" and code in m["text"]]
         assert shown and shown[0]["template"] == "zalo_reply"
 
     def test_diacritics_do_not_matter(self, client):
@@ -274,4 +274,4 @@ def test_the_local_script_signs_like_zalo(client):
     assert response.status_code == 200
     drain_zalo(client)
     drain(client)
-    assert call(client, "GET", "/dev/outbox")[0] == 200
+    assert call(client, "GET", "/dev/messages")[0] == 200

@@ -168,7 +168,7 @@ def _sent(job: Job, sender: notify_channels.Channel, now: datetime) -> None:
     to = mask(job.address)
     if sender.fake:
         text = job.message.sms if job.channel == plan.SMS else job.message.body
-        store.add_to_outbox(
+        store.add_dev_message(
             {
                 "notification_id": job.id,
                 "channel": job.channel,
@@ -181,7 +181,7 @@ def _sent(job: Job, sender: notify_channels.Channel, now: datetime) -> None:
             now,
         )
         log.info(
-            f"[dev outbox] {job.channel} -> {to}: {job.template} {job.dossier_code or ''}".strip(),
+            f"[fake {job.channel}] -> {to}: {job.template} {job.dossier_code or ''}".strip(),
             extra={"channel": job.channel, "template": job.template, "to": to},
         )
     else:

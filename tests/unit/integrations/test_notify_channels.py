@@ -145,7 +145,7 @@ def test_fake_channels_accept_valid_recipients():
     assert InboxChannel().send(job("inbox", "agency:x")) == "inbox:n1"
 
 
-def test_the_fake_registry_marks_its_channels_for_the_dev_outbox(monkeypatch):
+def test_the_fake_registry_marks_its_channels_for_the_dev_message_log(monkeypatch):
     monkeypatch.setenv("NOTIFY_CHANNELS_MODE", "fake")
 
     assert all(notify_channels.get(n).fake for n in ("zalo", "zalo_oa", "sms", "email", "inbox"))
