@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from chalicelib.domain import dossier as dossier_domain
 from chalicelib.domain import workflow
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Dossier, Event, Status
+from chalicelib.domain.dossier import Dossier, Status
 from chalicelib.domain.errors import DomainError
+from chalicelib.domain.events import Event
 
 START = datetime(2025, 3, 3, 8, 0, tzinfo=VN_TZ)  # a Monday
 CRITERIA = ("overall", "convenience", "timeliness", "attitude")

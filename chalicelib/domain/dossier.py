@@ -3,11 +3,12 @@ events it emits, and the rules of submission and withdrawal that need no officer
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from chalicelib.domain.events import Event
 
 
 class Status(StrEnum):
@@ -79,26 +80,6 @@ def dossier_code(agency_id_code: str, day: datetime, sequence: int) -> str:
     if not 1 <= sequence <= MAX_DAILY_NUMBER:
         raise ValueError("daily sequence out of range")
     return f"{agency_id_code}-{day:%y%m%d}-{sequence:04d}"
-
-
-@dataclass(frozen=True)
-class Event:
-    """A domain event, relayed through the outbox; consumers deduplicate on `id`."""
-
-    type: str
-    dossier_code: str
-    at: datetime
-    data: dict[str, Any] = field(default_factory=dict)
-    id: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-    def to_dict(self) -> dict:
-        return {
-            "id": self.id,
-            "type": self.type,
-            "dossier_code": self.dossier_code,
-            "at": self.at.isoformat(),
-            "data": self.data,
-        }
 
 
 @dataclass(frozen=True)

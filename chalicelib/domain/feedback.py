@@ -21,8 +21,9 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.calendar import WORKING_DAYS, WorkingCalendar
-from chalicelib.domain.dossier import Event, HistoryEntry
+from chalicelib.domain.dossier import HistoryEntry
 from chalicelib.domain.errors import FieldError, InvalidTransition, ValidationFailed
+from chalicelib.domain.events import Event
 
 FORWARD_WORKING_DAYS = 5
 ANSWER_WORKING_DAYS = 10

@@ -8,13 +8,13 @@ status does not allow is INVALID_TRANSITION; a role that may not take it is FORB
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from chalicelib.domain.calendar import WorkingCalendar
 from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
 from chalicelib.domain.feedback import Feedback, Status, answer_deadline, forward_deadline
+from chalicelib.domain.workflow import Command  # one command shape for both workflows
 
 CLASSIFICATIONS = ("not_accepted", "within_competence", "other_agency")
 S = Status
@@ -42,16 +42,6 @@ FEEDBACK_TRANSITIONS: dict[str, Transition] = {
         Transition("close", frozenset({S.ANSWERED}), MANAGEMENT, "closed"),
     )
 }
-
-
-@dataclass(frozen=True)
-class Command:
-    action: str
-    actor_role: str
-    actor_id: str | None
-    at: datetime
-    note: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
 
 
 def allowed_actions(feedback: Feedback, role: str) -> list[str]:

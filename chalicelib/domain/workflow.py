@@ -81,6 +81,9 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
 
 @dataclass(frozen=True)
 class Command:
+    """An action asked of a workflow: the dossier's (here) or the feedback's
+    (domain/feedback_workflow.py), by a role, an actor and (for officers) their agency."""
+
     action: str
     actor_role: str
     actor_id: str | None

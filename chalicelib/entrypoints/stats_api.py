@@ -47,17 +47,7 @@ def get_stats():
 )
 def get_stats_csv():
     report = stats.report(query_params(bp.current_request, QUERY), now())
-    scope = report["scope"]
-    name = f"thong-ke-{scope['from']}-{scope['to']}.csv"
-    return Response(
-        body=stats_page.csv_text(report),
-        status_code=200,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
-            **CACHE,
-        },
-    )
+    return _csv(stats_page.csv_text(report), "thong-ke", report["scope"])
 
 
 @route(
@@ -85,14 +75,18 @@ def get_stats_index():
 )
 def get_stats_index_csv():
     index = stats.weekly_index(query_params(bp.current_request, QUERY), now())
-    scope = index["scope"]
-    name = f"chi-so-766-{scope['from']}-{scope['to']}.csv"
+    return _csv(stats_page.index_csv_text(index), "chi-so-766", index["scope"])
+
+
+def _csv(text: str, name: str, scope: dict) -> Response:
+    """A CSV download named after the period it covers, cached like the JSON."""
+    filename = f"{name}-{scope['from']}-{scope['to']}.csv"
     return Response(
-        body=stats_page.index_csv_text(index),
+        body=text,
         status_code=200,
         headers={
             "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             **CACHE,
         },
     )

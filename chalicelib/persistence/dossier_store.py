@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.config import get_settings
-from chalicelib.domain.dossier import Dossier, DossierSummary, Event, HistoryEntry, Status
+from chalicelib.domain.dossier import Dossier, DossierSummary, HistoryEntry, Status
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.events import Event
 from chalicelib.persistence import national_sync_store, store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.dossier_records import (

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from chalicelib.config import get_settings
-from chalicelib.domain.dossier import Event, HistoryEntry
+from chalicelib.domain.dossier import HistoryEntry
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.events import Event
 from chalicelib.domain.feedback import Category, Feedback, Status
 from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind

@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.config import get_settings
-from chalicelib.domain.dossier import Dossier, Event
+from chalicelib.domain.dossier import Dossier
+from chalicelib.domain.events import Event
 from chalicelib.domain.national_sync import FAILED, PENDING, SYNCED
 from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Event
+from chalicelib.domain.events import Event
 from chalicelib.domain.payment import PENDING, Payment
 from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.config import get_settings
-from chalicelib.domain.dossier import Event
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.dossier_records import RatingRecord

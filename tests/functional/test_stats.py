@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.config import get_settings
 from chalicelib.domain.calendar import VN_TZ
-from chalicelib.domain.dossier import Event
+from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store, rating_store, stats_store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.stats import counters as stats

@@ -57,13 +57,14 @@ def import_file(
     if path.suffix.lower() == ".csv":
         document, lines = _from_csv(text), True
     else:
-        document, lines = _from_json(text), False
+        document, lines = json_object(text, "Tệp danh mục phải là một đối tượng JSON."), False
     progress(f"Đã đọc {len(document.get('procedures', []))} thủ tục từ {path.name}; đang kiểm tra…")
     forms = check(document, forms_dir, csv_lines=lines)
     return publish(document, forms, now, progress)
 
 
-def _from_json(text: str) -> dict:
+def json_object(text: str, not_an_object: str) -> dict:
+    """An imported file's JSON object; a syntax error names its line (shared by both imports)."""
     try:
         document = json.loads(text)
     except ValueError as exc:
@@ -71,7 +72,7 @@ def _from_json(text: str) -> dict:
             "Tệp JSON không hợp lệ.", [FieldError(f"dòng {exc.lineno}", str(exc.msg))]
         ) from None
     if not isinstance(document, dict):
-        raise ValidationFailed("Tệp danh mục phải là một đối tượng JSON.")
+        raise ValidationFailed(not_an_object)
     return document
 
 

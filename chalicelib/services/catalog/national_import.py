@@ -94,7 +94,10 @@ def import_file(
     progress: Callable[[str], None] = print,
 ) -> NationalImportReport:
     text = path.read_text(encoding="utf-8-sig")
-    export = _from_csv(text) if path.suffix.lower() == ".csv" else _from_json(text)
+    if path.suffix.lower() == ".csv":
+        export = _from_csv(text)
+    else:
+        export = importer.json_object(text, "Tệp xuất phải là một đối tượng JSON.")
     return apply(export, forms_dir, now, dry_run, progress)
 
 
@@ -274,18 +277,6 @@ def _field_code(national: dict, fields: list[dict]) -> str | None:
 def _agency_for(national: dict, catalog):
     wanted = national.get("agency_id_code")
     return next((a for a in catalog.agencies.values() if wanted and a.id_code == wanted), None)
-
-
-def _from_json(text: str) -> dict:
-    try:
-        export = json.loads(text)
-    except ValueError as exc:
-        raise ValidationFailed(
-            "Tệp JSON không hợp lệ.", [FieldError(f"dòng {exc.lineno}", str(exc.msg))]
-        ) from None
-    if not isinstance(export, dict):
-        raise ValidationFailed("Tệp xuất phải là một đối tượng JSON.")
-    return export
 
 
 def _from_csv(text: str) -> dict:

@@ -17,8 +17,8 @@ import logging
 from datetime import datetime
 
 from chalicelib.domain.calendar import extension_deadline
-from chalicelib.domain.dossier import Event
 from chalicelib.domain.errors import Conflict
+from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.shared import outbox

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.domain.dossier import Event, Status
+from chalicelib.domain.dossier import Status
 from chalicelib.domain.errors import InvalidTransition
+from chalicelib.domain.events import Event
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import rating_store
 from chalicelib.services.dossiers import citizen as dossiers

@@ -65,6 +65,7 @@ def act(feedback_id: str, principal: Principal, body: dict, now: datetime) -> di
         body["action"],
         principal.role,
         principal.subject,
+        principal.agency,
         now,
         note=body.get("note"),
         params={k: body[k] for k in PARAMS if k in body},

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.config import get_settings
 from chalicelib.domain import national_sync
-from chalicelib.domain.dossier import Event
+from chalicelib.domain.events import Event
 from chalicelib.domain.workflow import TRANSITIONS
 from chalicelib.integrations import queues, storage
 from chalicelib.integrations.aws import client

@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from chalicelib.domain import payment as rules
-from chalicelib.domain.dossier import Event
 from chalicelib.domain.errors import Conflict, DomainError, ServiceUnavailable
+from chalicelib.domain.events import Event
 from chalicelib.domain.payment import Payment
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations.payments import (

@@ -5,7 +5,12 @@ record it may meet (`reserve_ms`: a provider call at its HTTP timeout, say; neve
 third of the time the invocation had), it stops and reports the records it has not started as
 failures, so that SQS redelivers just those instead
 of the whole batch timing out and coming back (each time counting towards the dead-letter
-queue)."""
+queue).
+
+This is the one partial-batch loop of every queue consumer (events, notifications, Zalo inbound,
+national sync). Powertools' `BatchProcessor` does the same, but importing it costs about 150 ms
+of cold start (measured with `python -X importtime`, aws-lambda-powertools 3.37) against a few
+for this module."""
 
 from __future__ import annotations
 

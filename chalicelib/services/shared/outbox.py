@@ -11,7 +11,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from chalicelib.domain.dossier import Event
+from chalicelib.domain.events import Event
 from chalicelib.integrations import queues
 from chalicelib.persistence import dossier_store
 from chalicelib.services.shared import clock

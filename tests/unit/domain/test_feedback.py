@@ -30,7 +30,7 @@ def make(at=MONDAY, calendar=CALENDAR, **overrides):
 
 
 def act(feedback, action, role="leader", at=MONDAY, note=None, calendar=CALENDAR, **params):
-    command = workflow.Command(action, role, "officer-1", at, note=note, params=params)
+    command = workflow.Command(action, role, "officer-1", "ubnd-a", at, note=note, params=params)
     workflow.apply(feedback, command, calendar)
     return feedback.pending_events[-1]
 
