@@ -46,6 +46,7 @@ PUBLIC_BASE_URL = "PUBLIC_BASE_URL"
 CATALOG_CACHE_SECONDS = "CATALOG_CACHE_SECONDS"
 LOOKUP_FAILURES_PER_IP = "LOOKUP_FAILURES_PER_IP"
 LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
+LOOKUP_FAILURES_PER_CODE_AND_IP = "LOOKUP_FAILURES_PER_CODE_AND_IP"
 # Payments (chalicelib/services/payments/gateway.py): the VNPay terminal comes from these
 # variables (local stage) or from the Secrets Manager secret named by SECRET_VNPAY (cloud).
 PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
@@ -94,6 +95,7 @@ class Settings:
     catalog_cache_seconds: float
     lookup_failures_per_ip: int
     lookup_failures_per_code: int
+    lookup_failures_per_code_and_ip: int
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = field(default="", repr=False)
@@ -150,7 +152,8 @@ def get_settings() -> Settings:
         public_base_url=_env(PUBLIC_BASE_URL, "").rstrip("/"),
         catalog_cache_seconds=float(_env(CATALOG_CACHE_SECONDS, "30")),
         lookup_failures_per_ip=int(_env(LOOKUP_FAILURES_PER_IP, "20")),
-        lookup_failures_per_code=int(_env(LOOKUP_FAILURES_PER_CODE, "5")),
+        lookup_failures_per_code=int(_env(LOOKUP_FAILURES_PER_CODE, "30")),
+        lookup_failures_per_code_and_ip=int(_env(LOOKUP_FAILURES_PER_CODE_AND_IP, "5")),
         oidc_issuer=_env(OIDC_ISSUER, "").rstrip("/"),
         oidc_client_id=_env(OIDC_CLIENT_ID, ""),
         oidc_client_secret=_env(OIDC_CLIENT_SECRET, ""),

@@ -1,8 +1,9 @@
 """Record class of the counters table.
 
     PK=SEQ#<agency id_code>#<yymmdd>  SK=SEQ       the last dossier number given that day
-    PK=RL#<kind>#<subject>#<value>    SK=<window>  failed lookups of a client address or a
-                                                   dossier code in one 15-minute window (TTL)
+    PK=RL#<kind>#<subject>#<value>    SK=<window>  lookup attempts not given back (wrong
+                                                   guesses) of a (code, client network), a
+                                                   client network or a code in one window (TTL)
 """
 
 from __future__ import annotations

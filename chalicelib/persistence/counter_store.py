@@ -1,5 +1,5 @@
 """The counters table (see counter_records.py): the day's dossier numbers of each agency and the
-failed-lookup windows of the lookup throttle."""
+attempt windows of the lookup throttle."""
 
 from __future__ import annotations
 
@@ -46,13 +46,44 @@ def take_number(agency_code: str, day: datetime, last: int) -> store.Staged:
     return staged
 
 
-def failures(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """Failed lookups counted under each (key, window); absent ones are 0 (one BatchGetItem)."""
-    model = _model()
-    return {(item.PK, item.SK): int(item.n) for item in model.batch_get(keys)}
+CONFLICT_RETRIES = 3
 
 
-def add_failure(keys: list[tuple[str, str]], expires: int) -> None:
+def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str]:
+    """Count one attempt under each (key, window) unless one of them already holds its limit:
+    one transaction of conditional updates, so concurrent attempts never pass a limit together.
+    Returns the keys whose limit was reached (nothing is counted then), or an empty set."""
     model = _model()
-    for pk, sk in keys:
-        model(pk, sk).update(actions=[model.n.add(1), model.ttl.set(expires)])
+
+    def staged(tx: store.Transaction) -> None:
+        for pk, sk, limit in counters:
+            tx.update(
+                model(pk, sk),
+                actions=[model.n.add(1), model.ttl.set(expires)],
+                condition=model.n.does_not_exist() | (model.n < limit),
+                label=pk,
+            )
+
+    tries = 0
+    while True:
+        tries += 1
+        try:
+            store.commit(staged, retry_conflicts=tries < CONFLICT_RETRIES)
+            return set()
+        except store.Cancelled as cancelled:  # a limit reached, or a concurrent take to retry
+            if cancelled.failed:
+                return cancelled.failed
+
+
+def give_back_attempts(keys: list[tuple[str, str]]) -> None:
+    """Uncount one attempt under each (key, window) (a right answer is not a guess)."""
+    model = _model()
+
+    def staged(tx: store.Transaction) -> None:
+        for pk, sk in keys:
+            tx.update(model(pk, sk), actions=[model.n.add(-1)], condition=model.n > 0, label=pk)
+
+    try:
+        store.commit(staged, retry_conflicts=True)
+    except store.Cancelled:
+        pass  # expired, or busy with other attempts: the attempt stays counted, nothing worse

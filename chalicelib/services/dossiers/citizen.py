@@ -26,19 +26,18 @@ def authorized(
 
 
 def _authorized(code, principal, phone, client_ip, load):
-    subjects = {"ip": client_ip or "", "code": code}
-    if phone:
-        throttle.check("lookup", subjects)
+    """The signed-in owner always gets in; a phone is compared only after an attempt was taken
+    (see throttle), and a right one gives the attempt back."""
     found = load(code)
     dossier = found[0] if isinstance(found, tuple) else found
-    owner_ok = (
-        dossier is not None and principal is not None and dossier.is_owned_by(principal.subject)
-    )
-    phone_ok = dossier is not None and phone is not None and dossier.matches_phone(phone)
-    if not (owner_ok or phone_ok):
-        if phone:
-            throttle.record_failure("lookup", subjects)
+    if dossier is not None and principal is not None and dossier.is_owned_by(principal.subject):
+        return found
+    if not phone:
         raise NotFound(NOT_FOUND_MESSAGE)
+    attempt = throttle.take("lookup", code, client_ip)
+    if dossier is None or not dossier.matches_phone(phone):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    attempt.give_back()
     return found
 
 

@@ -119,20 +119,18 @@ def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
 def _authorized(
     feedback_id: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> tuple[Feedback | None, bool]:
-    """(feedback, is the caller its sender). Wrong phones count towards the lookup throttle."""
-    subjects = {"ip": client_ip or "", "code": feedback_id}
-    if phone:
-        throttle.check("feedback", subjects)
+    """(feedback, is the caller its sender). A phone is compared only after a lookup attempt was
+    taken (see throttle); a right one gives it back."""
     feedback = feedback_store.get(feedback_id)
-    if feedback is None:
-        sender = False
-    else:
-        owner_ok = principal is not None and feedback.is_owned_by(principal.subject)
-        stored = feedback.sender.get("phone")
-        phone_ok = bool(phone and stored) and normalize_phone(stored) == normalize_phone(phone)
-        sender = owner_ok or phone_ok
-    if phone and not sender:
-        throttle.record_failure("feedback", subjects)
+    if feedback is not None and principal is not None and feedback.is_owned_by(principal.subject):
+        return feedback, True
+    if not phone:
+        return feedback, False
+    attempt = throttle.take("feedback", feedback_id, client_ip)
+    stored = feedback.sender.get("phone") if feedback is not None else None
+    sender = bool(stored) and normalize_phone(stored) == normalize_phone(phone)
+    if sender:
+        attempt.give_back()
     return feedback, sender
 
 

@@ -156,15 +156,14 @@ def _lookup(command: chat.ChatCommand, user_id: str) -> str:
         phone = (user.phone if user else "") or ""
     if not phone:
         return chat.ASK_PHONE.format(code=command.code)
-    subjects = {"ip": f"zalo:{user_id}", "code": command.code}
     try:
-        throttle.check("lookup", subjects)
+        attempt = throttle.take("lookup", command.code, f"zalo:{user_id}")
     except RateLimited:
         return chat.RATE_LIMITED
     dossier = dossier_store.get(command.code)
     if dossier is None or not dossier.matches_phone(phone):
-        throttle.record_failure("lookup", subjects)
         return chat.NOT_FOUND.format(code=command.code)
+    attempt.give_back()
     view = receipts.status_view(dossier, [])
     url = f"{get_settings().public_base_url}/v1/dossiers/{dossier.code}"
     due = vn_date(dossier.due_at) if dossier.status.is_open else ""
