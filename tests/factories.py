@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import random
 import uuid
 
 import boto3
+
+from tests.personal_data import random_id_number, random_phone, remember_in
 
 PROCEDURE = "1.001193"
 # Where the tests file each procedure that several agencies perform (officers of these agencies
@@ -42,20 +43,13 @@ def sample_pdf(text: str = "Giay xac nhan (ban thu)") -> bytes:
     return bytes(pdf.output())
 
 
-def random_phone() -> str:
-    return "09" + "".join(random.choices("0123456789", k=8))
-
-
-def random_id_number() -> str:
-    return "0" + "".join(random.choices("0123456789", k=11))
-
-
 def call(client, method, path, body=None, token=None, headers=None):
     # Accept */* as browsers and curl send it (a binary answer, e.g. a PDF, needs a matching
     # Accept header in API Gateway and Chalice).
     all_headers = {"Content-Type": "application/json", "Accept": "*/*", **(headers or {})}
     if token:
         all_headers["Authorization"] = f"Bearer {token}"
+    remember_in(body)
     payload = json.dumps(body).encode() if body is not None else None
     response = getattr(client.http, method.lower())(path, body=payload, headers=all_headers)
     try:

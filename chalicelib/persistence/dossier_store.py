@@ -295,6 +295,34 @@ def save(
     return _committed(dossier)
 
 
+def flag_deadline(dossier: Dossier, marker: str, events: Sequence[Event]) -> bool:
+    """Raise the deadline watch's flag on the dossier, with its events, in one transaction.
+
+    The flag is the system's note, not a change an officer made: it is written only while the
+    dossier is still at the version the watch read, and it does not advance that version, so an
+    officer who opened the dossier before the watch ran still acts on it without a 409. False
+    when the dossier changed meanwhile (the next run looks again)."""
+    model, _, _ = models()
+
+    def stage(tx: store.Transaction) -> None:
+        tx.update(
+            model(pk(dossier.code), META),
+            [model.deadline_flag.set(marker)],
+            condition=model.version == dossier.version,
+            label="dossier",
+        )
+        stage_events(events)(tx)
+
+    try:
+        store.commit(stage)
+    except store.Cancelled as exc:
+        if "dossier" in exc.failed:
+            return False
+        raise
+    dossier.deadline_flag = marker
+    return True
+
+
 def _then(first: store.Staged, dossier: Dossier) -> store.Staged:
     def stage(tx: store.Transaction) -> None:
         first(tx)

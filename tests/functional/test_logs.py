@@ -2,12 +2,14 @@
 
 import json
 import logging
-import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 from chalicelib.logs import JsonFormatter
 from tests.factories import call, submit, token
-
-PERSONAL = re.compile(r"(?<!\d)(0|\+?84)\d{9}(?!\d)|(?<!\d)\d{12}(?!\d)|eyJ[\w-]+\.[\w-]+")
+from tests.log_guard import leaks_in
 
 
 def test_a_whole_flow_logs_no_phone_id_number_or_token(client, caplog):
@@ -23,8 +25,38 @@ def test_a_whole_flow_logs_no_phone_id_number_or_token(client, caplog):
     lines = [formatter.format(r) for r in caplog.records]
 
     assert lines
-    leaks = [line for line in lines if PERSONAL.search(line)]
-    assert leaks == []
+    assert [line for line in lines if leaks_in(line)] == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANTED = '''
+import logging
+
+from tests.personal_data import random_phone
+
+
+def test_logs_the_applicants_phone_by_mistake():
+    phone = random_phone()
+    logging.getLogger("chalicelib.planted").warning("sms queued", extra={"recipient": phone})
+'''
+
+
+def test_the_suite_wide_guard_fails_a_session_that_logs_a_typed_phone(tmp_path):
+    """A deliberate leak, through the real session fixture, in a pytest run of its own."""
+    (tmp_path / "conftest.py").write_text(
+        "from tests.log_guard import personal_data_guard, personal_data_guard_attached  # noqa\n"
+    )
+    (tmp_path / "test_planted.py").write_text(textwrap.dedent(PLANTED))
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q",
+         str(tmp_path)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+
+    assert run.returncode != 0
+    assert "personal data in log lines" in run.stdout
+    assert "test_logs_the_applicants_phone_by_mistake" in run.stdout
 
 
 def test_access_log_lines_carry_the_request_id_and_route_template(client, caplog):

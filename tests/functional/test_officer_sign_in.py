@@ -187,22 +187,18 @@ class TestChallenges:
         assert me(client, browser)[1]["subject"] == username
 
     def test_an_officer_with_totp_is_asked_for_the_code(self, client, monkeypatch):
-        from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET
-        from moto.cognitoidp.utils import cognito_totp
-
         monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
         username = new_officer()
         idp = boto3.client("cognito-idp")
         idp.admin_set_user_password(
             UserPoolId=pool_id(), Username=username, Password="dvc-local", Permanent=True
         )
-        totp = cognito_totp(COGNITO_TOTP_MFA_SECRET)
         access = idp.initiate_auth(
             ClientId=client_id(), AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": "dvc-local"},
         )["AuthenticationResult"]["AccessToken"]
         idp.associate_software_token(AccessToken=access)
-        idp.verify_software_token(AccessToken=access, UserCode=totp.generate(time.time()).decode())
+        idp.verify_software_token(AccessToken=access, UserCode=totp_code())
         idp.admin_set_user_mfa_preference(
             UserPoolId=pool_id(), Username=username,
             SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
@@ -210,9 +206,10 @@ class TestChallenges:
         browser, first = sign_in(client, username)
         assert first.status_code == 200 and 'name="code"' in first.body.decode()
 
-        wrong = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": "000000"}, browser)
+        wrong = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": wrong_code()},
+                          browser)
         assert wrong.status_code == 401 and "Mã xác thực không đúng" in wrong.body.decode()
-        code = cognito_totp(COGNITO_TOTP_MFA_SECRET).generate(time.time()).decode()
+        code = totp_code()
         done = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": code}, browser)
 
         assert done.status_code == 303
@@ -223,7 +220,6 @@ class TestChallenges:
         self, client, monkeypatch
     ):
         from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET
-        from moto.cognitoidp.utils import cognito_totp
 
         monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
         idp = boto3.client("cognito-idp")
@@ -237,7 +233,7 @@ class TestChallenges:
                               browser)
             assert setup.status_code == 200
             assert COGNITO_TOTP_MFA_SECRET in setup.body.decode()
-            code = cognito_totp(COGNITO_TOTP_MFA_SECRET).generate(time.time()).decode()
+            code = totp_code()
             done = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": code}, browser)
         finally:
             idp.set_user_pool_mfa_config(UserPoolId=pool_id(), MfaConfiguration="OPTIONAL",
@@ -245,6 +241,27 @@ class TestChallenges:
 
         assert done.status_code == 303
         assert me(client, browser)[1]["subject"] == username
+
+
+TOTP_STEP = 30  # seconds, as the emulated pool checks codes: the current step only
+
+
+def totp_code() -> str:
+    """The emulated authenticator's code, read at least 5 s before its step ends: a code read
+    in a step's last moment is checked in the next step and refused (a timing flake)."""
+    from moto.cognitoidp.models import COGNITO_TOTP_MFA_SECRET
+    from moto.cognitoidp.utils import cognito_totp
+
+    left = TOTP_STEP - time.time() % TOTP_STEP
+    if left < 5:
+        time.sleep(left + 0.1)
+    return cognito_totp(COGNITO_TOTP_MFA_SECRET).generate(time.time()).decode()
+
+
+def wrong_code() -> str:
+    """A code that is surely wrong: not "000000", which is right once in a million steps."""
+    right = int(totp_code())
+    return f"{(right + 500_000) % 1_000_000:06d}"
 
 
 def expire_tokens_soon(browser) -> None:

@@ -292,6 +292,26 @@ class TestDeadlines:
         assert "Scan" not in calls and "Query" in calls
 
 
+    def test_an_officer_who_opened_the_dossier_before_the_watch_flagged_it_still_acts(
+        self, client, fresh_tables
+    ):
+        """The watch's flag is the system's note, not a change: it must not turn an officer's
+        next step into a 409 (seen on the local stack, where the watch runs every minute)."""
+        from chalicelib.services.dossiers import overdue
+        from chalicelib.services.shared.clock import now
+
+        desk = officer(client)
+        code = submit(client)[1]["code"]
+        _, opened = detail(client, code, desk)
+
+        flagged = overdue.flag(now() + timedelta(days=10))
+        status, accepted = act(client, code, desk, "accept", opened["version"])
+
+        assert flagged["overdue"] == 1
+        assert status == 200 and accepted["status"] == "accepted"
+        assert accepted["version"] == opened["version"] + 1
+
+
 class TestAsynchronousUpdates:
     def test_a_confirmed_payment_event_moves_the_dossier_once(self, client, submitted):
         from chalicelib.services.shared import events

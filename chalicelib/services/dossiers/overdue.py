@@ -14,10 +14,10 @@ day before that last day, and carries it (`extend_by`)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime
 
 from chalicelib.domain.calendar import extension_deadline
-from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import deadlines
@@ -52,25 +52,23 @@ def _flag_one(dossier, now: datetime) -> str | None:
     level, marker = _marker(due, now)
     if dossier.deadline_flag == marker:
         return None
-    expected = dossier.version
-    dossier.deadline_flag = marker
-    dossier.pending_events.append(
-        Event(
-            f"dossier.{level}",
-            dossier.code,
-            now,
-            {
-                "agency_id": dossier.agency_id,
-                "due_at": due.isoformat(),
-                "extend_by": extension_deadline(due).isoformat() if dossier.due_at else None,
-                "status": dossier.status.value,
-                "assignee": dossier.assignee,
-                "procedure_code": dossier.procedure["code"],
-            },
-        )
+    event = Event(
+        f"dossier.{level}",
+        dossier.code,
+        now,
+        {
+            "agency_id": dossier.agency_id,
+            "due_at": due.isoformat(),
+            "extend_by": extension_deadline(due).isoformat() if dossier.due_at else None,
+            "status": dossier.status.value,
+            "assignee": dossier.assignee,
+            "procedure_code": dossier.procedure["code"],
+        },
+        # One id per dossier and marker: should an officer's save, racing this one, write the
+        # flag back, the next run raises it again as the same event, which consumers drop.
+        id=uuid.uuid5(uuid.NAMESPACE_URL, f"dvc:{dossier.code}:{marker}").hex,
     )
-    try:
-        outbox.publish(dossier_store.save(dossier, expected))
-    except Conflict:
+    if not dossier_store.flag_deadline(dossier, marker, [event]):
         return None  # changed meanwhile: the next run looks again
+    outbox.publish([event])
     return level
