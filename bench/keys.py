@@ -46,6 +46,7 @@ class Simulation:
         self.writes.setdefault(family, Counter())[key] += units
 
     def one_second(self, day: datetime) -> None:
+        from chalicelib.domain.stats import dossier_scopes
         from chalicelib.persistence import dossier_store, payment_store, stats_store, store
 
         agencies = self.random.choices(self.agencies, self.agency_weights, k=SUBMISSIONS + ACTIONS)
@@ -71,7 +72,7 @@ class Simulation:
                 self.add("dossier numbers SEQ#<agency>#<day>", f"SEQ#{agency}", 2)
             # the event's statistics: a day and a total item per scope, in a transaction
             subject_shard = stats_store.shard_of(f"DOSSIER#{code}")
-            for scope in (f"AGENCY#{agency}", f"PROC#{procedure}"):
+            for scope in dossier_scopes(agency, procedure):
                 family = f"stats {scope.split('#')[0]}#<id>"
                 self.add(family, stats_store.partition(scope, subject_shard), 2 * 2)
         for _ in range(PAYMENTS):

@@ -16,6 +16,7 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.dossier import Dossier, Status
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.events import Event
+from chalicelib.domain.stats import dossier_scopes
 
 START = datetime(2025, 3, 3, 8, 0, tzinfo=VN_TZ)  # a Monday
 CRITERIA = ("overall", "convenience", "timeliness", "attitude")
@@ -234,10 +235,9 @@ def truth(items: list[tuple[Dossier, list[dict], dict | None]], days: list[str])
 
     flows, in_progress, past = Counter(), Counter(), Counter()
     for d, history, rating in items:
-        scopes = [
-            f"AGENCY#{d.extra.get('receiving_agency_id') or d.agency_id}",
-            f"PROC#{d.procedure['code']}",
-        ]
+        scopes = dossier_scopes(
+            d.extra.get("receiving_agency_id") or d.agency_id, d.procedure["code"]
+        )
         for name, moment in _flows(d, history, rating):
             flows.update((s, day(moment), name) for s in scopes)
         closed = (

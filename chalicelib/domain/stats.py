@@ -9,7 +9,8 @@ arrive out of order converge to the same counters (a withdrawal seen before the 
 followed nets out once the acceptance arrives), and late information moves numbers where they
 belong (a late `dossier.submitted` names the receiving agency).
 
-A contribution is keyed (scope, bucket, name): scope `AGENCY#<id>` or `PROC#<code>`, bucket a
+A contribution is keyed (scope, bucket, name): scope `AGENCY#<id>`, `PROC#<code>` or, for one
+agency's performance of one procedure (the report filtered by both), `OFFER#<id>#<code>`; bucket a
 Vietnam date `yyyy-mm-dd` or TOTAL, name a counter. Flows (received, resolved, ...) count on
 the day of their event. "In progress" and "past deadline" are states: each is a gauge written
 as +1 on the day a dossier enters it and -1 on the day it leaves (`d_<gauge>` on day buckets)
@@ -69,6 +70,16 @@ EVENT_TYPES = frozenset(
 )
 Key = tuple[str, str, str]
 Member = tuple[str, str, str, str]
+
+
+def dossier_scopes(agency: str | None, procedure: str | None) -> list[str]:
+    """Where a dossier counts: its receiving agency, its procedure, and the pair of both."""
+    scopes = [f"AGENCY#{agency}"] if agency else []
+    if procedure:
+        scopes.append(f"PROC#{procedure}")
+    if agency and procedure:
+        scopes.append(f"OFFER#{agency}#{procedure}")
+    return scopes
 
 
 def subject_of(event: dict) -> str | None:

@@ -13,6 +13,7 @@ from chalicelib.domain.stats import (
     Builder,
     Key,
     Member,
+    dossier_scopes,
     instant,
 )
 
@@ -58,8 +59,8 @@ def receiving_agency(facts: list[dict]) -> str | None:
 def _dossier(facts: list[dict], payment_channels: frozenset) -> tuple[Counter[Key], set[Member]]:
     agency = receiving_agency(facts)
     procedure = next((f["procedure_code"] for f in facts if f.get("procedure_code")), None)
-    scopes = [f"AGENCY#{agency}"] + ([f"PROC#{procedure}"] if procedure else [])
-    out = Builder(scopes if agency else scopes[1:])
+    scopes = dossier_scopes(agency, procedure)
+    out = Builder(scopes)
     if not out.scopes:
         return Counter(), set()
     first = _firsts(facts)

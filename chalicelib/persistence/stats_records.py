@@ -4,6 +4,7 @@
                                 SK=TOTAL#<shard>             running sums of the gauges
     PK=PROC#<code>#<shard>      SK=DAY#<yyyy-mm-dd>#<shard>  the same for a procedure
                                 SK=TOTAL#<shard>
+    PK=OFFER#<id>#<code>#<shard>  the same for one agency's performance of one procedure
     PK=DOSSIER#<code> | FEEDBACK#<id>  SK=PROJECTION         the subject's facts and the
                                                              contributions already applied
 

@@ -18,7 +18,7 @@ from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.stats import counters as stats
 from chalicelib.services.stats import recompute as stats_recompute
 from chalicelib.validation import validate
-from tests.factories import call, submit
+from tests.factories import RECEIVING_AGENCY, call, submit
 from tests.stats_aws import (
     NOW,
     TABLES,
@@ -68,6 +68,7 @@ def test_counters_equal_a_ground_truth_recomputed_from_the_dossiers(workload):
     expected_flows, expected_in_progress, expected_past = truth(items, days)
     catalog = catalog_service.get_catalog()
     scopes = {f"AGENCY#{a}" for a in catalog.agencies} | {f"PROC#{p}" for p in catalog.procedures}
+    scopes |= {scope for scope, _, _ in expected_flows}  # OFFER#<agency>#<procedure> pairs
 
     flows, in_progress, past = observed(stored_rows(scopes), days)
 
@@ -148,6 +149,33 @@ def test_a_dossier_submitted_through_the_api_shows_up_once_its_event_is_consumed
     assert after["received"]["online"] == before["received"]["online"] + 1
     assert after["scope"]["procedure"]["code"] == body["procedure_code"]
     assert after["weeks"][-1]["received"] >= 1
+
+
+def test_one_agency_s_figures_for_one_procedure_count_only_its_own_dossiers(fresh_stats, client):
+    """`?agency=&procedure=` is that agency's performance of the procedure, not the procedure's
+    figures province-wide under the agency's name (issue 16: many agencies per procedure)."""
+    from chalicelib.services.shared import events
+
+    code = "1.001193"
+    here, elsewhere = RECEIVING_AGENCY[code], "ubnd-phuong-vo-cuong"
+    created = [submit(client, code, agency=here)[1], submit(client, code, agency=here)[1],
+               submit(client, code, agency=elsewhere)[1]]  # fmt: skip
+    for event in outbox_events([c["code"] for c in created]):
+        events.handle(json.dumps(event), datetime.now(VN_TZ))
+    today = datetime.now(VN_TZ).date().isoformat()
+
+    def received(query):
+        status, body = call(client, "GET", f"/v1/stats?{query}&to={today}")
+        assert status == 200, body
+        return body
+
+    mine = received(f"procedure={code}&agency={here}")
+    theirs = received(f"procedure={code}&agency={elsewhere}")
+    everyone = received(f"procedure={code}")
+
+    assert (mine["received"]["total"], theirs["received"]["total"]) == (2, 1)
+    assert everyone["received"]["total"] == 3
+    assert mine["scope"]["agency"]["id"] == here and mine["scope"]["procedure"]["code"] == code
 
 
 def test_csv_export_has_the_same_numbers_as_the_report(workload, client):

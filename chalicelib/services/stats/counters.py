@@ -99,7 +99,9 @@ def _scopes(params: dict, catalog) -> tuple[dict[str, str | None], list]:
                 "Không có thủ tục này (của cơ quan đã chọn).",
                 [FieldError("procedure", "Không tồn tại")],
             )
-        return {f"PROC#{procedure.code}": agency.id if agency else None}, [procedure]
+        if agency:
+            return {f"OFFER#{agency.id}#{procedure.code}": agency.id}, [procedure]
+        return {f"PROC#{procedure.code}": None}, [procedure]
     if agency:
         return {f"AGENCY#{agency.id}": agency.id}, catalog.performed_by(agency.id)
     return {f"AGENCY#{a}": a for a in catalog.agencies}, list(catalog.procedures.values())

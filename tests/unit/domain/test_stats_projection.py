@@ -256,7 +256,7 @@ def test_a_result_downloaded_or_returned_online_is_one_e_result_however_often(st
 
     counts = store.counts()
     assert counts[("AGENCY#so-tu-phap", "2025-03-03", "e_results")] == 1
-    assert sum(n for k, n in counts.items() if k[2] == "e_results") == 2  # agency, procedure
+    assert sum(n for k, n in counts.items() if k[2] == "e_results") == 3  # agency, procedure, both
 
 
 def test_facts_keep_no_notes_or_reasons():
