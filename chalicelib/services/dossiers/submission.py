@@ -130,6 +130,8 @@ def create(
             channel,
         )
         dossier.extra.update(extra or {})
+        if principal and principal.is_citizen and principal.name:
+            dossier.extra[dossier_domain.VERIFIED_NAME] = principal.name
         return dossier
 
     def respond(dossier: dossier_domain.Dossier, offering: Offering) -> dict:
