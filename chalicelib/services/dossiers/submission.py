@@ -71,7 +71,7 @@ def submit(
     try:
         return create(body, procedure, principal, claim, checked, now)
     except Exception:
-        attempt.give_back()
+        attempt.give_back_on_failure()
         raise
 
 

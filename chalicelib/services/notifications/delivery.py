@@ -108,7 +108,7 @@ def _send(record: store.Notification, now: datetime) -> str:
                 provider_id = sender.send(job)
             except ChannelError:
                 if budget is not None:
-                    budget.give_back()
+                    budget.give_back_on_failure()
                 raise
         except ChannelTemporaryError as exc:
             store.update(

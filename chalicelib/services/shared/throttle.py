@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import time
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import RateLimited
 from chalicelib.persistence import counter_store
 
+log = logging.getLogger(__name__)
 WINDOW_SECONDS = 15 * 60
 CODE_WINDOW_SECONDS = 60 * 60
 IPV6_PREFIX = 64
@@ -70,6 +72,14 @@ class Attempt:
 
     def give_back(self) -> None:
         counter_store.give_back_attempts(list(self.keys))
+
+    def give_back_on_failure(self) -> None:
+        """Give back while the work's own error is on its way: best effort, so that error (the
+        one the caller must see) is never replaced by this one."""
+        try:
+            self.give_back()
+        except Exception as exc:
+            log.warning("attempt not given back", extra={"error": type(exc).__name__})
 
 
 def take(kind: str, code: str, client_address: str | None) -> Attempt:

@@ -77,3 +77,15 @@ def test_messages_count_per_contact_and_vietnamese_day(counters):
     assert limit == 7 and "0912345678" not in pk
     assert window in {before, vietnamese_day()}
     assert expires >= time.time() + 24 * 3600  # the counter outlives its day (TTL)
+
+
+def test_giving_back_after_a_failure_never_hides_that_failure(monkeypatch):
+    def unavailable(keys):
+        raise ConnectionError("DynamoDB unreachable")
+
+    monkeypatch.setattr(counter_store, "give_back_attempts", unavailable)
+    attempt = throttle.Attempt((("RL#submit#ip#198.51.100.7", "1"),))
+
+    attempt.give_back_on_failure()  # nothing raised: the caller re-raises its own error
+    with pytest.raises(ConnectionError):
+        attempt.give_back()
