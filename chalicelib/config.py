@@ -47,6 +47,11 @@ CATALOG_CACHE_SECONDS = "CATALOG_CACHE_SECONDS"
 LOOKUP_FAILURES_PER_IP = "LOOKUP_FAILURES_PER_IP"
 LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
 LOOKUP_FAILURES_PER_CODE_AND_IP = "LOOKUP_FAILURES_PER_CODE_AND_IP"
+# Abuse limits of submission and outbound messages (docs/security.md).
+SUBMISSIONS_PER_IP = "SUBMISSIONS_PER_IP"
+SUBMISSIONS_PER_PHONE = "SUBMISSIONS_PER_PHONE"
+SUBMISSIONS_PER_CITIZEN = "SUBMISSIONS_PER_CITIZEN"
+MESSAGES_PER_RECIPIENT = "MESSAGES_PER_RECIPIENT"
 # Payments (chalicelib/services/payments/gateway.py): the VNPay terminal comes from these
 # variables (local stage) or from the Secrets Manager secret named by SECRET_VNPAY (cloud).
 PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
@@ -96,6 +101,10 @@ class Settings:
     lookup_failures_per_ip: int
     lookup_failures_per_code: int
     lookup_failures_per_code_and_ip: int
+    submissions_per_ip: int
+    submissions_per_phone: int
+    submissions_per_citizen: int
+    messages_per_recipient: int
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = field(default="", repr=False)
@@ -154,6 +163,10 @@ def get_settings() -> Settings:
         lookup_failures_per_ip=int(_env(LOOKUP_FAILURES_PER_IP, "20")),
         lookup_failures_per_code=int(_env(LOOKUP_FAILURES_PER_CODE, "30")),
         lookup_failures_per_code_and_ip=int(_env(LOOKUP_FAILURES_PER_CODE_AND_IP, "5")),
+        submissions_per_ip=int(_env(SUBMISSIONS_PER_IP, "20")),
+        submissions_per_phone=int(_env(SUBMISSIONS_PER_PHONE, "5")),
+        submissions_per_citizen=int(_env(SUBMISSIONS_PER_CITIZEN, "30")),
+        messages_per_recipient=int(_env(MESSAGES_PER_RECIPIENT, "20")),
         oidc_issuer=_env(OIDC_ISSUER, "").rstrip("/"),
         oidc_client_id=_env(OIDC_CLIENT_ID, ""),
         oidc_client_secret=_env(OIDC_CLIENT_SECRET, ""),

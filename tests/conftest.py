@@ -28,8 +28,13 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
-# All functional tests call from one address; per-address throttling has its own test.
+# All functional tests call from one address, some reuse a phone, most send to one email; the
+# abuse limits have their own tests (test_lookup_throttle.py, test_abuse_limits.py).
 os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
+os.environ["SUBMISSIONS_PER_IP"] = "100000"
+os.environ["SUBMISSIONS_PER_PHONE"] = "100000"
+os.environ["SUBMISSIONS_PER_CITIZEN"] = "100000"
+os.environ["MESSAGES_PER_RECIPIENT"] = "100000"
 # moto's HTTP mock (the `responses` library) logs every request it lets through, URL and query
 # included, at INFO: the e2e tests' calls to the local stack are not the portal's logs.
 logging.getLogger("responses").setLevel(logging.WARNING)
@@ -101,6 +106,22 @@ def client(app):
 
     with Client(app, stage_name="local", project_dir=str(ROOT)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def limits(monkeypatch):
+    """Set abuse limits for one test (the suite raises those a shared address or email meets)."""
+    from chalicelib.config import get_settings, reset_settings
+
+    def apply(**values: int) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, str(value))
+        reset_settings()
+
+    yield apply
+    monkeypatch.undo()
+    reset_settings()
+    get_settings()
 
 
 @pytest.fixture

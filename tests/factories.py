@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import contextmanager
 
 import boto3
 
@@ -41,6 +42,19 @@ def sample_pdf(text: str = "Giay xac nhan (ban thu)") -> bytes:
     pdf.set_font("helvetica", size=14)
     pdf.cell(text=text)
     return bytes(pdf.output())
+
+
+@contextmanager
+def calling_from(address: str):
+    """Requests of the test client arrive from `address` (API Gateway's sourceIp)."""
+    import chalice.local
+
+    previous = chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP
+    chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP = address
+    try:
+        yield
+    finally:
+        chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP = previous
 
 
 def call(client, method, path, body=None, token=None, headers=None):

@@ -109,6 +109,13 @@ def _to_vn(moment: datetime) -> datetime:
     return moment.astimezone(VN_TZ)
 
 
+def seconds_to_midnight(moment: datetime) -> int:
+    """Seconds from `moment` to the next midnight, Vietnamese time (at least 1)."""
+    local = _to_vn(moment)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), VN_TZ)
+    return max(1, int((midnight - local).total_seconds()))
+
+
 class WorkingCalendar:
     """Working days and office hours of Vietnamese state agencies, and deadlines over them.
 

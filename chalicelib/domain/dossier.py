@@ -73,6 +73,8 @@ WITHDRAWABLE = frozenset(
 
 
 MAX_DAILY_NUMBER = 9999  # four digits per agency and day
+ONLINE = "online"  # the channel of the citizens' own submissions
+VERIFIED_NAME = "verified_name"  # extra: a signed-in citizen's name from the identity provider
 
 
 def dossier_code(agency_id_code: str, day: datetime, sequence: int) -> str:
@@ -113,7 +115,7 @@ class Dossier:
     status: Status
     submitted_at: datetime
     acknowledge_by: datetime
-    channel: str = "online"
+    channel: str = ONLINE
     version: int = 0
     accepted_at: datetime | None = None
     due_at: datetime | None = None
@@ -129,6 +131,15 @@ class Dossier:
     extra: dict[str, Any] = field(default_factory=dict)
     pending_history: list[HistoryEntry] = field(default_factory=list, repr=False)
     pending_events: list[Event] = field(default_factory=list, repr=False)
+
+    @property
+    def verified_name(self) -> str:
+        """The applicant's name when someone answers for it: the identity provider of a
+        signed-in citizen (kept at submission), or the officer or national portal that received
+        the dossier. An anonymous applicant's typed name is not: messages never echo it."""
+        if self.channel == ONLINE:
+            return str(self.extra.get(VERIFIED_NAME) or "")
+        return str(self.applicant.get("full_name") or "")
 
     def record(
         self,
@@ -229,7 +240,7 @@ def submit(
     at: datetime,
     acknowledge_by: datetime,
     fee_due: int,
-    channel: str = "online",
+    channel: str = ONLINE,
 ) -> Dossier:
     dossier = Dossier(
         code=code,

@@ -3,7 +3,9 @@
 ASCII and fitted into one 160-character segment, and the parameters of an approved ZNS template.
 
 Pure: values come in as a mapping (ISO dates, integers, lists) and are formatted here. Links in
-messages carry the dossier code only, never a phone number.
+messages carry the dossier code only, never a phone number. `name` is a *verified* name or
+empty: free text typed by an unverified sender is never given to a template (the portal must
+not relay it, docs/security.md); without a name the citizen is greeted as "ông/bà".
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from chalicelib.domain.text import ascii_fold
 
+NEUTRAL_ADDRESSEE = "ông/bà"
 SMS_LIMIT = 160  # one GSM-7 segment; longer texts go out as a multi-part SMS
 _MIN_DETAIL = 12  # below this a cut detail says nothing: drop it, the link has it all
 
@@ -52,7 +55,7 @@ TEMPLATES: dict[str, Template] = {
     # citizens: every step of the dossier (Decree 61/2018 art. 17-20, Circular 32/2017 art. 9)
     "received": T(
         "Đã nhận hồ sơ {code}",
-        "Cổng DVC đã nhận hồ sơ {code} ({procedure}) của ông/bà {name}. Hồ sơ sẽ được xem xét "
+        "Cổng DVC đã nhận hồ sơ {code} ({procedure}) của {addressee}. Hồ sơ sẽ được xem xét "
         "tiếp nhận trước {ack_time}. Tra cứu: {url}",
         "Da nhan ho so {code}, se xem xet truoc {ack_date}. Tra cuu: {url}",
     ),
@@ -165,7 +168,7 @@ def render(name: str, values: Mapping[str, Any]) -> Message:
     fields = _fields(values)
     sms = fit_sms(template.sms, fields, _detail(name, fields))
     params = {
-        "ten": fields["name"],
+        "ten": fields["name"] or NEUTRAL_ADDRESSEE,
         "ma_ho_so": fields["code"],
         "ten_thu_tuc": fields["procedure"],
         "trang_thai": fields["status_label"],
@@ -203,6 +206,7 @@ def _fields(values: Mapping[str, Any]) -> dict[str, str]:
             "amount_text": vn_money(text.get("amount")),
             "delivery": DELIVERY.get(str(text.get("delivery")), DELIVERY["counter"]),
             "early": " sớm hơn ngày hẹn" if text.get("early") else "",
+            "addressee": " ".join(f"{NEUTRAL_ADDRESSEE} {text.get('name') or ''}".split()),
         }
     )
 

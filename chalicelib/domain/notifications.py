@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.dossier import normalize_phone
+
 ZNS, SMS, EMAIL = "zalo", "sms", "email"
 ZALO_OA, INBOX = "zalo_oa", "inbox"
 CITIZEN_CHANNELS = (ZNS, SMS, EMAIL)
@@ -106,6 +108,20 @@ def _officer(who: str, data: Mapping[str, Any], audience: Audience) -> str | Non
     if who == "assignee":
         return f"officer:{assignee}" if assignee else None
     return f"officer:{assignee}" if assignee else f"agency:{audience.agency_id}"
+
+
+RECIPIENT_LIMIT = "recipient_limit"  # why a message was not sent: MESSAGES_PER_RECIPIENT used up
+
+
+def contact_key(channel: str, address: str) -> str | None:
+    """Whose message budget a message spends (docs/security.md): the phone (ZNS and SMS alike,
+    `+84…` as `0…`) or the lower-case email it goes to; None for the channels that do not
+    write to a typed contact (officers' inbox, replies to a Zalo OA follower)."""
+    if channel in (ZNS, SMS):
+        return normalize_phone(address)
+    if channel == EMAIL:
+        return address.strip().lower()
+    return None
 
 
 def next_channel(

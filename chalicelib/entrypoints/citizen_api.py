@@ -59,7 +59,7 @@ def create_upload():
     request="api/dossier-submission.json",
     response="api/dossier-created.json",
     status=201,
-    errors=(401, 404, 409, 503),
+    errors=(401, 404, 409, 429, 503),
     extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def submit_dossier():
@@ -71,7 +71,7 @@ def submit_dossier():
         "dossier",
         principal and principal.subject,
         body,
-        lambda claim: submission.submit(body, principal, claim, now()),
+        lambda claim: submission.submit(body, principal, claim, now(), client_ip(request)),
         completes_claim=True,
     )
 

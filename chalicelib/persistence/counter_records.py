@@ -1,9 +1,11 @@
 """Record class of the counters table.
 
     PK=SEQ#<agency id_code>#<yymmdd>  SK=SEQ       the last dossier number given that day
-    PK=RL#<kind>#<subject>#<value>    SK=<window>  lookup attempts not given back (wrong
-                                                   guesses) of a (code, client network), a
-                                                   client network or a code in one window (TTL)
+    PK=RL#<kind>#<subject>#<value>    SK=<window>  attempts not given back in one window
+                                                   (TTL): wrong lookup guesses of a (code,
+                                                   client network), a network or a code;
+                                                   submissions of a network, a phone digest or
+                                                   a citizen; messages to a contact digest
 """
 
 from __future__ import annotations

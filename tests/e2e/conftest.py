@@ -33,8 +33,16 @@ def portal():
     nobody reads fills up after a few hundred log lines and then blocks the server."""
     port, aws_port, idp_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    # Every end-to-end test (the fuzzer included) calls from 127.0.0.1: one address, many users.
-    env["LOOKUP_FAILURES_PER_IP"] = "100000"
+    # Every end-to-end test (the fuzzer included) calls from 127.0.0.1: one address, many users,
+    # a few phones and one email reused.
+    for limit in (
+        "LOOKUP_FAILURES_PER_IP",
+        "SUBMISSIONS_PER_IP",
+        "SUBMISSIONS_PER_PHONE",
+        "SUBMISSIONS_PER_CITIZEN",
+        "MESSAGES_PER_RECIPIENT",
+    ):
+        env[limit] = "100000"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     log = (ARTIFACTS / f"stack-{worker}.log").open("w")

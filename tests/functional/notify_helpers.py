@@ -1,6 +1,6 @@
-"""Helpers for the notification tests: replay a dossier's outbox events through `on_event`, drain
-the notifications and Zalo queues through their handlers (as the local dispatcher does), sign
-Zalo webhooks, and read notifications back."""
+"""Helpers for the notification tests: a scripted channel, replay a dossier's outbox events
+through `on_event`, drain the notifications and Zalo queues through their handlers (as the local
+dispatcher does), sign Zalo webhooks, and read notifications back."""
 
 from __future__ import annotations
 
@@ -11,12 +11,26 @@ import uuid
 
 import boto3
 
+from chalicelib.integrations import notify_channels
 from chalicelib.integrations.queues import QueueNames
 from infra.local.stack import stage_environment
 from tests.factories import call
 
 LOCAL = stage_environment("local")
 APP_ID, OA_SECRET = LOCAL["ZALO_APP_ID"], LOCAL["ZALO_OA_SECRET"]
+
+
+class Recording(notify_channels.Channel):
+    """A channel that records what it sends, or fails as told."""
+
+    def __init__(self, name, error=None):
+        self.name, self.error, self.sent = name, error, []
+
+    def _send(self, job):
+        if self.error is not None:
+            raise self.error
+        self.sent.append(job)
+        return f"rec-{len(self.sent)}"
 
 
 def sqs_event(bodies: list, receive_count: int = 1) -> dict:

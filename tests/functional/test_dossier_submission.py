@@ -1,3 +1,4 @@
+import json
 import re
 import threading
 
@@ -303,9 +304,15 @@ class TestDailyNumbers:
         counter = bind(CounterRecord, get_settings().table_counters)
         counter(f"SEQ#{agency_code}#{day}", "SEQ", n=9999).save()
 
-        status, answer = call(client, "POST", "/v1/dossiers", submission(client))
+        response = client.http.post(
+            "/v1/dossiers",
+            body=json.dumps(submission(client)).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        status, answer = response.status_code, json.loads(response.body)
 
         assert status == 503, answer
+        assert 0 < int(response.headers["Retry-After"]) <= 24 * 3600
         assert answer["error"]["code"] == "DAILY_LIMIT_REACHED"
         assert "9.999" in answer["error"]["message"] and "ngày mai" in answer["error"]["message"]
         assert counter.get(f"SEQ#{agency_code}#{day}", "SEQ").n == 9999

@@ -6,42 +6,13 @@ from __future__ import annotations
 import random
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
-import chalice.local
 import pytest
 
-from chalicelib.config import get_settings, reset_settings
 from chalicelib.domain.errors import NotFound, RateLimited
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.shared.throttle import client_network
-from tests.factories import call, random_phone, submit, token
-
-
-@contextmanager
-def calling_from(address: str):
-    """Requests of the test client arrive from `address` (API Gateway's sourceIp)."""
-    previous = chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP
-    chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP = address
-    try:
-        yield
-    finally:
-        chalice.local.LambdaEventConverter.LOCAL_SOURCE_IP = previous
-
-
-@pytest.fixture
-def limits(monkeypatch):
-    """Set throttle limits for one test (the suite raises the per-address one)."""
-
-    def apply(**values: int) -> None:
-        for name, value in values.items():
-            monkeypatch.setenv(name, str(value))
-        reset_settings()
-
-    yield apply
-    monkeypatch.undo()
-    reset_settings()
-    get_settings()
+from tests.factories import call, calling_from, random_phone, submit, token
 
 
 def ipv4() -> str:

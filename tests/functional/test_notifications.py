@@ -15,7 +15,6 @@ import pytest
 from chalicelib.domain import notifications as plan
 from chalicelib.integrations import notify_channels
 from chalicelib.integrations.notify_channels import (
-    Channel,
     ChannelPermanentError,
     ChannelTemporaryError,
     ZnsChannel,
@@ -36,31 +35,6 @@ from tests.functional.notify_helpers import (
 )
 
 AGENCY = "ubnd-phuong-kinh-bac"
-
-
-class Recording(Channel):
-    """A channel that records what it sends, or fails as told."""
-
-    def __init__(self, name, error=None):
-        self.name, self.error, self.sent = name, error, []
-
-    def _send(self, job):
-        if self.error is not None:
-            raise self.error
-        self.sent.append(job)
-        return f"rec-{len(self.sent)}"
-
-
-@pytest.fixture
-def channels(monkeypatch):
-    """Scripted channels in place of the fakes: {name: Recording}."""
-
-    def use(name, error=None):
-        channel = Recording(name, error)
-        monkeypatch.setitem(notify_channels.OVERRIDES, name, channel)
-        return channel
-
-    return use
 
 
 def submitted(client, notify=("sms",), **overrides):

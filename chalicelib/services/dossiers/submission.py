@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.domain import dossier as dossier_domain
+from chalicelib.domain.calendar import seconds_to_midnight
 from chalicelib.domain.catalog import Offering, Procedure
 from chalicelib.domain.errors import (
     Conflict,
@@ -33,7 +34,7 @@ from chalicelib.persistence import counter_store, dossier_store, store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.documents import wallet
 from chalicelib.services.dossiers import deadlines, receipts
-from chalicelib.services.shared import idempotency, outbox, uploads
+from chalicelib.services.shared import idempotency, outbox, throttle, uploads
 from chalicelib.validation import errors_for
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,25 @@ class AlsoRefused(Exception):
 
 
 def submit(
-    body: dict, principal: Principal | None, claim: idempotency.Claim | None, now: datetime
+    body: dict,
+    principal: Principal | None,
+    claim: idempotency.Claim | None,
+    now: datetime,
+    client_address: str | None = None,
 ) -> dict:
+    """A citizen's submission. Once it is valid it takes one from the submitter's budget
+    (throttle.take_submission: per citizen when signed in, else per address and per phone),
+    given back when no dossier comes of it."""
     procedure = uploads.online_procedure(body["procedure_code"])
     checked = check(body, procedure, principal)
-    return create(body, procedure, principal, claim, checked, now)
+    citizen = principal.subject if principal and principal.is_citizen else None
+    phone = dossier_domain.normalize_phone(body["applicant"]["phone"])
+    attempt = throttle.take_submission(citizen, phone, client_address)
+    try:
+        return create(body, procedure, principal, claim, checked, now)
+    except Exception:
+        attempt.give_back_on_failure()
+        raise
 
 
 def check(
@@ -115,6 +130,8 @@ def create(
             channel,
         )
         dossier.extra.update(extra or {})
+        if principal and principal.is_citizen and principal.name:
+            dossier.extra[dossier_domain.VERIFIED_NAME] = principal.name
         return dossier
 
     def respond(dossier: dossier_domain.Dossier, offering: Offering) -> dict:
@@ -210,10 +227,12 @@ def commit(
         last = counter_store.last_number(agency.id_code, now)
         if last >= dossier_domain.MAX_DAILY_NUMBER:
             most = f"{dossier_domain.MAX_DAILY_NUMBER:,}".replace(",", ".")
-            raise DailyLimitReached(
+            error = DailyLimitReached(
                 f"Cơ quan {agency.name} đã tiếp nhận đủ {most} hồ sơ trong ngày hôm nay. "
                 "Vui lòng nộp lại từ 0 giờ ngày mai."
             )
+            error.headers = {"Retry-After": str(seconds_to_midnight(now))}
+            raise error
         code = dossier_domain.dossier_code(agency.id_code, now, last + 1)
         dossier = build(code)
         response = respond(dossier, offering)

@@ -11,6 +11,11 @@ provider may then see the message twice, which the providers' own deduplication 
                         dead-letter queue, from which a redrive sends it again
     permanent error  -> the next channel (NOTIFY_FALLBACK, default ZNS -> SMS -> email), else
                         `failed`
+
+Each message to a typed phone or email first takes one from that contact's daily budget
+(`MESSAGES_PER_RECIPIENT`, throttle.take_message), given back when nothing went out. Over it,
+nothing is sent there: the channel fails for good with `recipient_limit`, recorded on the
+notification like any other reason (docs/security.md).
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ from chalicelib.domain.notification_templates import Message, mask
 from chalicelib.integrations import notify_channels, notify_config, queues
 from chalicelib.integrations.aws import client
 from chalicelib.integrations.notify_channels import (
+    ChannelError,
     ChannelPermanentError,
     ChannelTemporaryError,
     Job,
 )
 from chalicelib.persistence import notification_store as store
-from chalicelib.services.shared import batches
+from chalicelib.services.shared import batches, throttle
 
 log = logging.getLogger(__name__)
 LOCK = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
@@ -96,8 +102,14 @@ def _send(record: store.Notification, now: datetime) -> str:
         attempts += 1
         try:
             _check_reachable(job)
+            budget = _take_budget(job)
             sender = notify_channels.get(channel)
-            provider_id = sender.send(job)
+            try:
+                provider_id = sender.send(job)
+            except ChannelError:
+                if budget is not None:
+                    budget.give_back_on_failure()
+                raise
         except ChannelTemporaryError as exc:
             store.update(
                 record,
@@ -162,6 +174,18 @@ def _check_reachable(job: Job) -> None:
         user = store.get_user(job.address)
         if user is not None and not user.following:
             raise ChannelPermanentError("user unfollowed the OA")
+
+
+def _take_budget(job: Job) -> throttle.Attempt | None:
+    """One message from the contact's daily budget (None for channels without one); over it
+    the channel cannot deliver."""
+    contact = plan.contact_key(job.channel, job.address)
+    if not contact:
+        return None
+    attempt = throttle.take_message(contact)
+    if attempt is None:
+        raise ChannelPermanentError(plan.RECIPIENT_LIMIT)
+    return attempt
 
 
 def _sent(job: Job, sender: notify_channels.Channel, now: datetime) -> None:

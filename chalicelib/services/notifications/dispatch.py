@@ -64,7 +64,7 @@ def _on_feedback(event: dict, now: datetime) -> None:
     base = get_settings().public_base_url
     values = {
         "code": feedback.id,
-        "name": feedback.sender.get("full_name", ""),
+        "name": "",  # a sender's name is typed, never verified: greet them neutrally
         "url": f"{base}/v1/feedback/{feedback.id}",
         "status_label": feedback.status.label,
     }
@@ -141,7 +141,7 @@ def dossier_values(dossier: Dossier, event: dict) -> dict[str, Any]:
     return {
         "code": dossier.code,
         "procedure": dossier.procedure.get("name", ""),
-        "name": dossier.applicant.get("full_name", ""),
+        "name": dossier.verified_name,
         "url": f"{base}/v1/dossiers/{dossier.code}",
         "officer_url": f"{base}/v1/officer/dossiers/{dossier.code}",
         "ack_by": dossier.acknowledge_by.isoformat(),

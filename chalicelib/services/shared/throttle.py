@@ -16,11 +16,16 @@ Three limits (counters table items with a TTL, `counter_store`):
 
 A client network is an IPv4 address, or the /64 of an IPv6 address (the prefix a subscriber
 gets whole, so rotating the low 64 bits does not buy new attempts).
+
+Submissions (`take_submission`) and outbound messages (`take_message`) are counted the same
+way, every attempt taken before the work; see docs/security.md for their limits.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import logging
 import time
 from dataclasses import dataclass
 
@@ -28,10 +33,18 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import RateLimited
 from chalicelib.persistence import counter_store
 
+log = logging.getLogger(__name__)
 WINDOW_SECONDS = 15 * 60
 CODE_WINDOW_SECONDS = 60 * 60
 IPV6_PREFIX = 64
 MESSAGE = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+SUBMISSION_WINDOW_SECONDS = 60 * 60
+SUBMISSION_MESSAGE = (
+    "Đã có quá nhiều hồ sơ được nộp từ địa chỉ hoặc số điện thoại này. "
+    "Vui lòng thử lại sau {minutes} phút."
+)
+MESSAGE_WINDOW_SECONDS = 24 * 60 * 60
+VN_OFFSET_SECONDS = 7 * 60 * 60  # windows start on Vietnamese time: a day is a Vietnamese day
 
 
 def client_network(address: str | None) -> str:
@@ -52,19 +65,27 @@ def client_network(address: str | None) -> str:
 
 @dataclass(frozen=True)
 class Attempt:
-    """An attempt taken; `give_back()` when the phone was right."""
+    """An attempt taken; `give_back()` when it should not count (a right phone, a submission
+    that created nothing, a message not sent)."""
 
     keys: tuple[tuple[str, str], ...]
 
     def give_back(self) -> None:
         counter_store.give_back_attempts(list(self.keys))
 
+    def give_back_on_failure(self) -> None:
+        """Give back while the work's own error is on its way: best effort, so that error (the
+        one the caller must see) is never replaced by this one."""
+        try:
+            self.give_back()
+        except Exception as exc:
+            log.warning("attempt not given back", extra={"error": type(exc).__name__})
+
 
 def take(kind: str, code: str, client_address: str | None) -> Attempt:
     """Count one lookup attempt of `code` from `client_address`, or refuse it (429 with
     Retry-After) when a limit is already reached; nothing is counted when refused."""
     settings = get_settings()
-    now = int(time.time())
     network = client_network(client_address)
     limits = [("code", code, settings.lookup_failures_per_code, CODE_WINDOW_SECONDS)]
     if network:
@@ -73,17 +94,57 @@ def take(kind: str, code: str, client_address: str | None) -> Attempt:
             ("ip", network, settings.lookup_failures_per_ip, WINDOW_SECONDS),
             *limits,
         ]
+    return _take(kind, limits, MESSAGE)
+
+
+def take_submission(
+    citizen_subject: str | None, phone: str, client_address: str | None
+) -> Attempt:
+    """Count one dossier submission, or refuse it (429 with Retry-After): a signed-in citizen
+    against their own (higher) budget, an anonymous one per client network and per applicant
+    phone. `give_back()` when the dossier was not created after all."""
+    settings = get_settings()
+    window = SUBMISSION_WINDOW_SECONDS
+    if citizen_subject:
+        limits = [("citizen", citizen_subject, settings.submissions_per_citizen, window)]
+    else:
+        limits = [("phone", _digest(phone), settings.submissions_per_phone, window)]
+        network = client_network(client_address)
+        if network:
+            limits.append(("ip", network, settings.submissions_per_ip, window))
+    return _take("submit", limits, SUBMISSION_MESSAGE)
+
+
+def take_message(address: str) -> Attempt | None:
+    """Count one message to `address` (a phone or an email, normalised by the caller) in the
+    current day, or None when its `MESSAGES_PER_RECIPIENT` are used up."""
+    limit = get_settings().messages_per_recipient
+    try:
+        return _take("message", [("to", _digest(address), limit, MESSAGE_WINDOW_SECONDS)], "")
+    except RateLimited:
+        return None
+
+
+def _digest(value: str) -> str:
+    """Phones and emails are counted under a digest: the counters table holds no contacts."""
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+
+
+def _take(kind: str, limits: list[tuple[str, str, int, int]], message: str) -> Attempt:
+    """Take one attempt under each (name, value, limit, window seconds) at once, or raise
+    RateLimited with a Retry-After of the longest window that refused."""
+    now = int(time.time()) + VN_OFFSET_SECONDS
     counters = [
         (f"RL#{kind}#{name}#{value}", str(now // window), limit, window)
         for name, value, limit, window in limits
     ]
-    refused = counter_store.take_attempts(
-        [(pk, sk, limit) for pk, sk, limit, _ in counters], now + 2 * CODE_WINDOW_SECONDS
-    )
+    expires = now - VN_OFFSET_SECONDS + 2 * max(window for *_, window in counters)
+    taken = [(pk, sk, limit) for pk, sk, limit, _ in counters]
+    refused = counter_store.take_attempts(taken, expires)
     if refused:
         window = max(window for pk, _, _, window in counters if pk in refused)
         retry_after = window - now % window
-        error = RateLimited(MESSAGE.format(minutes=max(1, -(-retry_after // 60))))
+        error = RateLimited(message.format(minutes=max(1, -(-retry_after // 60))))
         error.headers = {"Retry-After": str(retry_after)}
         raise error
     return Attempt(tuple((pk, sk) for pk, sk, _, _ in counters))

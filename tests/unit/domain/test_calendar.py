@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from chalicelib.domain.calendar import VN_TZ, OfficeHours, WorkingCalendar
+from chalicelib.domain.calendar import VN_TZ, OfficeHours, WorkingCalendar, seconds_to_midnight
 
 HOLIDAYS_2026 = frozenset(
     {
@@ -370,3 +370,24 @@ class TestNaiveDatetimes:
     def test_are_rejected(self, calendar, call):
         with pytest.raises(ValueError, match="naive"):
             call(calendar, self.NAIVE)
+
+
+class TestSecondsToMidnight:
+    """Retry-After of an agency's day that ran out of dossier numbers."""
+
+    @pytest.mark.parametrize(
+        ("moment", "seconds"),
+        [
+            (datetime(2026, 12, 3, 23, 59, 30, tzinfo=VN_TZ), 30),
+            (datetime(2026, 12, 3, 0, 0, tzinfo=VN_TZ), 24 * 3600),
+            (datetime(2026, 12, 31, 12, 0, tzinfo=VN_TZ), 12 * 3600),
+            # 16:30 UTC is 23:30 in Hà Nội: midnight is Vietnamese midnight
+            (datetime(2026, 12, 3, 16, 30, tzinfo=UTC), 30 * 60),
+        ],
+    )
+    def test_counts_to_vietnamese_midnight(self, moment, seconds):
+        assert seconds_to_midnight(moment) == seconds
+
+    def test_refuses_a_naive_moment(self):
+        with pytest.raises(ValueError):
+            seconds_to_midnight(datetime(2026, 12, 3, 12, 0))

@@ -110,3 +110,17 @@ def test_an_answered_feedback_goes_back_where_the_sender_wrote_from():
     assert sms.channel == "sms"
     assert plan.plan_feedback("feedback.answered", {"full_name": "An"}) == []
     assert plan.plan_feedback("feedback.classified", {"phone": "0912345678"}) == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "address", "key"),
+    [
+        (plan.SMS, "0912345678", "0912345678"),
+        (plan.ZNS, "+84912345678", "0912345678"),  # ZNS and SMS to one phone: one budget
+        (plan.EMAIL, " An@Example.VN ", "an@example.vn"),
+        (plan.INBOX, "agency:ubnd-a", None),
+        (plan.ZALO_OA, "2468458835291979", None),
+    ],
+)
+def test_the_contact_whose_message_budget_a_message_spends(channel, address, key):
+    assert plan.contact_key(channel, address) == key

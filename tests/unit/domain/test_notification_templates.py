@@ -138,3 +138,12 @@ def test_a_detail_too_cut_to_say_anything_is_dropped():
 )
 def test_recipients_are_masked_for_logs(address, masked):
     assert mask(address) == masked
+
+
+def test_without_a_verified_name_the_citizen_is_greeted_neutrally():
+    anonymous = render("received", {**VALUES, "name": ""})
+    verified = render("received", VALUES)
+
+    assert "của ông/bà. Hồ sơ" in anonymous.body and anonymous.params["ten"] == "ông/bà"
+    assert "của ông/bà Nguyễn Văn An. Hồ sơ" in verified.body
+    assert verified.params["ten"] == "Nguyễn Văn An"

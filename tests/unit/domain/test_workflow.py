@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.domain import workflow
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
-from chalicelib.domain.dossier import Dossier, Status, submit
+from chalicelib.domain.dossier import VERIFIED_NAME, Dossier, Status, submit
 from chalicelib.domain.errors import Forbidden, InvalidTransition, ValidationFailed
 
 CALENDAR = WorkingCalendar(holidays=frozenset())
@@ -413,3 +413,20 @@ class TestFees:
         workflow.apply(dossier, command("confirm_payment", "receptionist", at=paid_at), CALENDAR)
 
         assert dossier.due_at == due
+
+
+@pytest.mark.parametrize(
+    ("channel", "extra", "name"),
+    [
+        ("online", {}, ""),  # typed by an anonymous sender: messages never echo it
+        ("online", {VERIFIED_NAME: "Trần Thị Hoa"}, "Trần Thị Hoa"),  # the identity provider's
+        ("counter", {}, "A"),  # an officer received the applicant
+        ("post", {}, "A"),
+        ("national_portal", {}, "A"),
+    ],
+)
+def test_the_name_messages_may_use_is_a_verified_one(channel, extra, name):
+    dossier = make_dossier()
+    dossier.channel, dossier.extra = channel, extra
+
+    assert dossier.verified_name == name
