@@ -35,7 +35,7 @@ TAG = "Phản ánh, kiến nghị"
     request="api/feedback-submission.json",
     response="api/feedback-created.json",
     status=201,
-    errors=(401, 409, 503),
+    errors=(401, 409, 429, 503),
     extra={"parameters": [IDEMPOTENCY_HEADER]},
 )
 def submit_feedback():
@@ -47,7 +47,7 @@ def submit_feedback():
         "feedback",
         principal and principal.subject,
         body,
-        lambda claim: feedback.submit(body, principal, now(), "web", claim),
+        lambda claim: feedback.submit_public(body, principal, now(), claim, client_ip(request)),
         completes_claim=True,
     )
 

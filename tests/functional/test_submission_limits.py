@@ -131,3 +131,32 @@ def test_an_invalid_submission_does_not_spend_the_budget(client, limits):
         statuses = [call(client, "POST", "/v1/dossiers", invalid)[0], post(client, valid)[0]]
 
     assert statuses == [400, 201]
+
+
+def test_one_address_or_phone_cannot_flood_feedback_either(client, limits):
+    """Anonymous feedback creates items and sends messages like a dossier: it has its own
+    budgets, counted apart from dossiers'."""
+    from tests.functional.test_feedback import feedback_body
+
+    limits(SUBMISSIONS_PER_IP=2, SUBMISSIONS_PER_PHONE=2)
+    flooder, phone = address(), random_phone()
+
+    def send(body, source):
+        with calling_from(source):
+            response = client.http.post(
+                "/v1/feedback", body=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+        return response.status_code, json.loads(response.body), response.headers
+
+    from_one_address = [send(feedback_body(), flooder) for _ in range(3)]
+    one_phone = [send(feedback_body(phone=phone), address()) for _ in range(3)]
+    with calling_from(flooder):
+        dossier_status, _, _ = post(client, submission(client))
+
+    assert [s for s, _, _ in from_one_address] == [201, 201, 429]
+    assert [s for s, _, _ in one_phone] == [201, 201, 429]
+    status, refused, headers = one_phone[-1]
+    assert refused["error"]["code"] == "RATE_LIMITED"
+    assert "phản ánh" in refused["error"]["message"] and int(headers["Retry-After"]) > 0
+    assert dossier_status == 201  # dossiers keep their own budget

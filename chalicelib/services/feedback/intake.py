@@ -82,6 +82,28 @@ def submit(
     raise ServiceUnavailable()
 
 
+def submit_public(
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+    claim: idempotency.Claim | None,
+    client_address: str | None,
+) -> dict:
+    """A feedback sent on the portal: like a dossier, it first takes one from the sender's
+    budget (per citizen when signed in, else per address and per phone; docs/security.md),
+    given back when no feedback comes of it."""
+    phone = (body.get("sender") or {}).get("phone")
+    citizen = principal.subject if principal and principal.is_citizen else None
+    attempt = throttle.take_submission(
+        citizen, normalize_phone(phone) if phone else None, client_address, kind="feedback"
+    )
+    try:
+        return submit(body, principal, now, "web", claim)
+    except Exception:
+        attempt.give_back_on_failure()
+        raise
+
+
 def _completing(
     claim: idempotency.Claim | None, response: dict, checked: list, feedback_id: str, extra=None
 ) -> list:

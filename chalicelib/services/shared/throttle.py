@@ -39,6 +39,10 @@ CODE_WINDOW_SECONDS = 60 * 60
 IPV6_PREFIX = 64
 MESSAGE = "Bạn đã tra cứu sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
 SUBMISSION_WINDOW_SECONDS = 60 * 60
+FEEDBACK_MESSAGE = (
+    "Đã có quá nhiều phản ánh, kiến nghị được gửi từ địa chỉ hoặc số điện thoại này. "
+    "Vui lòng thử lại sau {minutes} phút."
+)
 SUBMISSION_MESSAGE = (
     "Đã có quá nhiều hồ sơ được nộp từ địa chỉ hoặc số điện thoại này. "
     "Vui lòng thử lại sau {minutes} phút."
@@ -71,7 +75,8 @@ class Attempt:
     keys: tuple[tuple[str, str], ...]
 
     def give_back(self) -> None:
-        counter_store.give_back_attempts(list(self.keys))
+        if self.keys:
+            counter_store.give_back_attempts(list(self.keys))
 
     def give_back_on_failure(self) -> None:
         """Give back while the work's own error is on its way: best effort, so that error (the
@@ -98,21 +103,29 @@ def take(kind: str, code: str, client_address: str | None) -> Attempt:
 
 
 def take_submission(
-    citizen_subject: str | None, phone: str, client_address: str | None
+    citizen_subject: str | None,
+    phone: str | None,
+    client_address: str | None,
+    kind: str = "submit",
 ) -> Attempt:
-    """Count one dossier submission, or refuse it (429 with Retry-After): a signed-in citizen
-    against their own (higher) budget, an anonymous one per client network and per applicant
-    phone. `give_back()` when the dossier was not created after all."""
+    """Count one submission (a dossier, or with kind="feedback" a feedback), or refuse it (429
+    with Retry-After): a signed-in citizen against their own (higher) budget, an anonymous one
+    per client network and per phone given. Each kind has budgets of its own.
+    `give_back_on_failure()` when nothing was created after all."""
     settings = get_settings()
     window = SUBMISSION_WINDOW_SECONDS
     if citizen_subject:
         limits = [("citizen", citizen_subject, settings.submissions_per_citizen, window)]
     else:
-        limits = [("phone", _digest(phone), settings.submissions_per_phone, window)]
+        limits = []
+        if phone:
+            limits.append(("phone", _digest(phone), settings.submissions_per_phone, window))
         network = client_network(client_address)
         if network:
             limits.append(("ip", network, settings.submissions_per_ip, window))
-    return _take("submit", limits, SUBMISSION_MESSAGE)
+    if not limits:
+        return Attempt(())
+    return _take(kind, limits, FEEDBACK_MESSAGE if kind == "feedback" else SUBMISSION_MESSAGE)
 
 
 def take_message(address: str) -> Attempt | None:
