@@ -150,11 +150,15 @@ def code_projections() -> dict[tuple[str, str], dict]:
         todo += cls.__subclasses__()
         for index in getattr(cls, "_indexes", {}).values():
             projection = index.Meta.projection
-            found[(cls.Meta.table_name, index.Meta.index_name)] = {
+            declared = {
                 "ProjectionType": projection.projection_type,
                 **({"NonKeyAttributes": sorted(projection.non_key_attributes)}
                    if getattr(projection, "non_key_attributes", None) else {}),
             }  # fmt: skip
+            key = (cls.Meta.table_name, index.Meta.index_name)
+            # Record classes sharing a table's index must declare it alike: otherwise which one
+            # counted here would depend on the order the classes were imported in.
+            assert found.setdefault(key, declared) == declared, (key, cls.__name__)
     return found
 
 
