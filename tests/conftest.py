@@ -28,6 +28,8 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+# The tests run the local stage; it is named, never assumed (no STAGE means production).
+os.environ.update({"STAGE": "local", "AUTH_MODE": "local"})
 # All functional tests call from one address; per-address throttling has its own test.
 os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
 # moto's HTTP mock (the `responses` library) logs every request it lets through, URL and query
