@@ -117,7 +117,7 @@ def app_secrets() -> AppSecrets:
 
 
 def reset() -> None:
-    """Forget every cached secret (tests; a rotation picked up at once)."""
+    """Forget every cached secret (tests)."""
     with _lock:
         _cache.clear()
         _app.clear()
