@@ -95,7 +95,7 @@ def esms() -> dict[str, str]:
     else:
         data = secrets.secret_json(_env("SECRET_SMS"))
         values = {k: str(data.get(k, "")) for k in ("api_key", "secret_key", "brandname")}
-    if not all(values.values()):
+    if not all(values.values()) or secrets.PLACEHOLDER in values.values():
         raise LookupError("eSMS not configured (ESMS_* or SECRET_SMS)")
     return values | {"sandbox": _env("ESMS_SANDBOX")}
 
