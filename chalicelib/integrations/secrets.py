@@ -22,9 +22,10 @@ the init again on every following request, and the only trace is a stack dump. I
 middleware (chalicelib/entrypoints/middleware.py) asks for the app secret before each request:
 the answer is cached for `CACHE_SECONDS` (a refusal for `REFUSAL_CACHE_SECONDS`, so a flood does
 not become a flood of Secrets Manager calls or ERROR lines), a missing or development value is
-answered `503 SECRETS_NOT_CONFIGURED` with a Vietnamese message and logged once at ERROR (the
-reason and the secret's name, never its value), and a secret put right afterwards is picked up by
-warm containers within minutes, with no redeploy. Workers ask at their first use of a value.
+answered `503 SECRETS_NOT_CONFIGURED` with a Vietnamese message and logged at ERROR once per
+refusal period (the reason and the secret's name, never its value), and a secret put right
+afterwards is picked up by warm containers within minutes, with no redeploy. Workers ask at
+their first use of a value.
 """
 
 from __future__ import annotations
