@@ -3,6 +3,10 @@
 Chalice's test client sets stage variables only while a request runs, and Lambda containers are
 reused, so every value is read through `get_settings()`, cached per process and reset by
 `reset_settings()` when the environment changes (tests, the local stack).
+
+Defaults fail closed: without `STAGE` the app is not on the local stage (it behaves as `prod`),
+without `AUTH_MODE` tokens are checked against the identity providers' keys (`jwks`). Secrets are
+not settings: chalicelib/integrations/secrets.py reads them (Secrets Manager outside local).
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ APP_NAME = "APP_NAME"
 STAGE = "STAGE"
 LOG_LEVEL = "LOG_LEVEL"  # read once, when the app is imported (chalicelib/logs.py)
 AUTH_MODE = "AUTH_MODE"
-SECRET_KEY = "SECRET_KEY"  # noqa: S105 - the variable name, not a secret
+# The Secrets Manager secret holding the portal's own secrets (chalicelib/integrations/secrets.py).
+SECRET_APP = "SECRET_APP"  # noqa: S105 - the variable name, not a secret
+DEFAULT_STAGE = "prod"
+DEFAULT_AUTH_MODE = "jwks"
 JWKS_URL = "JWKS_URL"
 JWT_ISSUER = "JWT_ISSUER"
 JWT_AUDIENCE = "JWT_AUDIENCE"
@@ -31,14 +38,12 @@ TABLE_SESSIONS = "TABLE_SESSIONS"
 # or the local provider of `make run`) and this portal's client registration there.
 OIDC_ISSUER = "OIDC_ISSUER"
 OIDC_CLIENT_ID = "OIDC_CLIENT_ID"
-OIDC_CLIENT_SECRET = "OIDC_CLIENT_SECRET"  # noqa: S105 - the variable name, not a secret
 OIDC_SCOPES = "OIDC_SCOPES"
 # Officers' sign-in: the Cognito user pool and its app client.
 COGNITO_USER_POOL_ID = "COGNITO_USER_POOL_ID"
 COGNITO_CLIENT_ID = "COGNITO_CLIENT_ID"
 SESSION_IDLE_MINUTES = "SESSION_IDLE_MINUTES"
 SESSION_MAX_HOURS = "SESSION_MAX_HOURS"
-OPEN311_API_KEYS = "OPEN311_API_KEYS"
 BUCKET_UPLOADS = "BUCKET_UPLOADS"
 BUCKET_RESULTS = "BUCKET_RESULTS"
 OFFICE_HOURS = "OFFICE_HOURS"
@@ -58,7 +63,6 @@ PAYMENT_PROVIDER = "PAYMENT_PROVIDER"
 # Results sent by post (chalicelib/services/dossiers/shipments.py): the carrier's order API; with
 # no URL on the local stage the stand-in carrier (integrations/fake_carrier.py) answers.
 CARRIER_API_URL = "CARRIER_API_URL"
-CARRIER_TOKEN = "CARRIER_TOKEN"  # noqa: S105 - the variable name, not a secret
 # Decision 766: payments count as "online" only through the channels the index recognises
 # (the national payment platform and the gateways connected to it), comma-separated.
 ONLINE_PAYMENT_CHANNELS = "ONLINE_PAYMENT_CHANNELS"
@@ -80,7 +84,7 @@ class Settings:
     app_name: str
     stage: str
     auth_mode: str
-    secret_key: str
+    secret_app: str
     jwks_url: str
     jwt_issuer: str
     jwt_audience: str
@@ -92,7 +96,6 @@ class Settings:
     table_notifications: str
     table_stats: str
     table_sessions: str
-    open311_api_keys: tuple[str, ...]
     bucket_uploads: str
     bucket_results: str
     office_hours: str
@@ -107,7 +110,6 @@ class Settings:
     messages_per_recipient: int
     oidc_issuer: str = ""
     oidc_client_id: str = ""
-    oidc_client_secret: str = field(default="", repr=False)
     oidc_scopes: str = "openid profile phone address"
     cognito_user_pool_id: str = ""
     cognito_client_id: str = ""
@@ -120,7 +122,6 @@ class Settings:
     pkcs11_module: str = ""
     vnpay: dict = field(default_factory=dict, repr=False)
     carrier_api_url: str = ""
-    carrier_token: str = field(default="", repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -134,13 +135,13 @@ def _env(name: str, default: str) -> str:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     app = _env(APP_NAME, "dvc")
-    stage = _env(STAGE, "local")
+    stage = _env(STAGE, DEFAULT_STAGE)
     prefix = f"{app}-{stage}"
     return Settings(
         app_name=app,
         stage=stage,
-        auth_mode=_env(AUTH_MODE, "local"),
-        secret_key=_env(SECRET_KEY, "dvc-local-development-secret-not-for-production"),
+        auth_mode=_env(AUTH_MODE, DEFAULT_AUTH_MODE),
+        secret_app=_env(SECRET_APP, ""),
         jwks_url=_env(JWKS_URL, ""),
         jwt_issuer=_env(JWT_ISSUER, f"{prefix}-local-issuer"),
         jwt_audience=_env(JWT_AUDIENCE, "dvc-portal"),
@@ -152,9 +153,6 @@ def get_settings() -> Settings:
         table_notifications=_env(TABLE_NOTIFICATIONS, f"{prefix}-notifications"),
         table_stats=_env(TABLE_STATS, f"{prefix}-stats"),
         table_sessions=_env(TABLE_SESSIONS, f"{prefix}-sessions"),
-        open311_api_keys=tuple(
-            k.strip() for k in _env(OPEN311_API_KEYS, "").split(",") if k.strip()
-        ),
         bucket_uploads=_env(BUCKET_UPLOADS, f"{prefix}-uploads-123456789012"),
         bucket_results=_env(BUCKET_RESULTS, f"{prefix}-results-123456789012"),
         office_hours=_env(OFFICE_HOURS, "07:00-11:30,13:30-17:00"),
@@ -169,7 +167,6 @@ def get_settings() -> Settings:
         messages_per_recipient=int(_env(MESSAGES_PER_RECIPIENT, "20")),
         oidc_issuer=_env(OIDC_ISSUER, "").rstrip("/"),
         oidc_client_id=_env(OIDC_CLIENT_ID, ""),
-        oidc_client_secret=_env(OIDC_CLIENT_SECRET, ""),
         oidc_scopes=_env(OIDC_SCOPES, "openid profile phone address"),
         cognito_user_pool_id=_env(COGNITO_USER_POOL_ID, ""),
         cognito_client_id=_env(COGNITO_CLIENT_ID, ""),
@@ -181,7 +178,6 @@ def get_settings() -> Settings:
         ),
         vnpay={name: _env(name, "") for name in VNPAY_VARIABLES},
         carrier_api_url=_env(CARRIER_API_URL, "").rstrip("/"),
-        carrier_token=_env(CARRIER_TOKEN, "dvc-local-carrier"),
         signer_backend=_env(SIGNER_BACKEND, "local"),
         signing_secret_prefix=_env(SIGNING_SECRET_PREFIX, f"{app}/{stage}/signing/"),
         pkcs11_module=_env(PKCS11_MODULE, ""),

@@ -28,8 +28,10 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+# The tests run the local stage; it is named, never assumed (no STAGE means production).
+os.environ.update({"STAGE": "local", "AUTH_MODE": "local"})
 # All functional tests call from one address, some reuse a phone, most send to one email; the
-# abuse limits have their own tests (test_lookup_throttle.py, test_abuse_limits.py).
+# abuse limits have their own tests (test_lookup_throttle.py, test_submission_limits.py).
 os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
 os.environ["SUBMISSIONS_PER_IP"] = "100000"
 os.environ["SUBMISSIONS_PER_PHONE"] = "100000"

@@ -164,3 +164,14 @@ def submit(client, code=PROCEDURE, token_=None, headers=None, **overrides):
     status, data = call(client, "POST", "/v1/dossiers", body, token=token_, headers=headers)
     assert status == 201, data
     return body, data
+
+
+def app_secret(value: dict | str | None = None) -> str:
+    """A fresh app secret in (emulated) Secrets Manager, as a cloud stage reads it; its ARN.
+    By default a real one: a random `secret_key` and nothing else."""
+    import secrets
+
+    value = {"secret_key": secrets.token_urlsafe(48)} if value is None else value
+    text = value if isinstance(value, str) else json.dumps(value)
+    name = f"dvc/test-{uuid.uuid4().hex[:8]}/app"
+    return boto3.client("secretsmanager").create_secret(Name=name, SecretString=text)["ARN"]

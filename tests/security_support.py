@@ -230,11 +230,11 @@ class Resources:
         rightful = OWNER_CALLER.get(owner) or "citizen_a"
         claims = jwt.decode(self.tokens[rightful], options={"verify_signature": False})
         if caller == "expired":
-            from chalicelib.config import get_settings
+            from chalicelib.integrations.secrets import app_secrets
 
             now = int(time.time())
             claims.update(iat=now - 7200, nbf=now - 7200, exp=now - 3600)
-            return jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+            return jwt.encode(claims, app_secrets().secret_key, algorithm="HS256")
         return jwt.encode(claims, "not-the-portal-key-" + "x" * 16, algorithm="HS256")
 
     def headers_for(self, caller: str) -> dict:

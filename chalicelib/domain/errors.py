@@ -9,7 +9,8 @@ DomainError
 ├── InvalidTransition     409 INVALID_TRANSITION
 ├── PayloadTooLarge       413 PAYLOAD_TOO_LARGE
 ├── RateLimited           429 RATE_LIMITED
-└── ServiceUnavailable    503 SERVICE_UNAVAILABLE (retryable: throttling, busy counters)
+├── ServiceUnavailable    503 SERVICE_UNAVAILABLE (retryable: throttling, busy counters)
+└── SecretsNotConfigured  503 SECRETS_NOT_CONFIGURED (outside the local stage, no real app secret)
 """
 
 from __future__ import annotations
@@ -80,6 +81,17 @@ class RateLimited(DomainError):
 class ServiceUnavailable(DomainError):
     code, status = "SERVICE_UNAVAILABLE", 503
     default_message = "Hệ thống đang bận. Vui lòng thử lại sau giây lát."
+
+
+class SecretsNotConfigured(DomainError):
+    """Outside the local stage the app secret is missing, unreadable or still a development
+    value, so the portal serves nothing (chalicelib/integrations/secrets.py says why)."""
+
+    code, status = "SECRETS_NOT_CONFIGURED", 503
+    default_message = (
+        "Cổng dịch vụ công tạm ngừng phục vụ vì chưa hoàn tất cấu hình bảo mật. "
+        "Vui lòng thử lại sau."
+    )
 
 
 class DailyLimitReached(DomainError):

@@ -1,5 +1,7 @@
-"""App-wide HTTP middleware: request id, access log, and contract-shaped errors for the errors
-Chalice produces itself (unsupported media type, method not allowed, unhandled exceptions)."""
+"""App-wide HTTP middleware: request id, access log, contract-shaped errors for the errors
+Chalice produces itself (unsupported media type, method not allowed, unhandled exceptions), and
+no answer at all outside the local stage without a real app secret (503 SECRETS_NOT_CONFIGURED;
+why per request and not at start-up: chalicelib/integrations/secrets.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import uuid
 
 from chalice import Chalice, Response
 
-from chalicelib.entrypoints.http import JSON_HEADERS, dumps, error_body
+from chalicelib.domain.errors import SecretsNotConfigured
+from chalicelib.entrypoints.http import JSON_HEADERS, dumps, error_body, error_response
+from chalicelib.integrations import secrets
 from chalicelib.logs import request_id
 
 log = logging.getLogger("dvc.access")
@@ -46,6 +50,14 @@ def normalize(response: Response) -> Response:
     )
 
 
+def _refused() -> Response | None:
+    try:
+        secrets.app_secrets()
+    except SecretsNotConfigured as error:
+        return error_response(error, {"Retry-After": str(secrets.REFUSAL_CACHE_SECONDS)})
+    return None
+
+
 def register(app: Chalice) -> None:
     @app.middleware("http")
     def access(event, get_response):
@@ -53,7 +65,7 @@ def register(app: Chalice) -> None:
         token = request_id.set(rid)
         started = time.perf_counter()
         try:
-            response = normalize(get_response(event))
+            response = _refused() or normalize(get_response(event))
             response.headers["X-Request-Id"] = rid
             log.info(
                 "request",

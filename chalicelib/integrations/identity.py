@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.principal import OFFICER_ROLES, ROLES, Principal
+from chalicelib.integrations import secrets
 
 if TYPE_CHECKING:  # PyJWT (and cryptography under it) load with the first signed request
     import jwt
@@ -41,7 +42,7 @@ def issue_local_token(settings: Settings, principal: Principal, ttl_seconds: int
         claims["name"] = principal.name
     import jwt
 
-    return jwt.encode(claims, settings.secret_key, algorithm=LOCAL_ALGORITHM)
+    return jwt.encode(claims, secrets.app_secrets().secret_key, algorithm=LOCAL_ALGORITHM)
 
 
 @lru_cache(maxsize=4)
@@ -62,7 +63,8 @@ def _claims(settings: Settings, token: str) -> dict:
         "leeway": 30,
     }
     if settings.auth_mode == "local":
-        return jwt.decode(token, settings.secret_key, algorithms=[LOCAL_ALGORITHM], **common)
+        key = secrets.app_secrets().secret_key
+        return jwt.decode(token, key, algorithms=[LOCAL_ALGORITHM], **common)
     key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
     return jwt.decode(token, key, algorithms=JWKS_ALGORITHMS, **common)
 

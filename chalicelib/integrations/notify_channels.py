@@ -13,7 +13,6 @@ dev message log (`GET /dev/messages`). Tests may put scripted channels into `OVE
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from abc import ABC, abstractmethod
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.config import get_settings
 from chalicelib.domain import notifications as plan
 from chalicelib.domain.notification_templates import Message
-from chalicelib.integrations import notify_config
+from chalicelib.integrations import notify_config, secrets
 from chalicelib.integrations.aws import client
 from chalicelib.integrations.email import (
     EmailPermanentError,
@@ -200,8 +199,7 @@ class SecretsManagerTokenStore(TokenStore):
         self._secret_id = secret_id
 
     def get(self) -> ZaloTokens | None:
-        raw = client("secretsmanager").get_secret_value(SecretId=self._secret_id)
-        data = json.loads(raw["SecretString"])
+        data = secrets.fetch_json(self._secret_id)
         if not data.get("refresh_token"):
             return None
         return ZaloTokens(str(data.get("access_token", "")), str(data["refresh_token"]))
@@ -212,9 +210,7 @@ class SecretsManagerTokenStore(TokenStore):
             "refresh_token": tokens.refresh_token,
             "expires_at": int(time.time()) + tokens.expires_in,
         }
-        client("secretsmanager").put_secret_value(
-            SecretId=self._secret_id, SecretString=json.dumps(value)
-        )
+        secrets.put_json(self._secret_id, value)
 
 
 OVERRIDES: dict[str, Channel] = {}

@@ -1,22 +1,24 @@
 """Configuration of the notification channels and the Zalo OA, from the environment.
 
 Read at each use (cheap), so the test client's and the local stack's stage variables apply.
-Secrets come from variables on the local stage and, in the cloud, from Secrets Manager:
+Secrets come from variables on the local stage only; elsewhere from Secrets Manager (through
+chalicelib/integrations/secrets.py), whatever variables are set:
 
 NOTIFY_CHANNELS_MODE       `fake` (write to the dev message log; the local stage default) or `real`
 NOTIFY_FALLBACK            order tried after a permanent failure, default `zalo,sms,email`
 ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET
                            app id, OA secret key (webhook signature), app secret (token
-                           refresh); else the SECRET_ZALO secret {app_id, oa_secret_key,
-                           app_secret} (infra/base.json creates it)
+                           refresh), local stage; else the SECRET_ZALO secret {app_id,
+                           oa_secret_key, app_secret} (infra/base.json creates it)
 SECRET_ZALO_TOKENS         the secret holding the OA token pair, rotated by the worker
 ZALO_ZNS_TEMPLATES         JSON {"<template>": "<ZNS template id>", "*": "<default id>"}
 ZALO_ZNS_DEVELOPMENT       `1`: ZNS in development mode (delivered to the OA's admins only)
 ZALO_WEBHOOK_MAX_AGE_SECONDS  webhook timestamps further from now are replays (default 300)
 ESMS_API_KEY, ESMS_SECRET_KEY, ESMS_BRANDNAME, ESMS_SANDBOX
-                           eSMS.vn; else the SECRET_SMS secret {api_key, secret_key,
-                           brandname} (create it and grant the notifications worker read)
-SMS_CALLBACK_TOKEN         the secret in the eSMS delivery-callback URL
+                           eSMS.vn, local stage; else the SECRET_SMS secret {api_key,
+                           secret_key, brandname} (infra/base.json creates it)
+SMS_CALLBACK_TOKEN         the secret in the eSMS delivery-callback URL, local stage; else
+                           `sms_callback_token` of the app secret (SECRET_APP)
 SES_SENDER, SES_CONFIGURATION_SET  the verified SES sender and its configuration set
 """
 
@@ -24,16 +26,11 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-import time
 from dataclasses import dataclass, field
 
+from chalicelib.config import get_settings
 from chalicelib.domain.notifications import parse_order
-from chalicelib.integrations.aws import client
-
-SECRET_CACHE_SECONDS = 300
-_lock = threading.Lock()
-_cache: dict[str, tuple[float, dict]] = {}
+from chalicelib.integrations import secrets
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def _env(name: str, default: str = "") -> str:
 
 
 def mode() -> str:
-    default = "fake" if _env("STAGE", "local") == "local" else "real"
+    default = "fake" if _local() else "real"
     return _env("NOTIFY_CHANNELS_MODE", default).lower()
 
 
@@ -62,9 +59,9 @@ def webhook_max_age_seconds() -> int:
 
 def zalo_app() -> ZaloApp:
     """The app's id and secrets (raises LookupError when not configured)."""
-    if _env("ZALO_APP_ID") and _env("ZALO_OA_SECRET"):
+    if _local() and _env("ZALO_APP_ID") and _env("ZALO_OA_SECRET"):
         return ZaloApp(_env("ZALO_APP_ID"), _env("ZALO_OA_SECRET"), _env("ZALO_APP_SECRET"))
-    data = secret_json(_env("SECRET_ZALO"))
+    data = secrets.secret_json(_env("SECRET_ZALO"))
     app = ZaloApp(
         str(data.get("app_id", "")),
         str(data.get("oa_secret_key", "")),
@@ -89,37 +86,27 @@ def zalo_tokens_secret() -> str:
 
 
 def esms() -> dict[str, str]:
-    if _env("ESMS_API_KEY"):
+    if _local() and _env("ESMS_API_KEY"):
         values = {
             "api_key": _env("ESMS_API_KEY"),
             "secret_key": _env("ESMS_SECRET_KEY"),
             "brandname": _env("ESMS_BRANDNAME"),
         }
     else:
-        data = secret_json(_env("SECRET_SMS"))
+        data = secrets.secret_json(_env("SECRET_SMS"))
         values = {k: str(data.get(k, "")) for k in ("api_key", "secret_key", "brandname")}
-    if not all(values.values()):
+    if not all(values.values()) or secrets.PLACEHOLDER in values.values():
         raise LookupError("eSMS not configured (ESMS_* or SECRET_SMS)")
     return values | {"sandbox": _env("ESMS_SANDBOX")}
 
 
 def sms_callback_token() -> str:
-    return _env("SMS_CALLBACK_TOKEN")
+    return secrets.app_secrets().sms_callback_token
 
 
 def ses() -> tuple[str, str]:
     return _env("SES_SENDER"), _env("SES_CONFIGURATION_SET")
 
 
-def secret_json(secret_id: str) -> dict:
-    """A JSON secret from Secrets Manager, read again every few minutes ({} if no id)."""
-    if not secret_id:
-        return {}
-    with _lock:
-        cached = _cache.get(secret_id)
-        if cached and time.monotonic() - cached[0] < SECRET_CACHE_SECONDS:
-            return cached[1]
-        raw = client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-        data = json.loads(raw)
-        _cache[secret_id] = (time.monotonic(), data)
-        return data
+def _local() -> bool:
+    return get_settings().is_local

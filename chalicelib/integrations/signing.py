@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import InvalidTransition
-from chalicelib.integrations import storage
+from chalicelib.integrations import secrets, storage
 from chalicelib.integrations.aws import client
 
 PKI_PREFIX = "pki/"
@@ -134,7 +134,7 @@ def credential(agency_id: str) -> AgencyCredential:
 
 
 def _secret(name: str) -> dict:
-    return json.loads(client("secretsmanager").get_secret_value(SecretId=name)["SecretString"])
+    return secrets.fetch_json(name)
 
 
 def kms_sign(key_id: str, message: bytes, algorithm: str) -> bytes:

@@ -2,20 +2,24 @@
 
 import pytest
 
-from tests.factories import call
+from tests.factories import app_secret, call
 
 
 @pytest.fixture
 def stage_dev(monkeypatch):
     from chalicelib.config import get_settings, reset_settings
+    from chalicelib.integrations import secrets
 
     monkeypatch.setenv("STAGE", "dev")
     monkeypatch.setenv("AUTH_MODE", "jwks")
+    monkeypatch.setenv("SECRET_APP", app_secret())
     reset_settings()
+    secrets.reset()
     get_settings()
     yield
     monkeypatch.undo()
     reset_settings()
+    secrets.reset()
     get_settings()
 
 

@@ -152,12 +152,12 @@ class TestIsolation:
             {"role": "receptionist", "agency": AGENCY, "ttl_seconds": 1},
         )
         claims = jwt.decode(issued["access_token"], options={"verify_signature": False})
-        from chalicelib.config import get_settings
+        from chalicelib.integrations.secrets import app_secrets
 
         claims.update(
             exp=int(time.time()) - 120, iat=int(time.time()) - 240, nbf=int(time.time()) - 240
         )
-        expired = jwt.encode(claims, get_settings().secret_key, algorithm="HS256")
+        expired = jwt.encode(claims, app_secrets().secret_key, algorithm="HS256")
 
         status, body = detail(client, code, expired)
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import warnings
+from pathlib import Path
 
 import boto3
 import pytest
@@ -313,3 +314,50 @@ def test_every_checkov_skip_says_why():
         for skip in resource.get("Metadata", {}).get("checkov", {}).get("skip", []):
             assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), key
             assert len(skip.get("comment", "")) >= 30, (key, skip["id"])
+
+
+# Secrets (issue 15 #1): the values live in Secrets Manager, never in the template or a variable.
+SECRET_VARIABLES = {"SECRET_KEY", "SMS_CALLBACK_TOKEN", "OPEN311_API_KEYS", "OIDC_CLIENT_SECRET",
+                    "CARRIER_TOKEN", "ESMS_API_KEY", "ESMS_SECRET_KEY", "VNPAY_HASH_SECRET",
+                    "ZALO_OA_SECRET", "ZALO_APP_SECRET", "NATIONAL_PORTAL_CLIENT_SECRET"}
+
+
+def _readers(resources, secret):
+    """Managed policies with a statement on `secret`, and the roles that carry each."""
+    policies = {k for k, r in resources.items() if r.get("Type") == "AWS::IAM::ManagedPolicy"
+                and any(s["Resource"] == {"Ref": secret}
+                        for s in r["Properties"]["PolicyDocument"]["Statement"])}
+    return {p: {k for k, r in resources.items() if k.endswith("Role")
+                and {"Ref": p} in r.get("Properties", {}).get("ManagedPolicyArns", [])}
+            for p in policies}
+
+
+def test_the_app_secret_is_declared_without_a_value_and_only_read():
+    template = load_template()
+    resources = template["Resources"]
+    secret = resources["AppSecret"]["Properties"]
+    generated = secret["GenerateSecretString"]
+
+    assert "SecretString" not in secret
+    assert generated["GenerateStringKey"] == "secret_key" and generated["PasswordLength"] >= 32
+    assert secret["Name"] == {"Fn::Sub": "${AppName}/${Stage}/app"}
+    assert _readers(resources, "AppSecret") == {
+        "AppSecretsPolicy": {"ApiHandlerRole", "OnNotificationRole", "OnZaloInboundRole"}}
+    statements = resources["AppSecretsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Action"] for s in statements] == [["secretsmanager:GetSecretValue"]]
+    assert _readers(resources, "SmsSecret") == {"SmsSecretsPolicy": {"OnNotificationRole"}}
+
+
+def test_no_cloud_stage_carries_a_secret_in_a_variable_and_each_names_its_stage():
+    template = load_template()
+    config = json.loads((Path(__file__).parents[2] / ".chalice" / "config.json").read_text())
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+
+    assert not SECRET_VARIABLES & set(variables) and not SECRET_VARIABLES & set(
+        config["environment_variables"])
+    for stage in ("dev", "prod"):
+        env = config["stages"][stage]["environment_variables"]
+        assert not SECRET_VARIABLES & set(env), stage
+        assert (env["STAGE"], env["AUTH_MODE"]) == (stage, "jwks")
+    local = config["stages"]["local"]["environment_variables"]
+    assert (local["STAGE"], local["AUTH_MODE"]) == ("local", "local")

@@ -77,3 +77,28 @@ def test_the_fake_provider_can_be_chosen_for_tests(env):
     env(PAYMENT_PROVIDER="fake")
 
     assert isinstance(payment_gateway.provider(), FakePaymentProvider)
+
+
+def test_outside_the_local_stage_a_terminal_in_variables_is_never_used(env):
+    env(STAGE="prod", VNPAY_TMN_CODE="DVCLOCAL", VNPAY_HASH_SECRET="x" * 32, SECRET_VNPAY="")
+
+    with pytest.raises(PaymentPermanentError):
+        payment_gateway.vnpay_config()
+
+
+def test_outside_the_local_stage_sms_keys_come_from_their_secret_not_from_variables(env):
+    from chalicelib.integrations import notify_config
+
+    arn = secret({"api_key": "CHANGE_ME", "secret_key": "generated", "brandname": "CHANGE_ME"})
+    env(
+        STAGE="prod",
+        ESMS_API_KEY="in-a-variable",
+        ESMS_SECRET_KEY="s",
+        ESMS_BRANDNAME="b",
+        SECRET_SMS=arn,
+    )
+    with pytest.raises(LookupError):
+        notify_config.esms()  # the placeholder the stack generated
+
+    env(SECRET_SMS=secret({"api_key": "K", "secret_key": "S", "brandname": "DVC"}))
+    assert notify_config.esms()["api_key"] == "K"

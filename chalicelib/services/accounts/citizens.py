@@ -21,6 +21,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import Unauthenticated
 from chalicelib.domain.principal import CITIZEN, Principal
 from chalicelib.integrations.oidc import OidcClient, OidcConfig, OidcError
+from chalicelib.integrations.secrets import app_secrets
 from chalicelib.persistence import session_store
 from chalicelib.services.accounts import sessions
 
@@ -61,7 +62,7 @@ def client(base_url: str) -> OidcClient:
     config = OidcConfig(
         issuer=settings.oidc_issuer,
         client_id=settings.oidc_client_id,
-        client_secret=settings.oidc_client_secret,
+        client_secret=app_secrets().oidc_client_secret,
         scopes=settings.oidc_scopes,
         redirect_uri=f"{base_url}{CALLBACK_PATH}",
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
+from chalicelib.integrations import secrets
 from chalicelib.services.catalog import reads as catalog_service
 
 DELIVERY_LABELS = {
@@ -41,7 +42,7 @@ ACTION_LABELS = {
 
 def receipt_token(code: str) -> str:
     """A capability for the printable receipt, so that no personal data goes in its URL."""
-    key = get_settings().secret_key.encode()
+    key = secrets.app_secrets().secret_key.encode()
     return hmac.new(key, f"receipt:{code}".encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -18,6 +18,7 @@ from chalicelib.domain.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from chalicelib.integrations import secrets
 from chalicelib.integrations.carrier import (
     CarrierPermanentError,
     CarrierTemporaryError,
@@ -33,10 +34,10 @@ LOCAL_CARRIER_URL = "http://carrier.local/api"
 def carrier() -> VnpostCarrier:
     settings = get_settings()
     if settings.carrier_api_url:
-        return _carrier(settings.carrier_api_url, settings.carrier_token)
+        return _carrier(settings.carrier_api_url, secrets.app_secrets().carrier_token)
     if not settings.is_local:
         raise ServiceUnavailable("Chưa cấu hình kết nối đơn vị bưu chính (CARRIER_API_URL).")
-    return _local_carrier(settings.carrier_token)
+    return _local_carrier(secrets.app_secrets().carrier_token)
 
 
 @lru_cache(maxsize=4)

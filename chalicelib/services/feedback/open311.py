@@ -18,6 +18,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.errors import DomainError
 from chalicelib.domain.feedback import Category, Feedback, Status
+from chalicelib.integrations import secrets
 from chalicelib.persistence import feedback_store
 from chalicelib.services.feedback import intake as feedback_service
 from chalicelib.services.feedback import open311_intake as intake
@@ -103,7 +104,7 @@ def create(form: dict, now: datetime) -> list[dict]:
 
 
 def _check_key(key: str | None) -> None:
-    keys = get_settings().open311_api_keys
+    keys = secrets.app_secrets().open311_api_keys
     if not key or not any(hmac.compare_digest(key.encode(), k.encode()) for k in keys):
         raise Open311Error(403, (403, "Thiếu api_key hoặc api_key không hợp lệ."))
 

@@ -1,9 +1,10 @@
 """The national portal adapter, built from configuration.
 
 `NATIONAL_PORTAL_URL`, `NATIONAL_PORTAL_CLIENT_ID` and `NATIONAL_PORTAL_CLIENT_SECRET` when
-the credentials are set (the local stage); otherwise the Secrets Manager secret named by
-`SECRET_NATIONAL_PORTAL` (`{"url", "client_id", "client_secret"}`, created by infra/base.json),
-read again every few minutes so that rotated credentials need no redeploy. On the local stage the
+the credentials are set on the local stage; otherwise (and always on other stages) the Secrets
+Manager secret named by `SECRET_NATIONAL_PORTAL` (`{"url", "client_id", "client_secret"}`,
+created by infra/base.json), read through chalicelib/integrations/secrets.py again every few
+minutes so that rotated credentials need no redeploy. On the local stage the
 URL defaults to the stand-in the app serves itself (`/dev/national-portal`). Missing
 configuration is a temporary error: the records wait (queue, DLQ, reconciliation) until it is
 fixed, none is given up.
@@ -11,14 +12,11 @@ fixed, none is given up.
 
 from __future__ import annotations
 
-import json
 import os
-import threading
-import time
 from functools import lru_cache
 
 from chalicelib.config import get_settings
-from chalicelib.integrations.aws import client
+from chalicelib.integrations import secrets
 from chalicelib.integrations.national_portal import (
     HttpNationalPortal,
     NationalPortal,
@@ -27,11 +25,7 @@ from chalicelib.integrations.national_portal import (
 )
 
 STANDIN_PATH = "/dev/national-portal"
-SECRET_CACHE_SECONDS = 300
 TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
-
-_lock = threading.Lock()
-_cache: dict[str, tuple[float, NationalPortalConfig]] = {}
 
 
 def portal() -> NationalPortal:
@@ -45,7 +39,7 @@ def config() -> NationalPortalConfig:
         env.get("NATIONAL_PORTAL_CLIENT_SECRET"),
     )
     url = env.get("NATIONAL_PORTAL_URL", "")
-    if client_id and secret:
+    if client_id and secret and get_settings().is_local:
         return NationalPortalConfig(url or _standin_url(), client_id, secret)
     if env.get("SECRET_NATIONAL_PORTAL"):
         return _from_secret(env["SECRET_NATIONAL_PORTAL"], url)
@@ -62,22 +56,15 @@ def _standin_url() -> str:
 
 
 def _from_secret(secret_id: str, url: str) -> NationalPortalConfig:
-    with _lock:
-        cached = _cache.get(secret_id)
-        if cached and time.monotonic() - cached[0] < SECRET_CACHE_SECONDS:
-            return cached[1]
-        data = json.loads(
-            client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-        )
-        found = NationalPortalConfig(
-            url or str(data.get("url", "")),
-            str(data.get("client_id", "")),
-            str(data.get("client_secret", "")),
-        )
-        if "CHANGE_ME" in (found.url, found.client_id) or not all(vars(found).values()):
-            raise NationalPortalTemporaryError("the national portal secret holds placeholders")
-        _cache[secret_id] = (time.monotonic(), found)
-        return found
+    data = secrets.secret_json(secret_id)
+    found = NationalPortalConfig(
+        url or str(data.get("url", "")),
+        str(data.get("client_id", "")),
+        str(data.get("client_secret", "")),
+    )
+    if secrets.PLACEHOLDER in (found.url, found.client_id) or not all(vars(found).values()):
+        raise NationalPortalTemporaryError("the national portal secret holds placeholders")
+    return found
 
 
 @lru_cache(maxsize=4)

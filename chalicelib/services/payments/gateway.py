@@ -1,25 +1,23 @@
 """The payment provider the portal talks to, built from configuration.
 
-`PAYMENT_PROVIDER=vnpay` (the default) uses `VnpayProvider`. Its terminal comes from
-`VNPAY_TMN_CODE` and `VNPAY_HASH_SECRET` when both are set (the local stage). Otherwise it comes
-from the Secrets Manager secret named by `SECRET_VNPAY` (`{"tmn_code", "hash_secret"}`, created
-by infra/base.json). That secret is read again every few minutes, so a rotated hash secret is
-picked up without a redeploy. `VNPAY_PAYMENT_URL` and `VNPAY_API_URL` default to VNPay's
-sandbox. On the local stage they default to the fake gateway that the app itself serves
-(entrypoints/fake_gateway_api.py), so the real signing and verification run end to end.
+`PAYMENT_PROVIDER=vnpay` (the default) uses `VnpayProvider`. On the local stage its terminal
+comes from `VNPAY_TMN_CODE` and `VNPAY_HASH_SECRET` when both are set. Otherwise (and always on
+other stages) it comes from the Secrets Manager secret named by `SECRET_VNPAY` (`{"tmn_code",
+"hash_secret"}`, created by infra/base.json), read through chalicelib/integrations/secrets.py
+again every few minutes, so a rotated hash secret is picked up without a redeploy.
+`VNPAY_PAYMENT_URL` and `VNPAY_API_URL` default to VNPay's sandbox. On the local stage they
+default to the fake gateway that the app itself serves (entrypoints/fake_gateway_api.py), so
+the real signing and verification run end to end.
 
 `PAYMENT_PROVIDER=fake` uses an in-memory `FakePaymentProvider` (tests and experiments only).
 """
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from functools import lru_cache
 
 from chalicelib.config import get_settings
-from chalicelib.integrations.aws import client
+from chalicelib.integrations import secrets
 from chalicelib.integrations.payments import (
     FakePaymentProvider,
     PaymentPermanentError,
@@ -33,11 +31,7 @@ FAKE_GATEWAY_PAY_PATH = "/dev/fake-gateway/pay"
 FAKE_GATEWAY_API_PATH = "/dev/fake-gateway/querydr"
 RETURN_PATH = "/payments/vnpay/return"
 IPN_PATH = "/webhooks/vnpay/ipn"
-SECRET_CACHE_SECONDS = 300
 HTTP_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 10.0, 3.0
-
-_secret_lock = threading.Lock()
-_secret_cache: dict[str, tuple[float, tuple[str, str]]] = {}
 
 
 def provider(base_url: str | None = None) -> PaymentProvider:
@@ -54,8 +48,8 @@ def vnpay_config(base_url: str | None = None) -> VnpayConfig:
     settings = get_settings()
     env = settings.vnpay
     base = (settings.public_base_url if base_url is None else base_url).rstrip("/")
-    tmn_code, hash_secret = _terminal(env)
     local = settings.is_local
+    tmn_code, hash_secret = _terminal(env, local)
     return VnpayConfig(
         tmn_code=tmn_code,
         hash_secret=hash_secret,
@@ -81,8 +75,8 @@ def _vnpay(config: VnpayConfig) -> VnpayProvider:
     return VnpayProvider(config, VnpayClient(config, httpx.Client(timeout=timeout)))
 
 
-def _terminal(env: dict[str, str]) -> tuple[str, str]:
-    if env["VNPAY_TMN_CODE"] and env["VNPAY_HASH_SECRET"]:
+def _terminal(env: dict[str, str], local: bool) -> tuple[str, str]:
+    if local and env["VNPAY_TMN_CODE"] and env["VNPAY_HASH_SECRET"]:
         return env["VNPAY_TMN_CODE"], env["VNPAY_HASH_SECRET"]
     if env["SECRET_VNPAY"]:
         return _secret_terminal(env["SECRET_VNPAY"])
@@ -90,14 +84,8 @@ def _terminal(env: dict[str, str]) -> tuple[str, str]:
 
 
 def _secret_terminal(secret_id: str) -> tuple[str, str]:
-    with _secret_lock:
-        cached = _secret_cache.get(secret_id)
-        if cached and time.monotonic() - cached[0] < SECRET_CACHE_SECONDS:
-            return cached[1]
-        raw = client("secretsmanager").get_secret_value(SecretId=secret_id)["SecretString"]
-        data = json.loads(raw)
-        terminal = (str(data.get("tmn_code", "")), str(data.get("hash_secret", "")))
-        if not all(terminal) or terminal[0] == "CHANGE_ME":
-            raise PaymentPermanentError("the VNPay secret still holds its placeholder")
-        _secret_cache[secret_id] = (time.monotonic(), terminal)
-        return terminal
+    data = secrets.secret_json(secret_id)
+    terminal = (str(data.get("tmn_code", "")), str(data.get("hash_secret", "")))
+    if not all(terminal) or terminal[0] == secrets.PLACEHOLDER:
+        raise PaymentPermanentError("the VNPay secret still holds its placeholder")
+    return terminal

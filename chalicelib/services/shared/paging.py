@@ -9,15 +9,15 @@ import json
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from chalicelib.config import get_settings
 from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.integrations import secrets
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
 
 
 def _mac(payload: bytes) -> str:
-    key = get_settings().secret_key.encode()
+    key = secrets.app_secrets().secret_key.encode()
     return hmac.new(key, payload, hashlib.sha256).hexdigest()[:16]
 
 
