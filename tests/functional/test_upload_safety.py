@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 
-from chalicelib.config import get_settings, reset_settings
+from chalicelib.config import get_settings
 from chalicelib.integrations.malware_scan import EICAR, SCAN_TAG
 from tests.factories import (
     SAMPLE_FILES,
@@ -130,18 +130,6 @@ class TestTheMalwareScanGatesRelease:
         assert error["details"][0]["field"] == "attachments[0]"
         assert error["details"][0]["code"] == "UPLOAD_INFECTED"
         assert attachment_keys(upload_id) == []
-
-
-@pytest.fixture
-def guardduty(monkeypatch):
-    """The production adapter: the verdict is GuardDuty's tag on the quarantined object."""
-    monkeypatch.setenv("MALWARE_SCANNER", "guardduty")
-    reset_settings()
-    get_settings()
-    yield
-    monkeypatch.undo()
-    reset_settings()
-    get_settings()
 
 
 def tag(upload_id: str, status: str) -> None:
