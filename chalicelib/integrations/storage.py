@@ -71,16 +71,18 @@ def copy(
     source_bucket: str | None = None,
     content_type: str | None = None,
 ) -> None:
-    """Copy an object; with `content_type`, the copy is served as that type (not the source's)."""
+    """Copy an object; with `content_type`, the copy is served as that type and carries no tags
+    (a quarantined file's scan verdict stays with it; copying tags needs s3:PutObjectTagging)."""
+    released = {
+        "MetadataDirective": "REPLACE",
+        "ContentType": content_type,
+        "TaggingDirective": "REPLACE",
+    }
     client("s3").copy_object(
         Bucket=bucket,
         Key=target_key,
         CopySource={"Bucket": source_bucket or bucket, "Key": source_key},
-        **(
-            {"MetadataDirective": "REPLACE", "ContentType": content_type}
-            if content_type
-            else {"MetadataDirective": "COPY"}
-        ),
+        **(released if content_type else {"MetadataDirective": "COPY"}),
     )
 
 
