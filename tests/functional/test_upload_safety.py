@@ -211,3 +211,29 @@ class TestFeedbackUploads:
         assert status == 201, created
         assert view["attachments"][0]["filename"] == "anh.png"
         assert view["attachments"][0]["content_type"] == "image/png"
+
+
+class TestSupplements:
+    def test_an_executable_sent_as_a_supplement_is_refused_and_the_request_stays_open(self, client):
+        from tests.factories import submit
+        from tests.functional.test_supplements import request_supplement
+
+        body, created = submit(client)
+        code, phone = created["code"], body["applicant"]["phone"]
+        request_supplement(client, code)
+        component = first_component(client)
+        bad = upload(client, component, content=EXECUTABLE, content_type="application/pdf")
+
+        status, data = call(
+            client,
+            "POST",
+            f"/v1/dossiers/{code}/supplements",
+            {
+                "phone": phone,
+                "attachments": [{"component_code": component["code"], "upload_id": bad}],
+            },
+        )
+        _, view = call(client, "GET", f"/v1/dossiers/{code}?phone={phone}")
+
+        assert status == 400 and data["error"]["code"] == "UPLOAD_TYPE_MISMATCH"
+        assert view["status"] == "supplement_requested"
