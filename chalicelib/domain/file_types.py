@@ -1,7 +1,7 @@
 """What an uploaded file is, told by its first bytes (never by its name or the type the sender
 declared), and the name it is kept and downloaded under, derived from that type: a Windows
 executable declared as PDF is refused, and a real PDF typed `Giay_khai_sinh.pdf.exe` is kept
-as `Giay_khai_sinh.pdf` (docs/integrations.md, "Uploaded files")."""
+as `Giay_khai_sinh.pdf` (docs/integrations.md §8)."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ def released(
 
 def stored_filename(typed: str, content_type: str) -> str:
     """`Giay_khai_sinh.pdf.exe` holding a PDF is kept and downloaded as `Giay_khai_sinh.pdf`."""
-    stem = safe_filename(file_types.stem(typed))[:110]
+    stem = safe_filename(file_types.stem(typed)[:110])
     return f"{stem}.{file_types.EXTENSIONS[content_type]}"
 
 
