@@ -70,6 +70,10 @@ ONLINE_PAYMENT_CHANNELS = "ONLINE_PAYMENT_CHANNELS"
 SIGNER_BACKEND = "SIGNER_BACKEND"
 SIGNING_SECRET_PREFIX = "SIGNING_SECRET_PREFIX"  # noqa: S105 - a name prefix, not a secret
 PKCS11_MODULE = "PKCS11_MODULE"
+# Uploaded files are released from quarantine only once scanned (integrations/malware_scan.py):
+# `guardduty` reads GuardDuty Malware Protection for S3's tag on the object, `fake` (local
+# stage) flags the EICAR test file.
+MALWARE_SCANNER = "MALWARE_SCANNER"
 VNPAY_VARIABLES = (
     "VNPAY_TMN_CODE",
     "VNPAY_HASH_SECRET",
@@ -122,6 +126,7 @@ class Settings:
     pkcs11_module: str = ""
     vnpay: dict = field(default_factory=dict, repr=False)
     carrier_api_url: str = ""
+    malware_scanner: str = "guardduty"
 
     @property
     def is_local(self) -> bool:
@@ -181,6 +186,7 @@ def get_settings() -> Settings:
         signer_backend=_env(SIGNER_BACKEND, "local"),
         signing_secret_prefix=_env(SIGNING_SECRET_PREFIX, f"{app}/{stage}/signing/"),
         pkcs11_module=_env(PKCS11_MODULE, ""),
+        malware_scanner=_env(MALWARE_SCANNER, "guardduty"),
     )
 
 

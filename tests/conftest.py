@@ -164,6 +164,21 @@ def fresh_tables(aws, monkeypatch):
     get_settings()
 
 
+@pytest.fixture
+def guardduty(aws, monkeypatch):
+    """The production adapter of the malware scan (integrations/malware_scan.py): the verdict
+    is the tag GuardDuty writes on the quarantined object, which the test writes itself."""
+    from chalicelib.config import get_settings, reset_settings
+
+    monkeypatch.setenv("MALWARE_SCANNER", "guardduty")
+    reset_settings()
+    get_settings()
+    yield
+    monkeypatch.undo()
+    reset_settings()
+    get_settings()
+
+
 CITIZEN_ISSUER = "http://citizen-idp.test"
 PORTAL_BASE = "http://localhost"  # the address the portal derives when the test client calls
 

@@ -44,6 +44,16 @@ def sample_pdf(text: str = "Giay xac nhan (ban thu)") -> bytes:
     return bytes(pdf.output())
 
 
+# Minimal files of each type a component accepts: their first bytes are the type's real
+# signature, which the portal checks before a file leaves quarantine (domain/file_types.py).
+SAMPLE_FILES = {
+    "application/pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    "image/jpeg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
+    "image/png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
+    b"\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x00IEND\xaeB`\x82",
+}
+
+
 @contextmanager
 def calling_from(address: str):
     """Requests of the test client arrive from `address` (API Gateway's sourceIp)."""
@@ -106,11 +116,13 @@ def upload(
     component: dict,
     code=PROCEDURE,
     token_=None,
-    content=b"%PDF-1.4 test",
+    content=None,
     content_type=None,
     put=True,
+    filename=None,
 ) -> str:
     content_type = content_type or component["file_types"][0]
+    content = SAMPLE_FILES[content_type] if content is None else content
     status, data = call(
         client,
         "POST",
@@ -118,7 +130,7 @@ def upload(
         {
             "procedure_code": code,
             "component_code": component["code"],
-            "filename": f"{component['code']}.pdf",
+            "filename": filename or f"{component['code']}.pdf",
             "content_type": content_type,
             "size_bytes": len(content),
         },

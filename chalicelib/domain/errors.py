@@ -2,11 +2,13 @@
 
 DomainError
 ├── ValidationFailed      400 VALIDATION_FAILED (carries field details)
+│   └── UploadRefused     400 UPLOAD_TYPE_MISMATCH | UPLOAD_INFECTED | UPLOAD_SCAN_FAILED
 ├── Unauthenticated       401 UNAUTHENTICATED
 ├── Forbidden             403 FORBIDDEN
 ├── NotFound              404 NOT_FOUND
 ├── Conflict              409 CONFLICT (stale version, idempotency key reused)
 ├── InvalidTransition     409 INVALID_TRANSITION
+├── UploadScanPending     409 UPLOAD_SCAN_PENDING (retry: the malware scan has not answered yet)
 ├── PayloadTooLarge       413 PAYLOAD_TOO_LARGE
 ├── RateLimited           429 RATE_LIMITED
 ├── ServiceUnavailable    503 SERVICE_UNAVAILABLE (retryable: throttling, busy counters)
@@ -22,9 +24,11 @@ from dataclasses import dataclass
 class FieldError:
     field: str
     message: str
+    code: str | None = None  # a stable code for programs, where the problem has one
 
     def to_dict(self) -> dict:
-        return {"field": self.field, "message": self.message}
+        found = {"field": self.field, "message": self.message}
+        return found | {"code": self.code} if self.code else found
 
 
 class DomainError(Exception):
@@ -41,6 +45,15 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     code, status = "VALIDATION_FAILED", 400
     default_message = "Dữ liệu gửi lên không hợp lệ."
+
+
+class UploadRefused(ValidationFailed):
+    """Every problem of the request is an uploaded file refused for one reason, named by `code`
+    (each detail carries its own code too, see `refusal`)."""
+
+    def __init__(self, code: str, message: str, details: list[FieldError]):
+        super().__init__(message, details)
+        self.code = code
 
 
 class Unauthenticated(DomainError):
@@ -66,6 +79,14 @@ class Conflict(DomainError):
 class InvalidTransition(DomainError):
     code, status = "INVALID_TRANSITION", 409
     default_message = "Thao tác này không được phép ở trạng thái hiện tại của hồ sơ."
+
+
+class UploadScanPending(DomainError):
+    """An uploaded file is still being scanned for malware: nothing was kept, retry shortly."""
+
+    code, status = "UPLOAD_SCAN_PENDING", 409
+    default_message = "Tệp đang được kiểm tra mã độc; vui lòng gửi lại sau ít giây."
+    headers = {"Retry-After": "10"}
 
 
 class PayloadTooLarge(DomainError):
@@ -98,3 +119,21 @@ class DailyLimitReached(DomainError):
     """An agency gave the day's last dossier number: a planned answer until midnight."""
 
     code, status = "DAILY_LIMIT_REACHED", 503
+
+
+UPLOAD_TYPE_MISMATCH = "UPLOAD_TYPE_MISMATCH"  # its bytes are not the declared type
+UPLOAD_INFECTED = "UPLOAD_INFECTED"  # the malware scan found a threat
+UPLOAD_SCAN_FAILED = "UPLOAD_SCAN_FAILED"  # the file could not be scanned
+UPLOAD_REFUSALS = (UPLOAD_TYPE_MISMATCH, UPLOAD_INFECTED, UPLOAD_SCAN_FAILED)
+
+
+def refusal(message: str, problems: list[FieldError]) -> DomainError:
+    """The error for a request refused for `problems`: files still being scanned and nothing
+    else wrong ask for a retry; problems that are all one kind of refused file carry its code;
+    anything else is VALIDATION_FAILED (each detail keeps its own code)."""
+    codes = {p.code for p in problems}
+    if codes == {UploadScanPending.code}:
+        return UploadScanPending(details=problems)
+    if len(codes) == 1 and (code := codes.pop()) in UPLOAD_REFUSALS:
+        return UploadRefused(code, message, problems)
+    return ValidationFailed(message, problems)

@@ -1,5 +1,5 @@
 """S3 for attachments and results: presigned POST uploads bound to one key, size and type;
-checks of what was uploaded; short-lived download links."""
+checks of what was uploaded (its size, first bytes and tags); short-lived download links."""
 
 from __future__ import annotations
 
@@ -39,6 +39,23 @@ def head(bucket: str, key: str) -> StoredObject | None:
     return StoredObject(int(meta["ContentLength"]), meta.get("ContentType", ""))
 
 
+def first_bytes(bucket: str, key: str, count: int) -> bytes | None:
+    """At most the first `count` bytes of the object (one ranged GET), or None when absent."""
+    try:
+        answer = client("s3").get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{count - 1}")
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return None
+        raise
+    return answer["Body"].read(count)
+
+
+def tags(bucket: str, key: str) -> dict[str, str]:
+    """The object's tags (empty when it has none)."""
+    found = client("s3").get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
+    return {t["Key"]: t["Value"] for t in found}
+
+
 def put(bucket: str, key: str, content: bytes, content_type: str) -> None:
     client("s3").put_object(Bucket=bucket, Key=key, Body=content, ContentType=content_type)
 
@@ -47,12 +64,25 @@ def delete(bucket: str, key: str) -> None:
     client("s3").delete_object(Bucket=bucket, Key=key)
 
 
-def copy(bucket: str, source_key: str, target_key: str, source_bucket: str | None = None) -> None:
+def copy(
+    bucket: str,
+    source_key: str,
+    target_key: str,
+    source_bucket: str | None = None,
+    content_type: str | None = None,
+) -> None:
+    """Copy an object; with `content_type`, the copy is served as that type and carries no tags
+    (a quarantined file's scan verdict stays with it; copying tags needs s3:PutObjectTagging)."""
+    released = {
+        "MetadataDirective": "REPLACE",
+        "ContentType": content_type,
+        "TaggingDirective": "REPLACE",
+    }
     client("s3").copy_object(
         Bucket=bucket,
         Key=target_key,
         CopySource={"Bucket": source_bucket or bucket, "Key": source_key},
-        MetadataDirective="COPY",
+        **(released if content_type else {"MetadataDirective": "COPY"}),
     )
 
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from chalicelib.config import get_settings
+from chalicelib.integrations.malware_scan import SCAN_TAG
 from chalicelib.persistence import national_intake_store
 from chalicelib.services.national_portal import gateway, intake
 from tests.factories import (
@@ -268,3 +269,25 @@ class TestFeedback:
         assert status == 400
         fields = {d["field"] for d in refused["error"]["details"]}
         assert {"content", "category"} <= fields
+
+
+class TestFilesStillBeingScanned:
+    def test_the_retry_finds_the_fetched_file_instead_of_fetching_it_again(
+        self, client, service, guardduty, monkeypatch
+    ):
+        body = national_body(client)
+        first, data = post(client, body, service)
+        fetched = [k for k in quarantine_keys() if k.endswith("/giay-chung-sinh.pdf")]
+        for key in fetched:
+            boto3.client("s3").put_object_tagging(
+                Bucket=get_settings().bucket_uploads,
+                Key=key,
+                Tagging={"TagSet": [{"Key": SCAN_TAG, "Value": "NO_THREATS_FOUND"}]},
+            )
+        monkeypatch.setattr(intake, "http_client", lambda: pytest.fail("fetched again"))
+
+        status, created = post(client, body, service)
+
+        assert first == 409 and data["error"]["code"] == "UPLOAD_SCAN_PENDING"
+        assert data["error"]["details"][0]["field"] == "attachments[0]"
+        assert status == 201, created

@@ -361,3 +361,23 @@ def test_no_cloud_stage_carries_a_secret_in_a_variable_and_each_names_its_stage(
         assert (env["STAGE"], env["AUTH_MODE"]) == (stage, "jwks")
     local = config["stages"]["local"]["environment_variables"]
     assert (local["STAGE"], local["AUTH_MODE"]) == ("local", "local")
+
+
+def test_quarantined_uploads_are_scanned_and_the_functions_read_the_verdict():
+    from chalicelib.services.shared.uploads import QUARANTINE
+
+    resources = load_template()["Resources"]
+    (plan,) = [r["Properties"] for r in resources.values()
+               if r.get("Type") == "AWS::GuardDuty::MalwareProtectionPlan"]
+    assert plan["ProtectedResource"]["S3Bucket"] == {
+        "BucketName": {"Ref": "UploadsBucket"}, "ObjectPrefixes": [QUARANTINE]}
+    assert plan["Actions"] == {"Tagging": {"Status": "ENABLED"}}
+    role = resources[plan["Role"]["Fn::GetAtt"][0]]["Properties"]
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "malware-protection-plan.guardduty.amazonaws.com"}
+    granted = {a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
+               for a in s["Action"]}
+    assert {"s3:GetObject", "s3:PutObjectTagging", "s3:PutBucketNotification"} <= granted
+    files = resources["FilesPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    (verdicts,) = [s for s in files if "s3:GetObjectTagging" in s["Action"]]
+    assert verdicts["Resource"] == [{"Fn::Sub": f"${{UploadsBucket.Arn}}/{QUARANTINE}*"}]

@@ -15,7 +15,7 @@ from datetime import datetime
 from chalicelib.domain import dossier as dossier_domain
 from chalicelib.domain import workflow as workflow_domain
 from chalicelib.domain.catalog import Offering, Procedure
-from chalicelib.domain.errors import FieldError, Forbidden, ValidationFailed
+from chalicelib.domain.errors import FieldError, Forbidden, refusal
 from chalicelib.domain.principal import Principal
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines, receipts, submission
@@ -40,9 +40,7 @@ def receive(
     problems = _problems(body, procedure, decision["action"])
     checked = uploads.check(body["attachments"], procedure, principal, problems)
     if problems:
-        raise ValidationFailed(
-            "Hồ sơ tiếp nhận chưa hợp lệ; vui lòng sửa các mục được nêu.", problems
-        )
+        raise refusal("Hồ sơ tiếp nhận chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
     uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar()
 

@@ -28,6 +28,7 @@ from chalicelib.domain.errors import (
     FieldError,
     ServiceUnavailable,
     ValidationFailed,
+    refusal,
 )
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import counter_store, dossier_store, store
@@ -92,7 +93,7 @@ def check(
     wallet.check_reused(body["attachments"], procedure, principal, problems)
     problems += unknown_components(body, procedure) + missing_components(body, procedure)
     if problems:
-        raise ValidationFailed("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
+        raise refusal("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
     return checked
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import workflow
-from chalicelib.domain.errors import FieldError, InvalidTransition, ValidationFailed
+from chalicelib.domain.errors import FieldError, InvalidTransition, refusal
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
@@ -29,7 +29,7 @@ def answer(
     if not body.get("form") and not checked and not problems:
         problems.append(FieldError("attachments", "Cần gửi nội dung hoặc tệp bổ sung"))
     if problems:
-        raise ValidationFailed("Nội dung bổ sung chưa hợp lệ.", problems)
+        raise refusal("Nội dung bổ sung chưa hợp lệ.", problems)
     uploads.move_out_of_quarantine(checked)
     expected = dossier.version
     dossier.form = form

@@ -9,7 +9,10 @@ end with one dossier.
 Attachments come as URLs, fetched into the uploads bucket's quarantine within the component's
 size and types (integrations/attachment_fetch.py), or as uploads the connector made through
 `POST /v1/uploads`; both then go through the same checks as a citizen's. A request with any
-problem is refused with every problem listed, and whatever it fetched is deleted again.
+problem is refused with every problem listed, and whatever it fetched is deleted again, but
+for files the malware scan has not answered yet: those stay, under an upload id derived from
+the national code and the URL, so the connector's retry finds them instead of fetching (and
+waiting for a scan) again.
 
 Feedback from the national PAKN system follows the same pattern, once per national reference,
 into the feedback flow (its attachments stay links, as from every other channel).
@@ -17,20 +20,21 @@ into the feedback flow (its attachments stay links, as from every other channel)
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import os
 import re
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
 from chalicelib.domain.catalog import Procedure
-from chalicelib.domain.errors import FieldError, ValidationFailed
+from chalicelib.domain.errors import FieldError, UploadScanPending, ValidationFailed, refusal
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.integrations.attachment_fetch import FetchError, fetch
-from chalicelib.persistence import dossier_store, feedback_store
+from chalicelib.persistence import dossier_store, feedback_store, upload_store
 from chalicelib.persistence import national_intake_store as markers
 from chalicelib.services.dossiers import submission
 from chalicelib.services.feedback import intake as feedback_intake
@@ -72,7 +76,7 @@ def receive_dossier(
         return answer(existing), False
     procedure = uploads.online_procedure(body["procedure_code"])
     problems: list[FieldError] = []
-    fetched = _fetch_all(body["attachments"], procedure, principal, now, http, problems)
+    fetched = _fetch_all(body, procedure, principal, now, http, problems)
     positions = [
         i for i, a in enumerate(body["attachments"]) if fetched.get(i, a.get("upload_id"))
     ]  # where each attachment of the submission stands in the request
@@ -93,11 +97,13 @@ def receive_dossier(
     }
     try:
         checked = submission.check(submission_body, procedure, principal)
-    except ValidationFailed as exc:
+    except (ValidationFailed, UploadScanPending) as exc:
         problems += [_in_request(d, positions) for d in exc.details]
     if problems:
-        _discard(fetched)
-        raise ValidationFailed("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
+        error = refusal("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
+        if not isinstance(error, UploadScanPending):
+            _discard(fetched)
+        raise error
     _flag_repository_files(checked, body["attachments"], fetched)
     try:
         submission.create(
@@ -130,8 +136,8 @@ def _in_request(problem: FieldError, positions: list[int]) -> FieldError:
     match = re.match(r"attachments\[(\d+)\](.*)", problem.field)
     if not match or int(match.group(1)) >= len(positions):
         return problem
-    return FieldError(
-        f"attachments[{positions[int(match.group(1))]}]{match.group(2)}", problem.message
+    return dataclasses.replace(
+        problem, field=f"attachments[{positions[int(match.group(1))]}]{match.group(2)}"
     )
 
 
@@ -151,18 +157,23 @@ def answer(code: str) -> dict:
 
 
 def _fetch_all(
-    attachments: list[dict],
+    body: dict,
     procedure: Procedure,
     principal: Principal,
     now: datetime,
     http: httpx.Client | None,
     problems: list[FieldError],
 ) -> dict[int, str]:
-    """Fetch every URL attachment into quarantine as an upload of `principal`; {index:
-    upload_id} of those fetched (the others add their problem)."""
+    """Fetch every URL attachment into quarantine as an upload of `principal` (unless an
+    earlier request of this national code left it there); {index: upload_id} of those fetched
+    (the others add their problem)."""
     fetched: dict[int, str] = {}
-    for i, item in enumerate(attachments):
+    for i, item in enumerate(body["attachments"]):
         if not item.get("url"):
+            continue
+        upload_id = _upload_id(body["national_code"], i, item["component_code"], item["url"])
+        if upload_store.get(upload_id) is not None:
+            fetched[i] = upload_id
             continue
         component = procedure.component(item["component_code"])
         if component is None:
@@ -182,12 +193,18 @@ def _fetch_all(
         except FetchError as exc:
             problems.append(FieldError(f"attachments[{i}].url", str(exc)))
             continue
-        fetched[i] = _quarantine(procedure, item, got, principal, now)
+        fetched[i] = _quarantine(upload_id, procedure, item, got, principal, now)
     return fetched
 
 
-def _quarantine(procedure, item, got, principal, now) -> str:
-    upload_id = uuid.uuid4().hex
+def _upload_id(national_code: str, index: int, component: str, url: str) -> str:
+    """The same file of the same national dossier always gets the same upload id (its record
+    is the connector's own: nobody else can attach it)."""
+    key = f"{national_code}\n{index}\n{component}\n{url}"
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _quarantine(upload_id, procedure, item, got, principal, now) -> str:
     key = f"{uploads.QUARANTINE}{upload_id}/{uploads.safe_filename(item['filename'])}"
     storage.put(get_settings().bucket_uploads, key, got.content, got.content_type)
     uploads.record(

@@ -1,4 +1,9 @@
-"""Attachment uploads: a presigned S3 POST per file into quarantine, checked at submission."""
+"""Attachment uploads: a presigned S3 POST per file into quarantine, checked at submission.
+
+A file leaves quarantine only when it is there within its size, its first bytes show the type
+it was declared as (one ranged GET), and the malware scanner found it clean
+(integrations/malware_scan.py); it is then kept and downloaded under a name whose extension
+comes from that type, never from the typed name (domain/file_types.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.config import get_settings
+from chalicelib.domain import errors, file_types
 from chalicelib.domain.catalog import Procedure
 from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import Principal
 from chalicelib.domain.upload import Upload
-from chalicelib.integrations import storage
+from chalicelib.integrations import malware_scan, storage
+from chalicelib.integrations.malware_scan import Verdict
 from chalicelib.persistence import store, upload_store
 from chalicelib.services.catalog import reads as catalog_service
 
@@ -139,7 +146,7 @@ def check(
     problems: list[FieldError],
 ) -> list[CheckedUpload]:
     """Each attachment must be an upload of this caller, for this procedure and component, not
-    used by another dossier, and actually in S3 within the component's size and type."""
+    used by another dossier, and a file fit to leave quarantine (`released`)."""
     checked = []
     for i, item in enumerate(attachments):
         if "upload_id" not in item:
@@ -150,25 +157,16 @@ def check(
             problems.append(FieldError(f"{where}.upload_id", "Không tìm thấy tệp đã tải lên"))
             continue
         problem = _mismatch(record, item, procedure, principal)
-        if problem is None:
-            problem, stored = _stored_problem(record, procedure)
         if problem:
             problems.append(FieldError(where, problem))
             continue
-        checked.append(
-            CheckedUpload(
-                record,
-                {
-                    "component_code": record.component_code,
-                    "upload_id": record.upload_id,
-                    "filename": record.filename,
-                    "content_type": stored.content_type,
-                    "size_bytes": stored.size,
-                    "key": f"attachments/{record.upload_id}/{safe_filename(record.filename)}",
-                    "reused": False,
-                },
-            )
+        component = procedure.component(record.component_code)
+        attachment = released(
+            record, component.file_types, component.max_size_bytes, where, problems
         )
+        if attachment:
+            attachment = {"component_code": record.component_code, **attachment, "reused": False}
+            checked.append(CheckedUpload(record, attachment))
     return checked
 
 
@@ -184,23 +182,73 @@ def _mismatch(
     return None
 
 
-def _stored_problem(record: Upload, procedure: Procedure):
-    stored = storage.head(get_settings().bucket_uploads, record.key)
-    component = procedure.component(record.component_code)
+_SCAN_PROBLEMS = {
+    Verdict.PENDING: (
+        "Tệp đang được kiểm tra mã độc; vui lòng gửi lại sau ít giây",
+        errors.UploadScanPending.code,
+    ),
+    Verdict.INFECTED: ("Tệp chứa mã độc nên không được nhận", errors.UPLOAD_INFECTED),
+    Verdict.FAILED: (
+        "Không kiểm tra được mã độc trong tệp; vui lòng tải lên tệp khác",
+        errors.UPLOAD_SCAN_FAILED,
+    ),
+}
+
+
+def released(
+    record: Upload,
+    allowed: tuple[str, ...] | list[str],
+    max_bytes: int,
+    where: str,
+    problems: list[FieldError],
+) -> dict | None:
+    """The attachment `{filename, content_type, size_bytes, key}` the uploaded file becomes
+    out of quarantine, or None with its problem added to `problems`: not there yet, too large,
+    of a type not `allowed`, bytes not of its declared type, or not found clean by the scan."""
+    bucket = get_settings().bucket_uploads
+    stored = storage.head(bucket, record.key)
     if stored is None:
-        return "Tệp chưa được tải lên xong", None
-    if stored.size > component.max_size_bytes or stored.size > record.size_bytes:
-        return "Tệp lớn hơn dung lượng cho phép", stored
-    if stored.content_type.split(";")[0] not in component.file_types:
-        return "Kiểu tệp không được chấp nhận", stored
-    return None, stored
+        problems.append(FieldError(where, "Tệp chưa được tải lên xong"))
+        return None
+    declared = stored.content_type.split(";")[0].strip().lower()
+    if stored.size > min(max_bytes, record.size_bytes):
+        problems.append(FieldError(where, "Tệp lớn hơn dung lượng cho phép"))
+        return None
+    if declared not in allowed:
+        problems.append(FieldError(where, "Kiểu tệp không được chấp nhận"))
+        return None
+    head = storage.first_bytes(bucket, record.key, file_types.HEAD_BYTES) or b""
+    if not file_types.confirms(head, declared):
+        message = f"Nội dung tệp không phải {file_types.label(declared)} như đã khai"
+        problems.append(FieldError(where, message, errors.UPLOAD_TYPE_MISMATCH))
+        return None
+    verdict = malware_scan.scanner().verdict(bucket, record.key)
+    if verdict is not Verdict.CLEAN:
+        problems.append(FieldError(where, *_SCAN_PROBLEMS[verdict]))
+        return None
+    filename = stored_filename(record.filename, declared)
+    return {
+        "upload_id": record.upload_id,
+        "filename": filename,
+        "content_type": declared,
+        "size_bytes": stored.size,
+        "key": f"attachments/{record.upload_id}/{filename}",
+    }
+
+
+def stored_filename(typed: str, content_type: str) -> str:
+    """`Giay_khai_sinh.pdf.exe` holding a PDF is kept and downloaded as `Giay_khai_sinh.pdf`."""
+    stem = safe_filename(file_types.stem(typed)[:110])
+    return f"{stem}.{file_types.EXTENSIONS[content_type]}"
 
 
 def move_out_of_quarantine(checked: list[CheckedUpload]) -> None:
-    """Copy each checked upload to its permanent key (idempotent; quarantine expires by rule)."""
+    """Copy each checked upload to its permanent key, served as its checked type (idempotent;
+    quarantine expires by rule)."""
     bucket = get_settings().bucket_uploads
     for item in checked:
-        storage.copy(bucket, item.record.key, item.attachment["key"])
+        target = item.attachment
+        storage.copy(bucket, item.record.key, target["key"], content_type=target["content_type"])
 
 
 def mark_used(checked: list[CheckedUpload], code: str) -> list[store.Staged]:
