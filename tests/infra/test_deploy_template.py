@@ -146,6 +146,10 @@ def test_a_waf_web_acl_guards_the_api_stage(template):
     assert set(managed) == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
                             "AWSManagedRulesAmazonIpReputationList"}
     assert all(r["OverrideAction"] == {"None": {}} for r in managed.values())  # they block
+    (blocked,) = [r["Properties"] for r in of_type(template, "AWS::ApiGateway::GatewayResponse")
+                  .values() if r["Properties"]["ResponseType"] == "WAF_FILTERED"]
+    answer = json.loads(blocked["ResponseTemplates"]["application/json"])
+    assert (blocked["StatusCode"], answer["error"]["code"]) == ("403", "FORBIDDEN")
     (association,) = of_type(template, "AWS::WAFv2::WebACLAssociation").values()
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [key, "Arn"]}
     arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
