@@ -6,8 +6,9 @@
    timestamps, which Chalice pins to 1980.
 2. Test files are left out (the app's and those that libraries ship).
 3. sam.json is checked for what Chalice cannot express and infra/base.json must patch: every
-   SQS event source reports batch item failures, every function has its name and least-privilege
-   policies, and no patch in base.json points at a resource that Chalice did not generate.
+   SQS event source reports batch item failures, every function has its name, least-privilege
+   policies and a log group with a retention, and no patch in base.json points at a resource
+   that Chalice did not generate.
 4. deployment.zip must carry `schemas/` byte for byte as `chalicelib/_schemas/` (the git-ignored
    copy `make schemas` makes: only app.py and chalicelib/ reach Lambda).
 
@@ -44,6 +45,10 @@ def template_problems(template: dict) -> list[str]:
         role = resources.get(props.get("Role", {}).get("Fn::GetAtt", [""])[0], {})
         if not role.get("Properties", {}).get("ManagedPolicyArns"):
             problems.append(f"{key}: its role has no ManagedPolicyArns patch in infra/base.json")
+        log_group = resources.get(props.get("LoggingConfig", {}).get("LogGroup", {}).get("Ref"), {})
+        if "RetentionInDays" not in log_group.get("Properties", {}):
+            problems.append(f"{key}: no LoggingConfig patch in infra/base.json naming a log group "
+                            "with RetentionInDays")
         for name, event in props.get("Events", {}).items():
             types = event.get("Properties", {}).get("FunctionResponseTypes")
             if event.get("Type") == "SQS" and types != ["ReportBatchItemFailures"]:

@@ -55,12 +55,15 @@ test: infra-check
 
 # Upload the artifact, then create or update the stack through a change set. Needs the AWS CLI
 # and credentials for the target account; PARAMS are extra Key=Value parameter overrides.
+# The template (about 250 KB) is over CloudFormation's 51,200-byte limit for a template sent
+# inline, so `deploy` uploads it to the artifact bucket too (--s3-bucket) and passes its URL.
 deploy: package
 	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<an S3 bucket in $(REGION)> is required" >&2; exit 2; }
 	$(AWS) cloudformation package --region $(REGION) --template-file $(PKG_DIR)/sam.json \
 	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) --use-json \
 	  --output-template-file $(PKG_DIR)/packaged.json
 	$(AWS) cloudformation deploy --region $(REGION) --template-file $(PKG_DIR)/packaged.json \
+	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) \
 	  --stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
 	  --no-fail-on-empty-changeset --parameter-overrides Stage=$(STAGE) $(PARAMS)
 	$(AWS) cloudformation describe-stacks --region $(REGION) --stack-name $(STACK_NAME) \

@@ -12,13 +12,16 @@ TAG = sys.implementation.cache_tag  # cpython-311
 def function(events=None, **props):
     return {"Type": "AWS::Serverless::Function", "Properties": {
         "Runtime": RUNTIME, "FunctionName": "dvc-dev-x", "Role": {"Fn::GetAtt": ["XRole", "Arn"]},
-        "Events": events or {}, **props}}
+        "LoggingConfig": {"LogGroup": {"Ref": "XLogGroup"}}, "Events": events or {}, **props}}
 
 
-def template(fn, role_policies=("P",), **extra):
+def template(fn, role_policies=("P",), retention=30, **extra):
     role = {"Type": "AWS::IAM::Role", "Properties": {
         "ManagedPolicyArns": [{"Ref": p} for p in role_policies]}}
-    return {"Resources": {"X": fn, "XRole": role, **extra}}
+    logs = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/aws/lambda/dvc-dev-x"}}
+    if retention:
+        logs["Properties"]["RetentionInDays"] = retention
+    return {"Resources": {"X": fn, "XRole": role, "XLogGroup": logs, **extra}}
 
 
 def test_a_complete_template_passes():
@@ -31,10 +34,12 @@ def test_missing_patches_are_reported():
     sqs = {"XSqsEventSource": {"Type": "SQS", "Properties": {"BatchSize": 10}}}
     fn = function(sqs)
     del fn["Properties"]["FunctionName"]
-    problems = template_problems(template(fn, role_policies=(), Typo={"Properties": {}}))
-    assert len(problems) == 4
+    problems = template_problems(template(fn, role_policies=(), retention=None,
+                                          Typo={"Properties": {}}))
+    assert len(problems) == 5
     assert any("Typo" in p for p in problems)
     assert any("FunctionResponseTypes" in p for p in problems)
+    assert any("RetentionInDays" in p for p in problems)
 
 
 def test_bytecode_is_added_and_test_files_dropped(tmp_path):
