@@ -36,7 +36,8 @@
   DVC.officerCall = call;
   DVC.officerSession = session;
   /* Open a printable form in a new tab, fetched with the officer's session (forms carry
-     personal data). */
+     personal data). The tab shows it from a blob: URL, under this page's CSP: a <base> makes
+     its stylesheet and print script (/static/…) load from the portal. */
   DVC.printForm = async function (href, message) {
     var popup = window.open('', '_blank');
     var answer = await DVC.api('GET', href);
@@ -44,7 +45,8 @@
       if (popup) popup.close();
       return DVC.say(message, DVC.message(answer.data), 'error');
     }
-    var url = URL.createObjectURL(new Blob([answer.data], { type: 'text/html' }));
+    var html = answer.data.replace('<head>', '<head><base href="' + location.origin + '/">');
+    var url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
     if (popup) popup.location.href = url; else location.href = url;
   };
   function dueClass(item) {
