@@ -168,6 +168,22 @@ class Resources:
             self._shared[kind] = self.fresh(kind)
         return self._shared[kind]
 
+    def transferred(self) -> Resource:
+        """A dossier agency X accepted and transferred to agency Y (shared, never changed)."""
+        if "transferred" not in self._shared:
+            resource = self.fresh("dossier")
+            for action, extra in (("accept", {}), ("transfer", {"agency": AGENCY_Y})):
+                status, _ = call(
+                    self.client,
+                    "POST",
+                    f"/v1/officer/dossiers/{resource.id}/actions",
+                    {"action": action, "version": resource.version, **extra},
+                    token=self.tokens["officer_x"],
+                )
+                assert status == 200
+            self._shared["transferred"] = resource
+        return self._shared["transferred"]
+
     def fresh(self, kind: str, owner: str = "citizen_a") -> Resource:
         if kind == "document":
             return self._document(owner)

@@ -179,6 +179,24 @@ class Dossier:
             )
         )
 
+    def decides(self, agency_id: str | None) -> bool:
+        """Only the agency holding the dossier takes its decisions (every workflow step, the
+        result, its shipment): after a transfer the sender no longer does."""
+        return agency_id is not None and agency_id == self.agency_id
+
+    def readable_by(self, agency_id: str | None) -> bool:
+        """The holder, and every agency that held it before (the receiving one-stop unit, each
+        agency that transferred it on), which follow it read-only."""
+        former = {self.extra.get("receiving_agency_id"), *self.extra.get("former_agency_ids", [])}
+        return self.decides(agency_id) or (agency_id is not None and agency_id in former)
+
+    def hands_over(self, to_agency: str) -> None:
+        """The dossier moves to `to_agency`; the agency it leaves keeps reading it."""
+        if to_agency != self.agency_id:
+            former = [a for a in self.extra.get("former_agency_ids", []) if a != to_agency]
+            self.extra["former_agency_ids"] = [*former, self.agency_id]
+            self.agency_id = to_agency
+
     def matches_phone(self, phone: str) -> bool:
         return normalize_phone(self.applicant.get("phone", "")) == normalize_phone(phone)
 

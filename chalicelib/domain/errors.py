@@ -5,6 +5,7 @@ DomainError
 │   └── UploadRefused     400 UPLOAD_TYPE_MISMATCH | UPLOAD_INFECTED | UPLOAD_SCAN_FAILED
 ├── Unauthenticated       401 UNAUTHENTICATED
 ├── Forbidden             403 FORBIDDEN
+│   └── TransferredReadOnly 403 TRANSFERRED_READ_ONLY (the agency transferred the dossier away)
 ├── NotFound              404 NOT_FOUND
 ├── Conflict              409 CONFLICT (stale version, idempotency key reused)
 ├── InvalidTransition     409 INVALID_TRANSITION
@@ -64,6 +65,14 @@ class Unauthenticated(DomainError):
 class Forbidden(DomainError):
     code, status = "FORBIDDEN", 403
     default_message = "Bạn không có quyền thực hiện thao tác này."
+
+
+class TransferredReadOnly(Forbidden):
+    code = "TRANSFERRED_READ_ONLY"
+    default_message = (
+        "Hồ sơ đã được chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem, "
+        "không được thực hiện thao tác."
+    )
 
 
 class NotFound(DomainError):

@@ -1,8 +1,9 @@
 """Feedback and petitions (phản ánh, kiến nghị, PAKN) under Decree 20/2008/NĐ-CP (amended 2013,
 2017): intake, classification, forwarding, answer, publication and the sender's rating.
 
-The aggregate keeps the sender private; what the public may see is decided by the presenters in
-services/feedback/views.py. Rules of time:
+The aggregate keeps the sender private; what of it the public may see is one rule,
+`Feedback.disclosure()`, shown by the web API (services/feedback/views.py) and Open311
+(services/feedback/open311.py) alike. Rules of time:
 - art. 9: feedback outside the receiver's competence is forwarded within 5 working days of
   receipt (`forward_by`, which is also the deadline to classify);
 - answer: ANSWER_WORKING_DAYS from the day the handling agency received it. Decree 20/2008 sets
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from chalicelib.domain.calendar import WORKING_DAYS, WorkingCalendar
 from chalicelib.domain.dossier import HistoryEntry
@@ -104,6 +106,26 @@ STATUS_LABELS = {
 }
 ANSWERED_STATUSES = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.CLOSED})
 S = Status
+HTTPS_ONLY = "Chỉ chấp nhận đường dẫn https://"
+
+
+def is_https_url(url: Any) -> bool:
+    """Media are linked, never fetched: only an absolute https address is kept."""
+    if not isinstance(url, str) or any(ch.isspace() for ch in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme == "https" and bool(parts.hostname)
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of a feedback anyone may read; `content` None means withheld."""
+
+    title: str
+    content: str | None
+    location: dict[str, Any]
+    media_urls: tuple[str, ...]
+    answer: str | None
 
 
 @dataclass
@@ -155,6 +177,20 @@ class Feedback:
     @property
     def anonymised(self) -> bool:
         return not self.public
+
+    def disclosure(self) -> Disclosure:
+        """Nothing the sender wrote is public before an officer publishes the result; then the
+        answer is, and the sender's own words (title, content, place, media) only if they
+        agreed (`public`). Uploaded files are never public."""
+        words = self.is_public and self.public
+        media = tuple(a["url"] for a in self.attachments if a.get("url") and not a.get("key"))
+        return Disclosure(
+            title=self.title if words else self.category.label,
+            content=self.content if words else None,
+            location=dict(self.location) if words else {},
+            media_urls=media if words else (),
+            answer=self.answer["text"] if self.is_public and self.answer else None,
+        )
 
     @property
     def overdue_at(self) -> datetime:
@@ -209,6 +245,11 @@ def receive(
         problems.append(FieldError("content", "Bắt buộc phải nhập nội dung phản ánh"))
     if intake.get("category") not in {c.value for c in Category}:
         problems.append(FieldError("category", "Không có lĩnh vực phản ánh này"))
+    problems += [
+        FieldError(f"attachments[{i}].url", HTTPS_ONLY)
+        for i, a in enumerate(intake.get("attachments") or [])
+        if "url" in a and not is_https_url(a["url"])
+    ]
     if problems:
         raise ValidationFailed("Phản ánh, kiến nghị chưa hợp lệ.", problems)
     title = (intake.get("title") or "").strip() or _title_from(content)

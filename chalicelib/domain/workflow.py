@@ -233,8 +233,9 @@ def _assign(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
 
 
 def _transfer(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
-    """Inter-agency (liên thông): the dossier moves to the target agency's inbox; the receiving
-    one-stop unit keeps access and gets it back with the result."""
+    """Inter-agency (liên thông): the dossier moves to the target agency's inbox, which alone
+    decides from now on; the receiving one-stop unit (and any agency it passed through) reads it
+    and gets it back with the result."""
     _need(c, "agency")
     target = str(c.params["agency"])
     if target == d.agency_id:
@@ -244,7 +245,8 @@ def _transfer(d: Dossier, c: Command, cal: WorkingCalendar) -> dict:
         )
     d.extra.setdefault("receiving_agency_id", d.agency_id)
     d.extra["received_by_agency_at"] = c.at.isoformat()
-    source, d.agency_id, d.assignee = d.agency_id, target, None
+    source, d.assignee = d.agency_id, None
+    d.hands_over(target)
     return _step(
         d.due_at,
         c.at,
@@ -355,7 +357,7 @@ def _resolve(outcome: str) -> Callable[[Dossier, Command, WorkingCalendar], dict
         d.finished_at, d.outcome = c.at, outcome
         timeliness = cal.classify(c.at, d.due_at) if d.due_at else None
         d.extra["timeliness"] = timeliness
-        d.agency_id = d.extra.get("receiving_agency_id", d.agency_id)
+        d.hands_over(d.extra.get("receiving_agency_id", d.agency_id))
         return _step(
             d.due_at,
             c.at,

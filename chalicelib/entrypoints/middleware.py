@@ -1,19 +1,21 @@
 """App-wide HTTP middleware: request id, access log, contract-shaped errors for the errors
 Chalice produces itself (unsupported media type, method not allowed, unhandled exceptions), and
 no answer at all outside the local stage without a real app secret (503 SECRETS_NOT_CONFIGURED;
-why per request and not at start-up: chalicelib/integrations/secrets.py)."""
+why per request and not at start-up: chalicelib/integrations/secrets.py), and the security
+headers of every HTML answer (the one place they are set)."""
 
 from __future__ import annotations
 
 import logging
 import time
 import uuid
+from functools import lru_cache
 
 from chalice import Chalice, Response
 
 from chalicelib.domain.errors import SecretsNotConfigured
 from chalicelib.entrypoints.http import JSON_HEADERS, dumps, error_body, error_response
-from chalicelib.integrations import secrets
+from chalicelib.integrations import secrets, storage
 from chalicelib.logs import request_id
 
 log = logging.getLogger("dvc.access")
@@ -58,6 +60,44 @@ def _refused() -> Response | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def content_security_policy() -> str:
+    """Only the portal's own files run or style a page (no inline script, style or handler;
+    pages keep their data in `<script type="application/json">` blocks, which never run);
+    images may also be inline (QR codes, the favicon); scripts may also upload to S3 with a
+    presigned POST."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {storage.browser_origin()}",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def secure(response: Response) -> Response:
+    """No answer is sniffed into another type. An HTML answer (page, form, receipt, payment
+    return) runs only the portal's own scripts, is never framed, sends only its origin to other
+    sites (a receipt link is a capability), and is never cached unless the page said it may be
+    (public pages without personal data set their own `Cache-Control`)."""
+    headers = response.headers
+    headers["X-Content-Type-Options"] = "nosniff"
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if not str(content_type).startswith("text/html"):
+        return response
+    headers["Content-Security-Policy"] = content_security_policy()
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    if not any(k.lower() == "cache-control" for k in headers):
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register(app: Chalice) -> None:
     @app.middleware("http")
     def access(event, get_response):
@@ -65,7 +105,7 @@ def register(app: Chalice) -> None:
         token = request_id.set(rid)
         started = time.perf_counter()
         try:
-            response = _refused() or normalize(get_response(event))
+            response = secure(_refused() or normalize(get_response(event)))
             response.headers["X-Request-Id"] = rid
             log.info(
                 "request",

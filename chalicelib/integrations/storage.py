@@ -112,3 +112,12 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name, safe="")
+
+
+def browser_origin() -> str:
+    """The origin browsers send presigned uploads to (S3's regional endpoint, or the emulated
+    AWS of the local stack): the pages' Content-Security-Policy lets them connect there."""
+    from urllib.parse import urlsplit
+
+    endpoint = urlsplit(client("s3").meta.endpoint_url)
+    return f"{endpoint.scheme}://{endpoint.netloc}"

@@ -1,5 +1,6 @@
-"""Rendering of the portal's and the console's pages: the shared layout context, the security
-headers every page carries, and a friendly page for what does not exist."""
+"""Rendering of the portal's and the console's pages: the shared layout context, their caching,
+and a friendly page for what does not exist. Their security headers are set for every HTML
+answer in one place, entrypoints/middleware.py `secure`."""
 
 from __future__ import annotations
 
@@ -11,14 +12,6 @@ from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
 
-# Pages hold no secret in their URL or body (sign-in tokens stay on the server); these headers stop
-# framing, MIME sniffing and leaking a receipt link's capability to other sites.
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
-}
 PUBLIC_CACHE = "public, max-age=60"
 PDF = "application/pdf"
 # Parts of the contract the pages use only where the running API has them (other blueprints
@@ -51,9 +44,8 @@ def features() -> set[str]:
 
 def _env():
     env = environment()
-    if "static_url" not in env.globals:
+    if "LEVEL_LABELS" not in env.globals:
         env.globals.update(
-            static_url=portal.static_url,
             LEVEL_LABELS=portal.LEVEL_LABELS,
             DELIVERY=portal.DELIVERY,
             NOTIFY=portal.NOTIFY,
@@ -93,7 +85,6 @@ def page(
         headers={
             "Content-Type": "text/html; charset=utf-8",
             "Cache-Control": cache,
-            **SECURITY_HEADERS,
             **(headers or {}),
         },
     )
@@ -120,7 +111,6 @@ def static(name: str) -> Response:
         headers={
             "Content-Type": content_type,
             "Cache-Control": "public, max-age=31536000, immutable",
-            "X-Content-Type-Options": "nosniff",
         },
     )
 
@@ -130,7 +120,7 @@ def document_response(document, as_pdf: bool) -> Response:
     from chalicelib.documents.pdf import render_pdf
     from chalicelib.services.dossiers.forms import form_html
 
-    headers = {**SECURITY_HEADERS, "Cache-Control": PRIVATE}
+    headers = {"Cache-Control": PRIVATE}
     if as_pdf:
         name = document.keywords[0] if document.keywords else "document"
         headers |= {

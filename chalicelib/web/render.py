@@ -60,6 +60,9 @@ def environment() -> Environment:
     env.filters.update(
         vn_datetime=vn_datetime, vn_date=vn_date, vnd=vnd, bold_runs=bold_runs, data_uri=data_uri
     )
+    from chalicelib.web.portal import static_url
+
+    env.globals["static_url"] = static_url  # styles and scripts are files (the pages' CSP)
     return env
 
 

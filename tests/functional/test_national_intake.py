@@ -258,6 +258,15 @@ class TestFeedback:
         assert second[0] == 200 and second[1]["id"] == first[1]["id"]
         assert first[1]["national_reference"] == body["national_reference"]
 
+    def test_feedback_media_must_be_https_links(self, client, service):
+        body = self.feedback_body(attachments=[{"url": "http://example.vn/anh.jpg"}])
+
+        status, refused = call(
+            client, "POST", "/v1/integrations/national-portal/feedback", body, token=service
+        )
+
+        assert status == 400 and refused["error"]["code"] == "VALIDATION_FAILED"
+
     def test_invalid_feedback_lists_every_problem(self, client, service):
         body = self.feedback_body(category="khong-co", agency="khong-co-co-quan")
         del body["content"]

@@ -181,6 +181,74 @@ class TestIsolation:
         assert detail(client, code, forged)[0] == 401
 
 
+class TestAuthorityAfterTransfer:
+    """After a transfer the sender reads only: every change is the holder's (issue 15 #6)."""
+
+    @pytest.fixture
+    def transferred(self, client, submitted):
+        _, code = submitted
+        desk = officer(client)
+        _, view = act(client, code, desk, "accept", detail(client, code, desk)[1]["version"])
+        status, view = act(client, code, desk, "transfer", view["version"], agency=OTHER_AGENCY)
+        assert status == 200
+        return code
+
+    def test_the_sender_s_leader_can_neither_approve_nor_stop(self, client, transferred):
+        code = transferred
+        leader = officer(client, "leader")
+        status, view = detail(client, code, leader)
+        assert status == 200 and view["read_only"] is True and view["allowed_actions"] == []
+
+        for action, extra in (
+            ("approve", {}),
+            ("stop", {"note": "Dừng"}),
+            ("assign", {"assignee": "cb-1"}),
+            ("extend", {"note": "Xin lỗi", "new_due_at": "2099-01-05T08:00:00+07:00"}),
+        ):
+            status, body = act(client, code, leader, action, view["version"], **extra)
+            assert status == 403 and body["error"]["code"] == "TRANSFERRED_READ_ONLY", action
+            assert body["error"]["message"].startswith("Hồ sơ đã được chuyển")
+        for path, body in (
+            ("result", {"filename": "kq.pdf", "content_type": "application/pdf", "size_bytes": 9}),
+            ("result/template", {}),
+            ("shipment", {}),
+        ):
+            status, answer = call(
+                client, "POST", f"/v1/officer/dossiers/{code}/{path}", body, token=leader
+            )
+            assert status == 403 and answer["error"]["code"] == "TRANSFERRED_READ_ONLY", path
+        assert detail(client, code, leader)[1]["version"] == view["version"]
+        assert call(client, "GET", f"/v1/officer/dossiers/{code}/forms/01", token=leader)[0] == 200
+
+    def test_the_holder_decides_and_then_reads_only_once_the_result_goes_back(
+        self, client, transferred
+    ):
+        code = transferred
+        holder = officer(client, "leader", OTHER_AGENCY)
+        _, view = detail(client, code, holder)
+        assert view["read_only"] is False and "approve" in view["allowed_actions"]
+
+        status, view = act(client, code, holder, "approve", view["version"])
+        assert status == 200 and view["agency_id"] == AGENCY and view["read_only"] is True
+        status, body = act(client, code, holder, "stop", view["version"], note="Dừng")
+        assert status == 403 and body["error"]["code"] == "TRANSFERRED_READ_ONLY"
+        status, view = act(client, code, officer(client), "return_result", view["version"])
+        assert status == 200 and view["status"] == "returned"
+
+    def test_an_agency_the_dossier_passed_through_reads_only(self, client, transferred):
+        code = transferred
+        middle = officer(client, "admin", OTHER_AGENCY)
+        _, view = detail(client, code, middle)
+        status, _ = act(client, code, middle, "transfer", view["version"], agency="so-tu-phap")
+        assert status == 200
+
+        status, view = detail(client, code, middle)
+        assert status == 200 and view["read_only"] is True
+        status, body = act(client, code, middle, "approve", view["version"])
+        assert status == 403 and body["error"]["code"] == "TRANSFERRED_READ_ONLY"
+        assert detail(client, code, officer(client, "admin", "so-tu-phap"))[1]["read_only"] is False
+
+
 class TestLocking:
     def test_a_stale_version_is_a_conflict(self, client, submitted):
         _, code = submitted

@@ -180,16 +180,63 @@ def test_a_client_creates_a_request_and_reads_it_back_in_both_formats(client):
     assert set(found) == REQUEST_FIELDS
     assert found["service_request_id"] == request_id and found["status"] == "open"
     assert found["service_code"] == "co_so_ha_tang"
-    assert found["description"] == "Ổ gà lớn giữa đường, rất nguy hiểm."
-    assert found["address"] == "Số 12 phố Kinh Bắc"
-    assert (found["lat"], found["long"]) == (21.1861, 106.0763)
-    assert found["media_url"] == "https://example.vn/o-ga.jpg"
     assert found["requested_datetime"].endswith("+07:00") and found["expected_datetime"]
     _, root = get_xml(client, f"requests/{request_id}.xml")
     assert root.tag == "service_requests"
     (request,) = root.findall("request")
     assert request.findtext("service_request_id") == request_id
-    assert request.findtext("status") == "open" and request.findtext("lat") == "21.1861"
+    assert request.findtext("status") == "open"
+
+
+def publish(client, request_id, agency="so-xay-dung"):
+    leader = token(client, "leader", agency)
+    for action, params in (
+        ("classify", {"classification": "within_competence"}),
+        ("answer", {"answer": "Đã vá ổ gà ngày 27/11."}),
+        ("publish", {}),
+    ):
+        _, view = call(client, "GET", f"/v1/officer/feedback/{request_id}", token=leader)
+        status, data = call(
+            client,
+            "POST",
+            f"/v1/officer/feedback/{request_id}/actions",
+            {"action": action, "version": view["version"], **params},
+            token=leader,
+        )
+        assert status == 200, data
+
+
+def test_what_the_sender_wrote_is_shown_only_once_an_officer_published_it(client):
+    """Issue 15 #7: a request marked public showed its description, address and media before
+    any officer looked at it; Open311 now follows the web API's one rule."""
+    request_id = create(client, **{"attribute[agency]": "so-xay-dung"})
+    sender_words = ("Ổ gà lớn", "Số 12 phố Kinh Bắc", "o-ga.jpg", "21.1861")
+
+    _, body = get(client, f"requests/{request_id}.json")[1:]
+    _, xml_body = get(client, f"requests/{request_id}.xml")[1:]
+    _, (listed,) = get_json(client, f"requests.json?service_request_id={request_id}")
+    assert not [w for w in sender_words if w in body.decode() + xml_body.decode()]
+    assert listed["description"] is None and listed["media_url"] is None
+    assert call(client, "GET", f"/v1/feedback/{request_id}")[0] == 404
+
+    publish(client, request_id)
+    _, (found,) = get_json(client, f"requests/{request_id}.json")
+    status, web = call(client, "GET", f"/v1/feedback/{request_id}")
+
+    assert found["description"] == web["content"] == "Ổ gà lớn giữa đường, rất nguy hiểm."
+    assert found["address"] == web["location"]["address"] == "Số 12 phố Kinh Bắc"
+    assert (found["lat"], found["long"]) == (21.1861, 106.0763)
+    assert found["media_url"] == "https://example.vn/o-ga.jpg"
+
+
+@pytest.mark.parametrize(
+    "media_url",
+    ["http://example.vn/o-ga.jpg", "javascript:alert(1)", "//example.vn/a.jpg", "https:///x"],
+)
+def test_only_https_media_urls_are_accepted(client, media_url):
+    status, body = post(client, report(media_url=media_url))
+
+    assert status == 400 and body[0]["description"].startswith("media_url:"), body
 
 
 def test_a_request_created_in_xml_answers_in_xml(client):
@@ -261,21 +308,7 @@ def test_an_unknown_request_is_404(client):
 
 def test_internal_statuses_collapse_to_closed_with_the_detail_in_status_notes(client):
     request_id = create(client, **{"attribute[agency]": "so-xay-dung"})
-    leader = token(client, "leader", "so-xay-dung")
-    for action, params in (
-        ("classify", {"classification": "within_competence"}),
-        ("answer", {"answer": "Đã vá ổ gà ngày 27/11."}),
-        ("publish", {}),
-    ):
-        _, view = call(client, "GET", f"/v1/officer/feedback/{request_id}", token=leader)
-        status, data = call(
-            client,
-            "POST",
-            f"/v1/officer/feedback/{request_id}/actions",
-            {"action": action, "version": view["version"], **params},
-            token=leader,
-        )
-        assert status == 200, data
+    publish(client, request_id)
 
     _, (found,) = get_json(client, f"requests/{request_id}.json")
 

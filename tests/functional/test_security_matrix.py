@@ -3,7 +3,8 @@ called by the resource's rightful owner and by everyone else — the other citiz
 the owning and of another agency, an anonymous caller, one holding another dossier's phone, and
 the owner's own token expired or forged, and the other citizen and officer signed in with a
 browser session (cookie and CSRF token). Nobody but the owner gets a 2xx, nobody sees the
-owner's personal data, nothing changes, and nobody gets a 5xx.
+owner's personal data, nothing changes, and nobody gets a 5xx. An agency that transferred a
+dossier on reads it and changes nothing (`test_the_agency_that_transferred_a_dossier_reads_only`).
 
 A new route with an id fails `test_every_route_with_an_id_is_classified` until it is given a
 family below (or declared public); bodies come from its request schema unless overridden."""
@@ -210,3 +211,22 @@ def test_only_the_owner_reads_or_changes_a_resource(world, method, path, caller)
         return
     expected = {404} if (method, path) in LINK_ONLY else DENIED[owner][caller]
     assert status in expected, f"{caller}: {status} {data}"
+
+
+OFFICER_DOSSIER = [(m, p) for m, p in PROTECTED if family(p) == ("dossier", "officer")]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), OFFICER_DOSSIER, ids=[f"{m} {p}" for m, p in OFFICER_DOSSIER]
+)
+def test_the_agency_that_transferred_a_dossier_reads_only(world, method, path):
+    """Agency X transferred the dossier to Y: X's admin reads it, every change is refused."""
+    resource = world.transferred()
+    before = resource.state()
+    status, data = request(world, method, path, "officer", "officer_x", resource)
+
+    assert resource.state() == before, f"{method} {path} changed the transferred dossier"
+    if method == "GET":
+        assert status == 200, data
+    else:
+        assert status == 403 and data["error"]["code"] == "TRANSFERRED_READ_ONLY", data

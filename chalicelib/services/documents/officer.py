@@ -22,7 +22,7 @@ from chalicelib.web.render import vn_date
 
 def result_from_template(code: str, principal: Principal, now: datetime) -> dict:
     """Generate the standard result document and attach it; the leader's approval signs it."""
-    dossier = workflow.load_for(code, principal)
+    dossier = workflow.load_to_decide(code, principal)
     if dossier.status.value not in workflow.RESULT_STATUSES:
         raise InvalidTransition(
             "Chỉ tạo kết quả khi hồ sơ đang được giải quyết (trước khi phê duyệt)."

@@ -1,6 +1,7 @@
 """Officers (and the system, for asynchronous updates such as a confirmed payment) move
-dossiers through the workflow. An officer sees and changes only dossiers of their own agency,
-or those it received and transferred; everything else is 404, as if it did not exist."""
+dossiers through the workflow. An officer changes only dossiers their agency holds; those it
+held before and transferred on it reads only (403 TRANSFERRED_READ_ONLY on any change);
+everything else is 404, as if it did not exist."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from chalicelib.domain.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
+    TransferredReadOnly,
 )
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
@@ -37,19 +39,24 @@ PARAMS = (
 )
 
 
-def visible_to(dossier: Dossier | None, principal: Principal) -> Dossier:
-    agencies = {dossier.agency_id, dossier.extra.get("receiving_agency_id")} if dossier else set()
-    if dossier is None or not principal.is_officer or principal.agency not in agencies:
+def load_for(code: str, principal: Principal) -> Dossier:
+    """The dossier for an officer to read: its holder's or a former holder's."""
+    dossier = dossier_store.get(code)
+    if dossier is None or not principal.is_officer or not dossier.readable_by(principal.agency):
         raise NotFound("Không tìm thấy hồ sơ trong cơ quan của bạn.")
     return dossier
 
 
-def load_for(code: str, principal: Principal) -> Dossier:
-    return visible_to(dossier_store.get(code), principal)
+def load_to_decide(code: str, principal: Principal) -> Dossier:
+    """The dossier for an officer to change: only its holder's (every action, the result)."""
+    dossier = load_for(code, principal)
+    if not dossier.decides(principal.agency):
+        raise TransferredReadOnly()
+    return dossier
 
 
 def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
-    dossier = load_for(code, principal)
+    dossier = load_to_decide(code, principal)
     if body["version"] != dossier.version:
         raise Conflict(
             "Hồ sơ đã thay đổi từ khi bạn mở (phiên bản "
@@ -91,7 +98,7 @@ def _ships_by_post(dossier: Dossier, principal: Principal, params: dict) -> bool
 
 def refresh_shipment(code: str, principal: Principal, now: datetime) -> dict:
     """Record the carrier's latest status of the result's shipment."""
-    dossier = load_for(code, principal)
+    dossier = load_to_decide(code, principal)
     expected = dossier.version
     latest = shipments.track(dossier)
     if latest != dossier.extra.get("shipment"):
@@ -169,7 +176,12 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "result_document": dossier.extra.get("result_document"),
         "history": dossier_store.history(dossier.code),
         "national_sync": national_sync.view(dossier.code),
-        "allowed_actions": workflow.allowed_actions(dossier, principal.role),
+        "read_only": not dossier.decides(principal.agency),
+        "allowed_actions": (
+            workflow.allowed_actions(dossier, principal.role)
+            if dossier.decides(principal.agency)
+            else []
+        ),
         "forms": {n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}" for n in forms.FORM_NUMBERS},
     }
 
@@ -204,7 +216,7 @@ def attach_result(code: str, principal: Principal, body: dict, now: datetime) ->
     """A presigned upload of the result document into the (versioned) results bucket."""
     from chalicelib.services.shared.uploads import safe_filename
 
-    dossier = load_for(code, principal)
+    dossier = load_to_decide(code, principal)
     if dossier.status.value not in RESULT_STATUSES:
         raise InvalidTransition(
             "Chỉ đính kèm kết quả khi hồ sơ đang được giải quyết (trước khi phê duyệt)."

@@ -4,7 +4,8 @@ service definitions, creating a request (form fields, `api_key` required) and qu
 Payloads here are plain data; entrypoints/open311_format.py writes them as JSON or XML. Our
 statuses collapse to `open` / `closed` with the Vietnamese detail in `status_notes`. Nothing
 personal ever leaves: the sender stays private, and the description, location and media of a
-request are shown only when its sender agreed to make it public (attribute `public`, default
+request are what `Feedback.disclosure()` allows, as on the web API: shown only once an officer
+published the result and the sender agreed to make them public (attribute `public`, default
 no). Requests are created synchronously (services are `realtime`), so POST answers a
 `service_request_id` and no token is ever issued: every `tokens/{token}` is a 404.
 """
@@ -141,16 +142,15 @@ def query(params: dict, now: datetime) -> list[dict]:
 
 
 def request_item(f: Feedback) -> dict:
-    shown = f.public
-    location = f.location if shown else {}
-    media = next((a["url"] for a in f.attachments if a.get("url")), None) if shown else None
+    shown = f.disclosure()
+    location = shown.location
     return {
         "service_request_id": f.id,
         "status": "open" if f.is_open else "closed",
         "status_notes": status_notes(f),
         "service_name": f.category.label,
         "service_code": f.category.value,
-        "description": f.content if shown else None,
+        "description": shown.content,
         "agency_responsible": feedback_views.agency(f.agency_id)["name"],
         "service_notice": None,
         "requested_datetime": f.received_at.isoformat(),
@@ -161,7 +161,7 @@ def request_item(f: Feedback) -> dict:
         "zipcode": None,
         "lat": location.get("lat"),
         "long": location.get("long"),
-        "media_url": media,
+        "media_url": next(iter(shown.media_urls), None),
     }
 
 
@@ -172,6 +172,7 @@ def status_notes(f: Feedback) -> str:
         if not f.forwarded_to.get("external"):
             target = feedback_views.agency(target)["name"]
         notes += f": {target}"
-    if f.is_public and f.answer:
-        notes += f". Trả lời: {f.answer['text']}"
+    answer = f.disclosure().answer
+    if answer:
+        notes += f". Trả lời: {answer}"
     return notes

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.feedback import Category
+from chalicelib.domain.feedback import HTTPS_ONLY, Category, is_https_url
 from chalicelib.services.catalog import reads as catalog_service
 
 MAX_DESCRIPTION = 4000
@@ -90,6 +90,8 @@ def feedback_body(form: dict) -> dict:
         problems.append((400, f"description: Tối đa {MAX_DESCRIPTION} ký tự"))
     location = _location(form, problems)
     attrs = _attributes(form, problems)
+    if form.get("media_url") and not is_https_url(form["media_url"]):
+        problems.append((400, f"media_url: {HTTPS_ONLY}"))
     if problems:
         raise _error(problems)
     name = " ".join(p for p in (form.get("last_name"), form.get("first_name")) if p).strip()

@@ -66,15 +66,20 @@ def _common(f: Feedback) -> dict:
 
 
 def public_view(f: Feedback) -> dict:
-    """A published feedback. When the sender did not agree to publication of what they wrote,
-    only the answer is published, with the category and agency instead of their own words
-    (title, content, place): Decree 20/2008 art. 14 publishes the result of handling, and the
-    sender's identity stays private (Law 91/2025 on personal data)."""
-    rating = f.rating or {}
-    view = {**_common(f), "satisfied": rating.get("satisfied"), "anonymised": f.anonymised}
-    if f.anonymised:
-        view |= {"title": f.category.label, "content": WITHHELD, "location": None}
-    return view
+    """A published feedback, as `Feedback.disclosure()` allows. When the sender did not agree
+    to publication of what they wrote, only the answer is published, with the category and
+    agency instead of their own words (title, content, place): Decree 20/2008 art. 14
+    publishes the result of handling, and the sender's identity stays private (Law 91/2025 on
+    personal data)."""
+    rating, shown = f.rating or {}, f.disclosure()
+    return {
+        **_common(f),
+        "title": shown.title,
+        "content": shown.content if shown.content is not None else WITHHELD,
+        "location": shown.location or None,
+        "satisfied": rating.get("satisfied"),
+        "anonymised": f.anonymised,
+    }
 
 
 def public_history(entries: list[dict]) -> list[dict]:

@@ -36,7 +36,8 @@
   DVC.officerCall = call;
   DVC.officerSession = session;
   /* Open a printable form in a new tab, fetched with the officer's session (forms carry
-     personal data). */
+     personal data). The tab shows it from a blob: URL, under this page's CSP: a <base> makes
+     its stylesheet and print script (/static/…) load from the portal. */
   DVC.printForm = async function (href, message) {
     var popup = window.open('', '_blank');
     var answer = await DVC.api('GET', href);
@@ -44,7 +45,8 @@
       if (popup) popup.close();
       return DVC.say(message, DVC.message(answer.data), 'error');
     }
-    var url = URL.createObjectURL(new Blob([answer.data], { type: 'text/html' }));
+    var html = answer.data.replace('<head>', '<head><base href="' + location.origin + '/">');
+    var url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
     if (popup) popup.location.href = url; else location.href = url;
   };
   function dueClass(item) {
@@ -228,6 +230,7 @@
 
     function actions(d) {
       var section = h('section', { 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'Thao tác' }));
+      if (d.read_only) { DVC.add(section, h('p', { text: 'Hồ sơ đã chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem.' })); return section; }
       if (!d.allowed_actions.length) { DVC.add(section, h('p', { text: 'Vai trò của bạn không có thao tác nào ở trạng thái này.' })); return section; }
       var panelHost = h('div');
       DVC.add(section, h('div', { class: 'actions' }, d.allowed_actions.map(function (name) {
@@ -309,7 +312,7 @@
       var doc = d.result_document;
       DVC.add(section, h('p', { text: doc ? 'Đã đính kèm: ' + doc.filename + ' (' + DVC.fmt.datetime(doc.attached_at) + ')' : 'Chưa đính kèm văn bản kết quả.' }));
       if (doc && doc.document_id) DVC.add(section, h('p', {}, 'Đã ký số bởi ' + doc.signed_by + ' lúc ' + DVC.fmt.datetime(doc.signed_at) + ' — ', h('a', { href: doc.verification_url, text: 'trang xác thực' })));
-      if (RESULT_STATUSES.indexOf(d.status) < 0) return section;
+      if (d.read_only || RESULT_STATUSES.indexOf(d.status) < 0) return section;
       if ((d.procedure.result || {}).template) {
         DVC.add(section, h('p', {}, h('button', { type: 'button', class: 'btn', text: 'Tạo văn bản kết quả theo mẫu', onclick: async function () {
           var answer = await call('POST', base + '/result/template', {});

@@ -188,6 +188,34 @@ def test_an_answer_is_published_anonymised_without_the_senders_consent():
     assert public.is_public and public.published_at == MONDAY
 
 
+def test_what_may_be_disclosed_is_nothing_of_the_sender_before_publication():
+    """One rule for the web API and Open311 (issue 15 #7)."""
+    media = [{"url": "https://example.vn/a.jpg"}, {"key": "feedback/x.jpg", "filename": "x.jpg"}]
+    public = make(location={"address": "Số 12 phố Kinh Bắc"}, attachments=media)
+    private = make(public=False, location={"address": "Số 12 phố Kinh Bắc"}, attachments=media)
+    for feedback in (public, private):
+        act(feedback, "classify", classification="within_competence")
+        act(feedback, "answer", answer="Đã thay đèn")
+        hidden = feedback.disclosure()
+        assert hidden.content is None and hidden.location == {} and hidden.media_urls == ()
+        assert hidden.title == "Cơ sở hạ tầng, giao thông" and hidden.answer is None
+        act(feedback, "publish")
+
+    assert public.disclosure().content == INTAKE["content"]
+    assert public.disclosure().media_urls == ("https://example.vn/a.jpg",)
+    assert public.disclosure().location == {"address": "Số 12 phố Kinh Bắc"}
+    assert private.disclosure().content is None and private.disclosure().media_urls == ()
+    assert private.disclosure().answer == public.disclosure().answer == "Đã thay đèn"
+
+
+@pytest.mark.parametrize("url", ["http://example.vn/a.jpg", "ftp://x/a", "https:///a", 7])
+def test_only_https_media_links_are_taken_from_any_channel(url):
+    with pytest.raises(ValidationFailed) as raised:
+        make(attachments=[{"url": url}], channel="zalo")
+
+    assert [d.field for d in raised.value.details] == ["attachments[0].url"]
+
+
 @pytest.mark.parametrize("action", sorted(workflow.FEEDBACK_TRANSITIONS))
 @pytest.mark.parametrize("status", list(Status))
 def test_every_action_outside_its_statuses_is_an_invalid_transition(action, status):
