@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DOSSIER, FEEDBACK = "dossier", "feedback"  # what an upload is for
+
 
 @dataclass(frozen=True)
 class Upload:
     upload_id: str
-    procedure_code: str  # the procedure it was requested for (PAKN for feedback)
+    procedure_code: str | None  # the procedure of the dossier component (None for feedback)
     component_code: str
     filename: str
     content_type: str
@@ -16,3 +18,4 @@ class Upload:
     key: str
     owner: str | None
     used_by: str | None
+    purpose: str = DOSSIER

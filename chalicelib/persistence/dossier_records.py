@@ -151,7 +151,8 @@ class UploadRecord(_Keyed):
         table_name = "dossiers"
 
     upload_id = UnicodeAttribute()
-    procedure_code = UnicodeAttribute()
+    purpose = UnicodeAttribute()  # "dossier" or "feedback"
+    procedure_code = UnicodeAttribute(null=True)  # a dossier component's procedure
     component_code = UnicodeAttribute()
     filename = UnicodeAttribute()
     content_type = UnicodeAttribute()

@@ -29,6 +29,7 @@ def add(upload: Upload, created_at: datetime, expires_at: datetime, ttl: int) ->
         _pk(upload.upload_id),
         "META",
         upload_id=upload.upload_id,
+        purpose=upload.purpose,
         procedure_code=upload.procedure_code,
         component_code=upload.component_code,
         filename=upload.filename,
@@ -58,6 +59,7 @@ def get(upload_id: str) -> Upload | None:
         key=record.key,
         owner=record.owner,
         used_by=record.used_by,
+        purpose=record.purpose,
     )
 
 

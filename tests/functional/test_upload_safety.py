@@ -237,3 +237,20 @@ class TestSupplements:
 
         assert status == 400 and data["error"]["code"] == "UPLOAD_TYPE_MISMATCH"
         assert view["status"] == "supplement_requested"
+
+
+def test_an_upload_serves_only_what_it_was_requested_for(client):
+    """A feedback's photo is not a dossier component, and a dossier's file is not a feedback's
+    attachment: each upload says what it is for (not a pseudo procedure code)."""
+    photo = feedback_upload(client, SAMPLE_FILES["image/jpeg"], filename="anh.jpg")
+    body = submission(client)
+    component = body["attachments"][0]["component_code"]
+    into_dossier = {**body, "attachments": [{"component_code": component, "upload_id": photo}]}
+    dossier_file = body["attachments"][0]["upload_id"]
+
+    status, refused = call(client, "POST", "/v1/dossiers", into_dossier)
+    feedback_status, feedback_refused = TestFeedbackUploads().send(client, dossier_file)
+
+    assert status == 400 and refused["error"]["details"][0]["field"] == "attachments[0]"
+    assert feedback_status == 400
+    assert "hồ sơ thủ tục" in feedback_refused["error"]["details"][0]["message"]

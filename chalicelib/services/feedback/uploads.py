@@ -3,7 +3,7 @@ attachments (services/shared/uploads.py): a presigned S3 POST into quarantine, a
 record, and at submission a check that the file is the caller's, not used elsewhere, and fit to
 leave quarantine (`uploads.released`: size, type by its first bytes, malware scan); it is then
 copied out of quarantine and marked used in the feedback's own transaction. Upload records of
-feedback carry the pseudo procedure code `PAKN`."""
+feedback say so (`purpose` "feedback", no procedure)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,18 @@ from datetime import datetime
 
 from chalicelib.domain.errors import FieldError, refusal
 from chalicelib.domain.principal import Principal
+from chalicelib.domain.upload import FEEDBACK
 from chalicelib.persistence import upload_store
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.uploads import CheckedUpload
 
-PURPOSE = "PAKN"
 COMPONENT = "feedback"
 FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_BYTES = 10 * 1024 * 1024
 
 
 def create(body: dict, principal: Principal | None, now: datetime) -> dict:
-    return uploads.presign(PURPOSE, COMPONENT, body, principal, now)
+    return uploads.presign(None, COMPONENT, body, principal, now, purpose=FEEDBACK)
 
 
 def check(items: list[dict], principal: Principal | None) -> list[CheckedUpload]:
@@ -47,7 +47,7 @@ def check(items: list[dict], principal: Principal | None) -> list[CheckedUpload]
 
 
 def _mismatch(record, principal: Principal | None) -> str | None:
-    if record.procedure_code != PURPOSE:
+    if record.purpose != FEEDBACK:
         return "Tệp này được tải lên cho hồ sơ thủ tục, không phải phản ánh"
     if record.owner and (principal is None or principal.subject != record.owner):
         return "Tệp này không phải do bạn tải lên"

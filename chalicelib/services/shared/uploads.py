@@ -18,7 +18,7 @@ from chalicelib.domain import errors, file_types
 from chalicelib.domain.catalog import Procedure
 from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import Principal
-from chalicelib.domain.upload import Upload
+from chalicelib.domain.upload import DOSSIER, Upload
 from chalicelib.integrations import malware_scan, storage
 from chalicelib.integrations.malware_scan import Verdict
 from chalicelib.persistence import store, upload_store
@@ -75,12 +75,20 @@ def create(
 
 
 def presign(
-    purpose: str, component_code: str, body: dict, principal: Principal | None, now: datetime
+    procedure_code: str | None,
+    component_code: str,
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+    purpose: str = DOSSIER,
 ) -> dict:
-    """Record an upload for `purpose` (a procedure code, or PAKN) and presign its S3 POST."""
+    """Record an upload (for a dossier's component of `procedure_code`, or with
+    purpose=FEEDBACK for a feedback) and presign its S3 POST."""
     upload_id = uuid.uuid4().hex
     key = f"{QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
-    expires_at = record(upload_id, key, purpose, component_code, body, principal, now)
+    expires_at = record(
+        upload_id, key, procedure_code, component_code, body, principal, now, purpose
+    )
     post = storage.presigned_post(
         get_settings().bucket_uploads,
         key,
@@ -100,18 +108,19 @@ def presign(
 def record(
     upload_id: str,
     key: str,
-    purpose: str,
+    procedure_code: str | None,
     component_code: str,
     body: dict,
     principal: Principal | None,
     now: datetime,
+    purpose: str = DOSSIER,
 ) -> datetime:
     """Keep an upload `{filename, content_type, size_bytes}` headed for `key` in quarantine;
     returns until when its file may arrive."""
     expires_at = now + URL_LIFETIME
     upload = Upload(
         upload_id=upload_id,
-        procedure_code=purpose,
+        procedure_code=procedure_code,
         component_code=component_code,
         filename=body["filename"],
         content_type=body["content_type"],
@@ -119,6 +128,7 @@ def record(
         key=key,
         owner=principal.subject if principal else None,
         used_by=None,
+        purpose=purpose,
     )
     upload_store.add(upload, now, expires_at, int(time.time()) + RECORD_LIFETIME_SECONDS)
     return expires_at
@@ -173,7 +183,11 @@ def check(
 def _mismatch(
     record: Upload, item: dict, procedure: Procedure, principal: Principal | None
 ) -> str | None:
-    if record.procedure_code != procedure.code or record.component_code != item["component_code"]:
+    if (
+        record.purpose != DOSSIER
+        or record.procedure_code != procedure.code
+        or record.component_code != item["component_code"]
+    ):
         return "Tệp này được tải lên cho thủ tục hoặc thành phần khác"
     if record.owner and (principal is None or principal.subject != record.owner):
         return "Tệp này không phải do bạn tải lên"
