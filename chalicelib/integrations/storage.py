@@ -14,6 +14,7 @@ from chalicelib.integrations.aws import client
 class StoredObject:
     size: int
     content_type: str
+    head: bytes = b""
 
 
 def presigned_post(
@@ -29,25 +30,18 @@ def presigned_post(
     )
 
 
-def head(bucket: str, key: str) -> StoredObject | None:
-    try:
-        meta = client("s3").head_object(Bucket=bucket, Key=key)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            return None
-        raise
-    return StoredObject(int(meta["ContentLength"]), meta.get("ContentType", ""))
-
-
-def first_bytes(bucket: str, key: str, count: int) -> bytes | None:
-    """At most the first `count` bytes of the object (one ranged GET), or None when absent."""
+def opening(bucket: str, key: str, count: int) -> StoredObject | None:
+    """The object's size, type and first `count` bytes in one ranged GET (its Content-Range
+    names the whole size), or None when it is absent."""
     try:
         answer = client("s3").get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{count - 1}")
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
             return None
         raise
-    return answer["Body"].read(count)
+    total = answer.get("ContentRange", "").rpartition("/")[2]
+    size = int(total) if total.isdigit() else int(answer["ContentLength"])
+    return StoredObject(size, answer.get("ContentType", ""), answer["Body"].read(count))
 
 
 def tags(bucket: str, key: str) -> dict[str, str]:

@@ -74,8 +74,14 @@ class TestLookup:
         assert len(calls) <= 3, calls
 
     def test_submission_makes_a_bounded_number_of_aws_calls_and_no_scan(self, client):
+        """Per submission: the idempotency claim, the submitter's budget, the day's number, the
+        one transaction, the relay (send, mark sent); per attachment: its upload record, one
+        ranged GET (size, type and first bytes), the malware verdict and the copy out of
+        quarantine. What a container caches (queue URL, calendar, procedure snapshot) is read
+        by a first submission, before counting, so the figure does not depend on test order."""
         from tests.factories import submission
 
+        submit(client)
         body = submission(client)
         with counted_aws_calls() as calls:
             assert (
@@ -91,7 +97,7 @@ class TestLookup:
 
         n = len(body["attachments"])
         assert "Scan" not in calls
-        assert len(calls) <= 6 + 3 * n, calls
+        assert len(calls) <= 6 + 4 * n, calls
 
 
 class TestMyDossiers:

@@ -220,7 +220,7 @@ def released(
     out of quarantine, or None with its problem added to `problems`: not there yet, too large,
     of a type not `allowed`, bytes not of its declared type, or not found clean by the scan."""
     bucket = get_settings().bucket_uploads
-    stored = storage.head(bucket, record.key)
+    stored = storage.opening(bucket, record.key, file_types.HEAD_BYTES)
     if stored is None:
         problems.append(FieldError(where, "Tệp chưa được tải lên xong"))
         return None
@@ -231,8 +231,7 @@ def released(
     if declared not in allowed:
         problems.append(FieldError(where, "Kiểu tệp không được chấp nhận"))
         return None
-    head = storage.first_bytes(bucket, record.key, file_types.HEAD_BYTES) or b""
-    if not file_types.confirms(head, declared):
+    if not file_types.confirms(stored.head, declared):
         message = f"Nội dung tệp không phải {file_types.label(declared)} như đã khai"
         problems.append(FieldError(where, message, errors.UPLOAD_TYPE_MISMATCH))
         return None
