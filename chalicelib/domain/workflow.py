@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib.domain.calendar import WorkingCalendar, extension_deadline
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
 from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
+from chalicelib.domain.process import HAND_OVER, hand_over
 
 S = Status
 RECEPTION = frozenset({"receptionist", "admin"})
@@ -53,6 +54,9 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
                "dossier.resubmitted"),
     Transition("assign", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
                RECEPTION | MANAGEMENT, "dossier.assigned"),
+    # Between the steps of the procedure's internal process (domain/process.py).
+    Transition(HAND_OVER, frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
+               RECEPTION | APPRAISAL, "dossier.handed_over"),
     Transition("transfer", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
                RECEPTION | MANAGEMENT, "dossier.transferred"),
     Transition("request_payment", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.AWAITING_PAYMENT,
@@ -461,6 +465,7 @@ RULES: dict[str, Callable[[Dossier, Command, WorkingCalendar], dict]] = {
     "resubmit": _resubmit,
     "assign": _assign,
     "transfer": _transfer,
+    HAND_OVER: hand_over,
     "request_payment": _request_payment,
     "confirm_payment": _confirm_payment,
     "record_payment": _confirm_payment,

@@ -15,7 +15,7 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services.dossiers import forms, inbox, intake, workflow
+from chalicelib.services.dossiers import control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import PDF, document_response
@@ -37,8 +37,6 @@ def officer_inbox():
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
-
-
 
 
 @route(
@@ -124,6 +122,20 @@ def officer_shipment(code):
 def officer_dossier(code):
     principal = require(bp.current_request, *OFFICER_ROLES)
     return ok(workflow.officer_view(workflow.load_for(code, principal), principal, now()))
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/control-slip",
+    summary="Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 06) dạng JSON",
+    tag=TAG,
+    response="api/control-slip.response.json",
+    auth=OFFICER_ROLES,
+    errors=(404,),
+)
+def officer_control_slip(code):
+    principal = require(bp.current_request, *OFFICER_ROLES)
+    return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
 @route(

@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "resubmit": "Công dân bổ sung hồ sơ",
     "assign": "Chuyển xử lý",
     "transfer": "Chuyển cơ quan liên thông",
+    "hand_over": "Chuyển bước xử lý",
     "request_payment": "Yêu cầu nộp phí, lệ phí",
     "confirm_payment": "Đã nộp phí, lệ phí",
     "record_payment": "Đã nộp phí, lệ phí trực tuyến",

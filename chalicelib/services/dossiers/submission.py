@@ -203,6 +203,11 @@ def snapshot(offering: Offering) -> dict:
         "fees": [dict(f) for f in offering.fees],
         "result": dict(data.get("result", {})),
         "components": [dict(c) for c in data.get("components", [])],
+        **(
+            {"internal_process": [dict(s) for s in data["internal_process"]]}
+            if data.get("internal_process")
+            else {}
+        ),
     }
 
 

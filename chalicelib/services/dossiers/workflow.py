@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 
 from chalicelib.config import get_settings
-from chalicelib.domain import workflow
+from chalicelib.domain import process, workflow
 from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import (
     Conflict,
@@ -36,6 +36,7 @@ PARAMS = (
     "fee_collected",
     "via",
     "reduction",
+    "step",
 )
 
 
@@ -173,6 +174,7 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "fee_paid": dossier.fee_paid,
         "extended": dossier.extended,
         "assignee": dossier.assignee,
+        "process_step": process.current(dossier, deadlines.calendar(dossier.agency_id)),
         "result_document": dossier.extra.get("result_document"),
         "history": dossier_store.history(dossier.code),
         "national_sync": national_sync.view(dossier.code),

@@ -10,7 +10,7 @@
     request_supplement: 'Yêu cầu bổ sung', resubmit: 'Công dân bổ sung hồ sơ', assign: 'Giao chuyên viên xử lý',
     transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
     approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
-    apply_fee_reduction: 'Miễn, giảm phí, lệ phí',
+    apply_fee_reduction: 'Miễn, giảm phí, lệ phí', hand_over: 'Chuyển bước xử lý',
     return_result: 'Trả kết quả', withdraw: 'Công dân rút hồ sơ', flag: 'Nhắc hạn xử lý',
   };
   var STATUS_LABELS = {
@@ -142,6 +142,7 @@
           h('div', { class: cls }, h('dt', { text: 'Hạn trả kết quả' }), h('dd', { class: 'due', text: d.due_at ? DVC.fmt.datetime(d.due_at) : 'Tính từ khi tiếp nhận' })),
           fact('Phí, lệ phí', DVC.fmt.vnd(d.fee_due) + (d.fee_paid ? ' (đã nộp ' + DVC.fmt.vnd(d.fee_paid) + ')' : '')),
           fact('Chuyên viên xử lý', d.assignee),
+          fact('Bước xử lý', d.process_step ? stepName(d, d.process_step.step) + ' (hạn ' + DVC.fmt.datetime(d.process_step.due_at) + ')' : null),
           fact('Cách nhận kết quả', DELIVERY[d.result_delivery] || d.result_delivery)),
         d.requested ? h('div', { class: 'notice warn' }, h('p', { text: d.requested.type === 'supplement' ? 'Đang chờ công dân bổ sung: ' + (d.requested.items || []).join('; ') : 'Đang chờ nộp phí: ' + DVC.fmt.vnd(d.requested.amount) })) : null,
         h('h2', { text: formSchema.title || 'Tờ khai' }),
@@ -217,6 +218,7 @@
       request_supplement: [['items', 'Giấy tờ cần bổ sung (mỗi dòng một mục)', 'textarea', true], ['note', 'Hướng dẫn thêm', 'textarea']],
       assign: [['assignee', 'Mã cán bộ được giao', 'text', true]],
       transfer: [['agency', 'Cơ quan nhận', 'agency', true], ['note', 'Ghi chú', 'textarea']],
+      hand_over: [['step', 'Bước nhận hồ sơ', 'step', true], ['assignee', 'Mã cán bộ nhận', 'receiver']],
       request_payment: [['amount', 'Số tiền (đồng)', 'number', true], ['note', 'Ghi chú', 'textarea']],
       confirm_payment: [['amount', 'Số tiền đã thu (đồng)', 'number']],
       approve: [['note', 'Ghi chú', 'textarea']],
@@ -227,6 +229,11 @@
       return_result: [['via', 'Hình thức trả', 'via'], ['fee_collected', 'Phí thu tại quầy (đồng)', 'number']],
     };
     var DANGER = ['reject', 'refuse', 'stop'];
+
+    function stepName(d, code) {
+      var step = (d.procedure.internal_process || []).filter(function (s) { return s.code === code; })[0];
+      return step ? step.name : code;
+    }
 
     function actions(d) {
       var section = h('section', { 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'Thao tác' }));
@@ -248,6 +255,8 @@
       var input;
       if (kind === 'textarea') input = h('textarea', Object.assign(attrs, { rows: '3' }));
       else if (kind === 'agency') input = h('select', attrs, h('option', { value: '', text: '— Chọn cơ quan —' }), agencies.filter(function (a) { return a.id !== d.agency_id; }).map(function (a) { return h('option', { value: a.id, text: a.name }); }));
+      else if (kind === 'step') input = h('select', attrs, h('option', { value: '', text: '— Chọn bước —' }), (d.procedure.internal_process || []).filter(function (s) { return !d.process_step || s.code !== d.process_step.step; }).map(function (s) { return h('option', { value: s.code, text: s.name }); }));
+      else if (kind === 'receiver') input = h('input', Object.assign(attrs, { type: 'text' }));
       else if (kind === 'via') input = h('select', attrs, Object.keys(DELIVERY).map(function (k) { return h('option', { value: k, text: DELIVERY[k], selected: k === d.result_delivery }); }));
       else input = h('input', Object.assign(attrs, { type: kind, inputmode: kind === 'number' ? 'numeric' : null, min: kind === 'number' ? '0' : null }));
       if (name === 'amount' && d.fee_due) input.value = d.fee_due - (d.fee_paid || 0) || d.fee_due;
