@@ -121,7 +121,8 @@ def officer_shipment(code):
 )
 def officer_dossier(code):
     principal = require(bp.current_request, *OFFICER_ROLES)
-    return ok(workflow.officer_view(workflow.load_for(code, principal), principal, now()))
+    dossier = workflow.load_consulted(code, principal)
+    return ok(workflow.officer_view(dossier, principal, now()))
 
 
 @route(

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "assign": "Chuyển xử lý",
     "transfer": "Chuyển cơ quan liên thông",
     "hand_over": "Chuyển bước xử lý",
+    "request_consult": "Lấy ý kiến cơ quan liên quan (liên thông)",
+    "answer_consult": "Cơ quan liên quan trả lời ý kiến",
     "request_payment": "Yêu cầu nộp phí, lệ phí",
     "confirm_payment": "Đã nộp phí, lệ phí",
     "record_payment": "Đã nộp phí, lệ phí trực tuyến",

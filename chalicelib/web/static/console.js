@@ -11,6 +11,7 @@
     transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
     approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
     apply_fee_reduction: 'Miễn, giảm phí, lệ phí', hand_over: 'Chuyển bước xử lý',
+    request_consult: 'Lấy ý kiến cơ quan liên quan', answer_consult: 'Trả lời ý kiến',
     return_result: 'Trả kết quả', withdraw: 'Công dân rút hồ sơ', flag: 'Nhắc hạn xử lý',
   };
   var STATUS_LABELS = {
@@ -219,6 +220,8 @@
       assign: [['assignee', 'Mã cán bộ được giao', 'text', true]],
       transfer: [['agency', 'Cơ quan nhận', 'agency', true], ['note', 'Ghi chú', 'textarea']],
       hand_over: [['step', 'Bước nhận hồ sơ', 'step', true], ['assignee', 'Mã cán bộ nhận', 'receiver']],
+      request_consult: [['agency', 'Cơ quan được xin ý kiến', 'agency', true], ['note', 'Nội dung xin ý kiến', 'textarea', true], ['reply_days', 'Hạn trả lời (ngày làm việc)', 'number']],
+      answer_consult: [['note', 'Ý kiến của cơ quan', 'textarea', true]],
       request_payment: [['amount', 'Số tiền (đồng)', 'number', true], ['note', 'Ghi chú', 'textarea']],
       confirm_payment: [['amount', 'Số tiền đã thu (đồng)', 'number']],
       approve: [['note', 'Ghi chú', 'textarea']],
