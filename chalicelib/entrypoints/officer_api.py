@@ -15,7 +15,7 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services.dossiers import control_slip, forms, inbox, intake, workflow
+from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import PDF, document_response
@@ -69,7 +69,7 @@ def officer_upload():
     bp,
     "/v1/officer/dossiers",
     "POST",
-    summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính: tiếp nhận, từ chối hoặc yêu cầu bổ sung",
+    summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
     tag=TAG,
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
@@ -82,12 +82,13 @@ def officer_intake():
     request = bp.current_request
     principal = require(request, *intake.RECEPTIONISTS)
     body = json_body(request, "api/officer-intake.json")
+    receive = assisted.file if body["channel"] == "online" else intake.receive
     return idempotent_create(
         request,
         "officer-dossier",
         principal.subject,
         body,
-        lambda claim: intake.receive(body, principal, claim, now()),
+        lambda claim: receive(body, principal, claim, now()),
         completes_claim=True,
     )
 
