@@ -84,6 +84,7 @@ class TestConsult:
     def test_the_national_portal_is_told_interoperating(self, client, consulted):
         from chalicelib.domain import national_sync
         from chalicelib.persistence import dossier_store
+        from chalicelib.validation import errors_for
 
         history = dossier_store.history(consulted[1]["code"])
         last = national_sync.status_changes(history)[-1]
@@ -91,6 +92,10 @@ class TestConsult:
         assert last["action"] == "request_consult"
         assert national_sync.status_key(4, history) == "interoperating"
         assert national_sync.status_key(4, [e for e in history if e is not last]) == "processing"
+        dossier = dossier_store.get(consulted[1]["code"])
+        record = national_sync.build(dossier, history, last, "000.14.50.H06", lambda a: "u")
+        assert record["status"] == {"code": 4, "key": "interoperating"}
+        assert errors_for(record, national_sync.RECORD_SCHEMA) == []
 
     def test_the_consulted_agency_sees_it_in_its_inbox_and_answers(
         self, client, consulted, police, specialist
@@ -207,3 +212,19 @@ class TestReminders:
             "consult_due_soon": 0,
             "consult_overdue": 0,
         }
+
+
+def test_the_consulted_agency_is_told_of_the_request_in_its_notifications(
+    client, consulted, police
+):
+    from tests.functional.notify_helpers import drain, outbox_events, run_events
+
+    code = consulted[1]["code"]
+    run_events(client, outbox_events(code, ("dossier.consult_requested",)))
+    drain(client)
+
+    _, agency = call(client, "GET", "/v1/officer/notifications?scope=agency", token=police)
+
+    assert ("officer_consult", code) in {
+        (m["template"], m["dossier_code"]) for m in agency["items"]
+    }
