@@ -98,6 +98,11 @@ class TestHandOver:
         text = html.decode() if isinstance(html, bytes) else html
         assert "Giao: Tiếp nhận, kiểm tra hồ sơ" in text and "mc-kinh-bac-1" in text
         assert "Nhận: Lãnh đạo Ủy ban nhân dân ký Giấy khai sinh" in text
+        pdf = client.http.get(
+            f"/v1/officer/dossiers/{code}/forms/06/pdf",
+            headers={"Authorization": f"Bearer {leader}", "Accept": "application/pdf"},
+        )
+        assert pdf.status_code == 200 and pdf.body.startswith(b"%PDF")
 
         status, history = call(client, "GET", f"/v1/officer/dossiers/{code}", token=leader)
         entry = [e for e in history["history"] if e["action"] == "hand_over"][0]
