@@ -146,6 +146,9 @@
           fact('Bước xử lý', d.process_step ? stepName(d, d.process_step.step) + ' (hạn ' + DVC.fmt.datetime(d.process_step.due_at) + ')' : null),
           fact('Cách nhận kết quả', DELIVERY[d.result_delivery] || d.result_delivery)),
         d.requested ? h('div', { class: 'notice warn' }, h('p', { text: d.requested.type === 'supplement' ? 'Đang chờ công dân bổ sung: ' + (d.requested.items || []).join('; ') : 'Đang chờ nộp phí: ' + DVC.fmt.vnd(d.requested.amount) })) : null,
+        (d.consults || []).filter(function (c) { return c.state === 'open'; }).map(function (c) {
+          return h('div', { class: 'notice warn' }, h('p', { text: 'Xin ý kiến ' + c.agency_id + ' (hạn ' + DVC.fmt.datetime(c.due_at) + '): ' + c.question }));
+        }),
         h('h2', { text: formSchema.title || 'Tờ khai' }),
         formView(d.form || {}, formSchema || {}),
         h('h2', { text: 'Tệp đính kèm' }),
@@ -240,7 +243,7 @@
 
     function actions(d) {
       var section = h('section', { 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'Thao tác' }));
-      if (d.read_only) { DVC.add(section, h('p', { text: 'Hồ sơ đã chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem.' })); return section; }
+      if (d.read_only && d.allowed_actions.indexOf('answer_consult') < 0) { DVC.add(section, h('p', { text: 'Hồ sơ đã chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem.' })); return section; }
       if (!d.allowed_actions.length) { DVC.add(section, h('p', { text: 'Vai trò của bạn không có thao tác nào ở trạng thái này.' })); return section; }
       var panelHost = h('div');
       DVC.add(section, h('div', { class: 'actions' }, d.allowed_actions.map(function (name) {
