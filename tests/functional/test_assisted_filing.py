@@ -99,6 +99,14 @@ class TestAssistedFiling:
         assert {"citizen", "decision", "consignment"} <= fields
         assert mine(client, subject)[1] == []
 
+    def test_a_counter_dossier_takes_no_citizen_identity(self, client, desk, subject):
+        body = assisted_body(client, desk, subject, channel="counter")
+
+        status, error = file(client, desk, body)
+
+        assert status == 400 and error["error"]["details"][0]["field"] == "citizen"
+        assert mine(client, subject)[1] == []
+
     def test_a_procedure_not_offered_online_is_refused(self, client, desk, subject):
         body = assisted_body(client, desk, subject)
         body.update(
