@@ -131,6 +131,15 @@ class TestConsult:
         assert detail(client, code, police)[0] == 404  # nothing more to answer
         status, view = detail(client, code, specialist)
         assert status == 200 and view["status"] == "in_progress"
+        status, slip = call(
+            client, "GET", f"/v1/officer/dossiers/{code}/control-slip", token=specialist
+        )
+        assert status == 200 and slip["consults"][0]["answer"].startswith("Người mẹ")
+        status, html = call(
+            client, "GET", f"/v1/officer/dossiers/{code}/forms/06", token=specialist
+        )
+        text = html.decode() if isinstance(html, bytes) else html
+        assert "xin ý kiến" in text and "Công an phường Kinh Bắc" in text
 
     def test_the_consulted_agency_only_answers(self, client, consulted, police):
         code, version = consulted[1]["code"], consulted[1]["version"]

@@ -1,7 +1,8 @@
 """The control slip of a dossier (phiếu kiểm soát quá trình giải quyết hồ sơ, Form 06 of
 Circular 03/2025/TT-VPCP) as data: the procedure's internal steps, where the dossier is now, and
-one row per hand-over between steps (domain/process.py). The printable form is Form 06 in
-forms.py, built from the same rows."""
+one row per hand-over between steps (domain/process.py), and the opinions asked of other
+agencies with their answers (domain/consult.py). The printable form is Form 06 in forms.py,
+built from the same rows."""
 
 from __future__ import annotations
 
@@ -31,5 +32,6 @@ def control_slip(dossier: Dossier) -> dict:
         ],
         "current_step": process.current(dossier, calendar),
         "rows": process.slip_rows(dossier.procedure, dossier_store.history(dossier.code)),
+        "consults": dossier.extra.get("consults", []),
         "form_url": f"/v1/officer/dossiers/{dossier.code}/forms/06",
     }

@@ -336,6 +336,17 @@ def _hand_overs(context: _Context) -> list:
             f"Hạn bước nhận: {vn_datetime(r['next_step_due_at'])}",
         ]
         for r in process.slip_rows(context.dossier.procedure, context.history)
+    ] + [
+        [
+            f"Giao: {_agency_label(context.dossier.agency_id)} xin ý kiến"
+            f" ({c.get('requested_by') or ''}). Nhận: {_agency_label(c['agency_id'])}"
+            f" ({c.get('answered_by') or ''})",
+            vn_datetime(c["requested_at"]),
+            f"{OUTCOME_LABELS.get(c.get('outcome'), 'Chưa trả lời')}"
+            f" (hạn {vn_datetime(c['due_at'])})",
+            f"Trả lời lúc {vn_datetime(c.get('answered_at'))}",
+        ]
+        for c in context.dossier.extra.get("consults", [])
     ]
     if not rows:
         return []
