@@ -259,7 +259,10 @@ def submit(
     acknowledge_by: datetime,
     fee_due: int,
     channel: str = ONLINE,
+    assisted_by: str | None = None,
 ) -> Dossier:
+    """An online submission; `assisted_by` names the officer (or kiosk) who helped the citizen
+    file it with the citizen's identity (the dossier stays the citizen's)."""
     dossier = Dossier(
         code=code,
         procedure=procedure,
@@ -284,6 +287,7 @@ def submit(
         "dossier.submitted",
         step_due_at=acknowledge_by,
         agency_id=dossier.agency_id,
+        **({"data": {"assisted_by": assisted_by}} if assisted_by else {}),
         event_data={
             "channel": channel,
             "notify": notify,

@@ -30,6 +30,9 @@ KEYS = {
     9: "releasing",
     10: "done",
 }
+# Inter-agency work (liên thông) in progress: the status stays 4, the key says so.
+INTEROPERATING = "interoperating"
+CONSULT_ACTIONS = frozenset({"request_consult", "answer_consult"})
 # Sync states shown to officers (`national_sync.state`).
 PENDING, SYNCED, FAILED = "pending", "synced", "failed"
 RESOLVING_ACTIONS = frozenset({"approve", "refuse"})
@@ -48,11 +51,27 @@ def code_of(status: str) -> int:
     return Status(status).national_code
 
 
+def is_sync_point(entry: dict) -> bool:
+    """A change the national portal is told of: a new status, or the start or end of waiting
+    on another agency (which changes the national key, not the status)."""
+    return entry.get("status_from") != entry["status_to"] or entry["action"] in CONSULT_ACTIONS
+
+
 def status_changes(history: list[dict]) -> list[dict]:
-    """The history entries that moved the dossier to another status (the first one included),
-    oldest first."""
+    """The history entries the national portal is told of (the first one included), oldest
+    first."""
     ordered = sorted(history, key=lambda e: int(e["seq"]))
-    return [e for e in ordered if e.get("status_from") != e["status_to"]]
+    return [e for e in ordered if is_sync_point(e)]
+
+
+def status_key(code: int, upto: list[dict]) -> str:
+    """`interoperating` while a consult request is open (processing, code 4), else the code's."""
+    waiting = sum(
+        1 if e["action"] == "request_consult" else -1
+        for e in upto
+        if e["action"] in CONSULT_ACTIONS
+    )
+    return INTEROPERATING if code == 4 and waiting > 0 else KEYS[code]
 
 
 def applicant_part(applicant: dict) -> dict:
@@ -161,7 +180,7 @@ def build(
         "summary": procedure["name"][:500],
         "channel": dossier.channel,
         "applicant": applicant_part(dossier.applicant),
-        "status": {"code": code, "key": KEYS[code]},
+        "status": {"code": code, "key": status_key(code, upto)},
         "dates": dates(dossier, upto),
         "history": history_rows(upto),
         "documents": documents(dossier, file_url),

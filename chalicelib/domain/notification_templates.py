@@ -156,6 +156,22 @@ TEMPLATES: dict[str, Template] = {
         "Hồ sơ {code} ({procedure}) đã quá hạn xử lý (hạn {due_time}). {officer_url}",
         "Ho so {code} da qua han ({due_date}).",
     ),
+    "officer_consult": T(
+        "Hồ sơ {code} cần ý kiến của cơ quan bạn",
+        "Cơ quan giải quyết hồ sơ {code} ({procedure}) xin ý kiến của cơ quan bạn; hạn trả lời "
+        "{due_time}. {officer_url}",
+        "Ho so {code} can y kien co quan ban, han {due_date}.",
+    ),
+    "officer_consult_due_soon": T(
+        "Sắp đến hạn trả lời ý kiến về hồ sơ {code}",
+        "Sắp đến hạn trả lời ý kiến về hồ sơ {code} ({procedure}): {due_time}. {officer_url}",
+        "Ho so {code}: sap den han tra loi y kien {due_date}.",
+    ),
+    "officer_consult_overdue": T(
+        "Quá hạn trả lời ý kiến về hồ sơ {code}",
+        "Đã quá hạn trả lời ý kiến về hồ sơ {code} ({procedure}) (hạn {due_time}). {officer_url}",
+        "Ho so {code}: qua han tra loi y kien ({due_date}).",
+    ),
     "officer_document": T("{title}", "{title}. {link}", "{title}"),
     # Zalo OA chat: free text built by the conversation (welcome, help, lookup answers, ...)
     "zalo_reply": T("Cổng DVC", "{text}", "{text}"),

@@ -47,6 +47,9 @@ OFFICER_TEMPLATES = {
     "dossier.resubmitted": ("officer_resubmitted", "handler"),
     "dossier.due_soon": ("officer_due_soon", "handler"),
     "dossier.overdue": ("officer_overdue", "handler"),
+    "dossier.consult_requested": ("officer_consult", "to_agency"),
+    "dossier.consult_due_soon": ("officer_consult_due_soon", "to_agency"),
+    "dossier.consult_overdue": ("officer_consult_overdue", "to_agency"),
 }
 EVENT_TYPES = frozenset(CITIZEN_TEMPLATES) | frozenset(OFFICER_TEMPLATES)
 

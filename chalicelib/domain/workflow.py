@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from chalicelib.domain import consult
 from chalicelib.domain.calendar import WorkingCalendar, extension_deadline
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
 from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
+from chalicelib.domain.process import HAND_OVER, hand_over
 
 S = Status
 RECEPTION = frozenset({"receptionist", "admin"})
@@ -53,6 +55,15 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
                "dossier.resubmitted"),
     Transition("assign", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
                RECEPTION | MANAGEMENT, "dossier.assigned"),
+    # Between the steps of the procedure's internal process (domain/process.py).
+    Transition(HAND_OVER, frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
+               RECEPTION | APPRAISAL, "dossier.handed_over"),
+    # Another agency's opinion (liên thông, domain/consult.py): the status does not change.
+    Transition(consult.REQUEST_CONSULT, frozenset({S.IN_PROGRESS}), None, APPRAISAL,
+               "dossier.consult_requested"),
+    Transition(consult.ANSWER_CONSULT, frozenset({S.ACCEPTED, S.IN_PROGRESS,
+               S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}), None, APPRAISAL,
+               "dossier.consult_answered"),
     Transition("transfer", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_PROGRESS,
                RECEPTION | MANAGEMENT, "dossier.transferred"),
     Transition("request_payment", frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.AWAITING_PAYMENT,
@@ -461,6 +472,9 @@ RULES: dict[str, Callable[[Dossier, Command, WorkingCalendar], dict]] = {
     "resubmit": _resubmit,
     "assign": _assign,
     "transfer": _transfer,
+    HAND_OVER: hand_over,
+    consult.REQUEST_CONSULT: consult.request,
+    consult.ANSWER_CONSULT: consult.answer,
     "request_payment": _request_payment,
     "confirm_payment": _confirm_payment,
     "record_payment": _confirm_payment,

@@ -15,7 +15,7 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services.dossiers import forms, inbox, intake, workflow
+from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import PDF, document_response
@@ -37,8 +37,6 @@ def officer_inbox():
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
-
-
 
 
 @route(
@@ -71,7 +69,7 @@ def officer_upload():
     bp,
     "/v1/officer/dossiers",
     "POST",
-    summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính: tiếp nhận, từ chối hoặc yêu cầu bổ sung",
+    summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
     tag=TAG,
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
@@ -84,12 +82,13 @@ def officer_intake():
     request = bp.current_request
     principal = require(request, *intake.RECEPTIONISTS)
     body = json_body(request, "api/officer-intake.json")
+    receive = assisted.file if body["channel"] == "online" else intake.receive
     return idempotent_create(
         request,
         "officer-dossier",
         principal.subject,
         body,
-        lambda claim: intake.receive(body, principal, claim, now()),
+        lambda claim: receive(body, principal, claim, now()),
         completes_claim=True,
     )
 
@@ -123,7 +122,22 @@ def officer_shipment(code):
 )
 def officer_dossier(code):
     principal = require(bp.current_request, *OFFICER_ROLES)
-    return ok(workflow.officer_view(workflow.load_for(code, principal), principal, now()))
+    dossier = workflow.load_consulted(code, principal)
+    return ok(workflow.officer_view(dossier, principal, now()))
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/control-slip",
+    summary="Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 06) dạng JSON",
+    tag=TAG,
+    response="api/control-slip.response.json",
+    auth=OFFICER_ROLES,
+    errors=(404,),
+)
+def officer_control_slip(code):
+    principal = require(bp.current_request, *OFFICER_ROLES)
+    return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
 @route(

@@ -7,7 +7,7 @@ import logging
 from chalice import Blueprint
 
 from chalicelib.integrations.queues import QueueNames
-from chalicelib.services.dossiers import overdue
+from chalicelib.services.dossiers import consults, overdue
 from chalicelib.services.payments import fees as payments
 from chalicelib.services.shared import batches, events, outbox
 from chalicelib.services.shared.clock import now
@@ -27,8 +27,10 @@ def relay_outbox(event):
 
 @bp.schedule("rate(15 minutes)")
 def flag_deadlines(event):
-    """Emit due-soon and overdue events (found through an index, never a scan)."""
-    counts = overdue.flag(now())
+    """Emit due-soon and overdue events of dossiers and of consult requests to other agencies
+    (found through an index, never a scan)."""
+    moment = now()
+    counts = {**overdue.flag(moment), **consults.remind(moment)}
     log.info("deadlines flagged", extra=counts)
     return counts
 

@@ -11,6 +11,9 @@
                                                limit, fees, components), stored once per version
     PK=PAYMENT#<txn_ref>   SK=META             one payment (see payment_store)
     PK=UPLOAD#<id>         SK=META             a presigned upload, until a dossier uses it or TTL
+    PK=DOSSIER#<code>      SK=SHARED#<agency>  the dossier as an agency whose opinion it waits on
+                                               lists it (its inbox and the consult watch), while
+                                               the request is open (a DossierRecord's summary)
     PK=DOSSIER#<code>      SK=NSYNC            where the dossier stands with the national portal
                                                (see national_sync_store)
     PK=NATIONAL#DOSSIER#<national code>        SK=META  what arrived from the national portal,
@@ -21,12 +24,14 @@ view (dossier + history) in one Query.
 
 Indexes (sparse: an item carries an index's keys only while it belongs in it; projections hold
 only what the list shows):
-    inbox             INBOX#<agency> / <due>#<code>: open dossiers, soonest due first (summary)
+    inbox             INBOX#<agency> / <due>#<code>: open dossiers, soonest due first (summary);
+                      a consulted agency's rows are SHARED# items (due: the reply's)
     by_status         AGENCY#<agency>#<status>#<yyyy-mm> / <closed at>#<code>: closed dossiers
                       by month of closing (summary)
     by_owner          OWNER#<subject> / <submitted>#<code>: a citizen's dossiers (summary)
     open_due          OPEN#<shard> / <due>#<code>: dossiers whose clock runs, for the deadline
-                      watch (status, due times and the flag already raised)
+                      watch (status, due times and the flag already raised); and
+                      SHARED#<shard> / <due>#<code>#<agency>: open consult requests
     outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
     pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
     national_sync     UNSYNCED#<shard> | FAILED#<agency> / …: dossiers not yet synced with the

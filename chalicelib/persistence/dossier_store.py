@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.config import get_settings
+from chalicelib.domain import consult, national_sync
 from chalicelib.domain.dossier import Dossier, DossierSummary, HistoryEntry, Status
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
@@ -36,6 +37,7 @@ DUE_PAGE = 500  # index entries per Query page of the deadline watch
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
 AGENCY_FIELDS = ("agency_name", "agency_id_code")
 META = "META"
+CONSULTED = "SHARED#"  # + agency: the dossier as an agency whose opinion it waits on lists it
 
 
 def models() -> tuple[type[DossierRecord], type[HistoryRecord], type[OutboxRecord]]:
@@ -264,9 +266,54 @@ def stage_changes(tx: store.Transaction, dossier: Dossier, expected_version: int
     for entry in dossier.pending_history:
         tx.save(history_record(dossier.code, entry, dossier.version), label="history")
     stage_events(dossier.pending_events)(tx)
-    changes = [e for e in dossier.pending_history if e.status_from != e.status_to]
+    _stage_consulted(tx, dossier, ref)
+    changes = [e for e in dossier.pending_history if national_sync.is_sync_point(vars(e))]
     if changes:
         national_sync_store.mark(tx, dossier, changes[-1].seq, changes[-1].at)
+
+
+def _stage_consulted(tx: store.Transaction, dossier: Dossier, ref: str) -> None:
+    """Keep one item per agency whose opinion the dossier waits on (domain/consult.py): in that
+    agency's inbox (its summary, the consult's due time first) and in the consult deadline
+    watch; an answered request's item goes. An update, not a put: the reminder flag the watch
+    set on the item stays."""
+    consults = dossier.extra.get("consults") or []
+    if not consults:
+        return
+    model, _, _ = models()
+    waiting = {c["agency_id"]: c for c in consult.open_consults(dossier)}
+    for agency in sorted({c["agency_id"] for c in consults}):
+        item = model(pk(dossier.code), f"{CONSULTED}{agency}")
+        request = waiting.get(agency)
+        if request is None:
+            tx.delete(item, label="consulted")
+            continue
+        key = f"{request['due_at']}#{dossier.code}"
+        values = [
+            model.code.set(dossier.code),
+            model.status.set(dossier.status.value),
+            model.version.set(dossier.version),
+            model.agency_id.set(dossier.agency_id),
+            model.procedure_ref.set(ref),
+            model.applicant_name.set(dossier.applicant.get("full_name")),
+            model.submitted_at.set(store.iso(dossier.submitted_at)),
+            model.acknowledge_by.set(store.iso(dossier.acknowledge_by)),
+            model.due_at.set(request["due_at"]),
+            model.requested.set(
+                {
+                    "type": "consult",
+                    "from_agency": dossier.agency_id,
+                    "question": request["question"],
+                    "requested_at": request["requested_at"],
+                    "due_at": request["due_at"],
+                }
+            ),
+            model.inbox_pk.set(f"INBOX#{agency}"),
+            model.inbox_sk.set(key),
+            model.due_pk.set(f"{CONSULTED}{store.shard(dossier.code, DUE_SHARDS)}"),
+            model.due_sk.set(f"{key}#{agency}"),
+        ]
+        tx.update(item, values, label="consulted")
 
 
 def _committed(dossier: Dossier) -> list[Event]:
@@ -457,6 +504,55 @@ def due_until(horizon: datetime) -> Iterator[Watched]:
                 datetime.fromisoformat(record.due_sk.rsplit("#", 1)[0]),
                 record.deadline_flag,
             )
+
+
+@dataclass(frozen=True)
+class WatchedConsult:
+    """A consult request waiting for an answer, as the consult deadline watch sees it."""
+
+    code: str
+    agency_id: str
+    due: datetime
+    flag: str | None
+
+
+def consults_due_until(horizon: datetime) -> Iterator[WatchedConsult]:
+    """Every open consult request due by `horizon` (the same sparse index as the dossiers'
+    deadline watch, under its own partitions)."""
+    model, _, _ = models()
+    for shard in range(DUE_SHARDS):
+        for record in store.every(
+            model.open_due,
+            f"{CONSULTED}{shard}",
+            range_key_condition=model.due_sk <= horizon.isoformat(),
+            page_size=DUE_PAGE,
+        ):
+            due, code, agency = record.due_sk.rsplit("#", 2)
+            yield WatchedConsult(code, agency, datetime.fromisoformat(due), record.deadline_flag)
+
+
+def flag_consult(watched: WatchedConsult, marker: str, events: Sequence[Event]) -> bool:
+    """Raise the consult watch's flag on the request's item, with its events, in one
+    transaction; the dossier item is not touched, so its version does not move. False when the
+    request was answered or changed meanwhile."""
+    model, _, _ = models()
+
+    def stage(tx: store.Transaction) -> None:
+        tx.update(
+            model(pk(watched.code), f"{CONSULTED}{watched.agency_id}"),
+            [model.deadline_flag.set(marker)],
+            condition=model.due_at == watched.due.isoformat(),
+            label="consulted",
+        )
+        stage_events(events)(tx)
+
+    try:
+        store.commit(stage)
+    except store.Cancelled as exc:
+        if "consulted" in exc.failed:
+            return False
+        raise
+    return True
 
 
 def every_dossier() -> Iterator[Dossier]:

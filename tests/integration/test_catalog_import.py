@@ -238,3 +238,24 @@ def test_an_unknown_performing_agency_is_reported_with_its_path(empty_catalog, t
         catalog_import.import_file(write(tmp_path, document), FORMS, now(), progress=print)
 
     assert [d.field for d in failure.value.details] == ["procedures[0].performed_by[0].agency_id"]
+
+
+def test_an_internal_process_is_checked_on_import(empty_catalog, tmp_path):
+    document = sample()
+    birth = next(p for p in document["procedures"] if p["code"] == "1.001193")
+    steps = birth["internal_process"]
+    steps[1]["code"] = steps[0]["code"]
+    steps[2]["agency_id"] = "so-khong-co"
+    steps[3]["share"] += 5
+
+    with pytest.raises(ValidationFailed) as failure:
+        catalog_import.import_file(write(tmp_path, document), FORMS, now(), progress=print)
+
+    where = f"procedures[{document['procedures'].index(birth)}].internal_process"
+    assert {d.field for d in failure.value.details} == {
+        f"{where}[1].code",
+        f"{where}[2].agency_id",
+        where,
+    }
+    assert "105" in " ".join(d.message for d in failure.value.details)
+    assert catalog_service.get_catalog().procedures == {}

@@ -33,6 +33,7 @@ CSV_JSON_COLUMNS = (
     "keywords",
     "subjects",
     "delivery_options",
+    "internal_process",
 )
 CSV_INT_COLUMNS = ("version", "level")
 # What a CSV cell may say instead of listing every commune (a JSON list is also accepted).
@@ -182,6 +183,7 @@ def _semantic_problems(document: dict) -> list[FieldError]:
                 problems.append(
                     FieldError(f"{where}.performed_by[{j}]", "danh mục không có xã, phường nào")
                 )
+        problems += _process_problems(p.get("internal_process"), agencies, where)
         if fields and p["field"] not in fields:
             problems.append(FieldError(f"{where}.field", f"không có lĩnh vực '{p['field']}'"))
         expected_mode = {2: None, 3: "mot_phan", 4: "toan_trinh"}[p["level"]]
@@ -198,6 +200,32 @@ def _semantic_problems(document: dict) -> list[FieldError]:
     problems += [
         FieldError("agencies", f"mã cơ quan {a} bị trùng") for a in set(ids) if ids.count(a) > 1
     ]
+    return problems
+
+
+def _process_problems(steps: list[dict] | None, agencies: set[str], where: str) -> list[FieldError]:
+    """An internal process: unique step codes, known agencies, shares of the time limit that
+    add up to the whole of it."""
+    if not steps:
+        return []
+    where = f"{where}.internal_process"
+    problems = []
+    codes = [s["code"] for s in steps]
+    problems += [
+        FieldError(f"{where}[{i}].code", f"mã bước {c} bị trùng")
+        for i, c in enumerate(codes)
+        if c in codes[:i]
+    ]
+    problems += [
+        FieldError(f"{where}[{i}].agency_id", f"không có cơ quan '{s['agency_id']}'")
+        for i, s in enumerate(steps)
+        if s.get("agency_id") and s["agency_id"] not in agencies
+    ]
+    total = sum(s["share"] for s in steps)
+    if total != 100:
+        problems.append(
+            FieldError(where, f"tổng phần trăm thời hạn các bước là {total}, phải là 100")
+        )
     return problems
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.documents.pdf import Document, Letterhead, Paragraph, Signatures, Table, Title
+from chalicelib.domain import process
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalog import Agency
 from chalicelib.domain.dossier import Dossier, Status
@@ -316,6 +317,49 @@ def _stop(context: _Context) -> list:
     ]
 
 
+def _agency_label(agency_id: str | None) -> str:
+    agency = catalog_service.get_catalog().agency(agency_id)
+    return agency.name if agency else (agency_id or "")
+
+
+def _hand_overs(context: _Context) -> list:
+    """One row per hand-over between the steps of the internal process: who gave (step, agency,
+    officer), who received, when, and the result of the step given up."""
+    rows = [
+        [
+            f"Giao: {r['from_step']['name']} — {_agency_label(r['giver']['agency_id'])}"
+            f" ({r['giver']['id'] or ''}). Nhận: {r['to_step']['name']} — "
+            f"{_agency_label(r['receiver']['agency_id'])}"
+            f" ({r['receiver']['id'] or r['receiver']['role']})",
+            vn_datetime(r["at"]),
+            f"{OUTCOME_LABELS.get(r['outcome'], '')} (hạn {vn_datetime(r['step_due_at'])})",
+            f"Hạn bước nhận: {vn_datetime(r['next_step_due_at'])}",
+        ]
+        for r in process.slip_rows(context.dossier.procedure, context.history)
+    ] + [
+        [
+            f"Giao: {_agency_label(context.dossier.agency_id)} xin ý kiến"
+            f" ({c.get('requested_by') or ''}). Nhận: {_agency_label(c['agency_id'])}"
+            f" ({c.get('answered_by') or ''})",
+            vn_datetime(c["requested_at"]),
+            f"{OUTCOME_LABELS.get(c.get('outcome'), 'Chưa trả lời')}"
+            f" (hạn {vn_datetime(c['due_at'])})",
+            f"Trả lời lúc {vn_datetime(c.get('answered_at'))}",
+        ]
+        for c in context.dossier.extra.get("consults", [])
+    ]
+    if not rows:
+        return []
+    return [
+        Paragraph("Giao, nhận hồ sơ giữa các bước của quy trình nội bộ:"),
+        Table(
+            ["Tên cơ quan, người giao, người nhận", "Thời gian giao, nhận", "Kết quả", "Ghi chú"],
+            rows,
+            (9, 4, 4, 4),
+        ),
+    ]
+
+
 def _control_slip(context: _Context) -> list:
     d = context.dossier
     rows = [
@@ -335,6 +379,8 @@ def _control_slip(context: _Context) -> list:
         Paragraph(
             f"Ngày nhận: {vn_datetime(d.submitted_at)}; hạn trả kết quả: {vn_datetime(d.due_at)}."
         ),
+        *_hand_overs(context),
+        Paragraph("Diễn biến xử lý hồ sơ:"),
         Table(
             ["Bước", "Thời gian", "Đơn vị", "Kết quả", "Hạn của bước", "Đánh giá", "Ghi chú"],
             rows,

@@ -107,6 +107,8 @@ def _problems(body: dict, procedure: Procedure, action: str) -> list[FieldError]
         problems.append(FieldError("applicant.address", "Cần địa chỉ để gửi kết quả qua bưu chính"))
     if body["channel"] == "post" and not body.get("consignment"):
         problems.append(FieldError("consignment", "Hồ sơ qua bưu chính cần số hiệu bưu gửi"))
+    if body.get("citizen"):
+        problems.append(FieldError("citizen", "Chỉ dùng khi hỗ trợ công dân nộp trực tuyến"))
     if body["channel"] == "counter" and body.get("consignment"):
         problems.append(FieldError("consignment", "Chỉ ghi bưu gửi với hồ sơ nhận qua bưu chính"))
     if "email" in body["notify"] and not body["applicant"].get("email"):

@@ -107,8 +107,11 @@ def create(
     channel: str = "online",
     extra: dict | None = None,
     also: Also | None = None,
+    assisted_by: str | None = None,
+    more_response: dict | None = None,
 ) -> dict:
-    """Commit a checked submission received on `channel`; the answer is the citizen's receipt."""
+    """Commit a checked submission received on `channel`; the answer is the citizen's receipt
+    (with `more_response`). `assisted_by`: the officer who helped the citizen file it."""
     offering = catalog_service.offering_for(procedure, body.get("agency"))
     uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar(offering.agency.id)
@@ -129,6 +132,7 @@ def create(
             calendar.acknowledge_by(now),
             offering.fee_for("online"),
             channel,
+            assisted_by,
         )
         dossier.extra.update(extra or {})
         if principal and principal.is_citizen and principal.name:
@@ -137,9 +141,8 @@ def create(
 
     def respond(dossier: dossier_domain.Dossier, offering: Offering) -> dict:
         start = calendar.start_of_clock(now)
-        return receipts.created_response(
-            dossier, deadlines.due_from(start, offering.processing_time, offering.agency.id)
-        )
+        due = deadlines.due_from(start, offering.processing_time, offering.agency.id)
+        return {**receipts.created_response(dossier, due), **(more_response or {})}
 
     committed = commit(offering, claim, checked, now, build, respond, also)
     outbox.publish(committed.events)
@@ -203,6 +206,11 @@ def snapshot(offering: Offering) -> dict:
         "fees": [dict(f) for f in offering.fees],
         "result": dict(data.get("result", {})),
         "components": [dict(c) for c in data.get("components", [])],
+        **(
+            {"internal_process": [dict(s) for s in data["internal_process"]]}
+            if data.get("internal_process")
+            else {}
+        ),
     }
 
 

@@ -9,10 +9,11 @@ import logging
 from datetime import datetime
 
 from chalicelib.config import get_settings
-from chalicelib.domain import workflow
+from chalicelib.domain import consult, process, workflow
 from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import (
     Conflict,
+    Forbidden,
     InvalidTransition,
     NotFound,
     TransferredReadOnly,
@@ -36,6 +37,8 @@ PARAMS = (
     "fee_collected",
     "via",
     "reduction",
+    "step",
+    "reply_days",
 )
 
 
@@ -55,8 +58,32 @@ def load_to_decide(code: str, principal: Principal) -> Dossier:
     return dossier
 
 
+def load_consulted(code: str, principal: Principal) -> Dossier:
+    """As `load_for`, and also for an officer of an agency whose opinion the dossier waits on
+    (domain/consult.py), who reads it and answers, nothing else."""
+    dossier = dossier_store.get(code)
+    if dossier is not None and principal.is_officer:
+        if consult.is_consulted(dossier, principal.agency):
+            return dossier
+    return load_for(code, principal)
+
+
+def _allowed(dossier: Dossier, principal: Principal) -> list[str]:
+    """The holder's actions (without answering a consult); a consulted agency only answers."""
+    actions = workflow.allowed_actions(dossier, principal.role)
+    if consult.is_consulted(dossier, principal.agency):
+        return [a for a in actions if a == consult.ANSWER_CONSULT]
+    if not dossier.decides(principal.agency):
+        return []
+    return [a for a in actions if a != consult.ANSWER_CONSULT]
+
+
 def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
-    dossier = load_to_decide(code, principal)
+    dossier = load_consulted(code, principal)
+    if body["action"] != consult.ANSWER_CONSULT and not dossier.decides(principal.agency):
+        if not dossier.readable_by(principal.agency):
+            raise Forbidden("Cơ quan được xin ý kiến chỉ trả lời ý kiến về hồ sơ này.")
+        raise TransferredReadOnly()
     if body["version"] != dossier.version:
         raise Conflict(
             "Hồ sơ đã thay đổi từ khi bạn mở (phiên bản "
@@ -173,15 +200,13 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "fee_paid": dossier.fee_paid,
         "extended": dossier.extended,
         "assignee": dossier.assignee,
+        "process_step": process.current(dossier, deadlines.calendar(dossier.agency_id)),
         "result_document": dossier.extra.get("result_document"),
         "history": dossier_store.history(dossier.code),
         "national_sync": national_sync.view(dossier.code),
         "read_only": not dossier.decides(principal.agency),
-        "allowed_actions": (
-            workflow.allowed_actions(dossier, principal.role)
-            if dossier.decides(principal.agency)
-            else []
-        ),
+        "consults": dossier.extra.get("consults", []),
+        "allowed_actions": _allowed(dossier, principal),
         "forms": {n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}" for n in forms.FORM_NUMBERS},
     }
 
@@ -200,6 +225,11 @@ def summary(dossier: DossierSummary, now: datetime) -> dict:
         "due_at": _iso(dossier.due_at),
         "overdue": dossier.status.is_open and due < now,
         "assignee": dossier.assignee,
+        **(
+            {"consult": dossier.requested}
+            if (dossier.requested or {}).get("type") == "consult"
+            else {}
+        ),
     }
 
 

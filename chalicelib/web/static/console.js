@@ -10,7 +10,8 @@
     request_supplement: 'Yêu cầu bổ sung', resubmit: 'Công dân bổ sung hồ sơ', assign: 'Giao chuyên viên xử lý',
     transfer: 'Chuyển cơ quan liên thông', request_payment: 'Yêu cầu nộp phí, lệ phí', confirm_payment: 'Xác nhận đã nộp phí',
     approve: 'Phê duyệt kết quả', refuse: 'Từ chối giải quyết', extend: 'Xin lỗi và hẹn lại ngày trả', stop: 'Dừng xử lý',
-    apply_fee_reduction: 'Miễn, giảm phí, lệ phí',
+    apply_fee_reduction: 'Miễn, giảm phí, lệ phí', hand_over: 'Chuyển bước xử lý',
+    request_consult: 'Lấy ý kiến cơ quan liên quan', answer_consult: 'Trả lời ý kiến',
     return_result: 'Trả kết quả', withdraw: 'Công dân rút hồ sơ', flag: 'Nhắc hạn xử lý',
   };
   var STATUS_LABELS = {
@@ -142,8 +143,12 @@
           h('div', { class: cls }, h('dt', { text: 'Hạn trả kết quả' }), h('dd', { class: 'due', text: d.due_at ? DVC.fmt.datetime(d.due_at) : 'Tính từ khi tiếp nhận' })),
           fact('Phí, lệ phí', DVC.fmt.vnd(d.fee_due) + (d.fee_paid ? ' (đã nộp ' + DVC.fmt.vnd(d.fee_paid) + ')' : '')),
           fact('Chuyên viên xử lý', d.assignee),
+          fact('Bước xử lý', d.process_step ? stepName(d, d.process_step.step) + ' (hạn ' + DVC.fmt.datetime(d.process_step.due_at) + ')' : null),
           fact('Cách nhận kết quả', DELIVERY[d.result_delivery] || d.result_delivery)),
         d.requested ? h('div', { class: 'notice warn' }, h('p', { text: d.requested.type === 'supplement' ? 'Đang chờ công dân bổ sung: ' + (d.requested.items || []).join('; ') : 'Đang chờ nộp phí: ' + DVC.fmt.vnd(d.requested.amount) })) : null,
+        (d.consults || []).filter(function (c) { return c.state === 'open'; }).map(function (c) {
+          return h('div', { class: 'notice warn' }, h('p', { text: 'Xin ý kiến ' + c.agency_id + ' (hạn ' + DVC.fmt.datetime(c.due_at) + '): ' + c.question }));
+        }),
         h('h2', { text: formSchema.title || 'Tờ khai' }),
         formView(d.form || {}, formSchema || {}),
         h('h2', { text: 'Tệp đính kèm' }),
@@ -217,6 +222,9 @@
       request_supplement: [['items', 'Giấy tờ cần bổ sung (mỗi dòng một mục)', 'textarea', true], ['note', 'Hướng dẫn thêm', 'textarea']],
       assign: [['assignee', 'Mã cán bộ được giao', 'text', true]],
       transfer: [['agency', 'Cơ quan nhận', 'agency', true], ['note', 'Ghi chú', 'textarea']],
+      hand_over: [['step', 'Bước nhận hồ sơ', 'step', true], ['assignee', 'Mã cán bộ nhận', 'receiver']],
+      request_consult: [['agency', 'Cơ quan được xin ý kiến', 'agency', true], ['note', 'Nội dung xin ý kiến', 'textarea', true], ['reply_days', 'Hạn trả lời (ngày làm việc)', 'number']],
+      answer_consult: [['note', 'Ý kiến của cơ quan', 'textarea', true]],
       request_payment: [['amount', 'Số tiền (đồng)', 'number', true], ['note', 'Ghi chú', 'textarea']],
       confirm_payment: [['amount', 'Số tiền đã thu (đồng)', 'number']],
       approve: [['note', 'Ghi chú', 'textarea']],
@@ -228,9 +236,14 @@
     };
     var DANGER = ['reject', 'refuse', 'stop'];
 
+    function stepName(d, code) {
+      var step = (d.procedure.internal_process || []).filter(function (s) { return s.code === code; })[0];
+      return step ? step.name : code;
+    }
+
     function actions(d) {
       var section = h('section', { 'aria-labelledby': 'actions-title' }, h('h2', { id: 'actions-title', text: 'Thao tác' }));
-      if (d.read_only) { DVC.add(section, h('p', { text: 'Hồ sơ đã chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem.' })); return section; }
+      if (d.read_only && d.allowed_actions.indexOf('answer_consult') < 0) { DVC.add(section, h('p', { text: 'Hồ sơ đã chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem.' })); return section; }
       if (!d.allowed_actions.length) { DVC.add(section, h('p', { text: 'Vai trò của bạn không có thao tác nào ở trạng thái này.' })); return section; }
       var panelHost = h('div');
       DVC.add(section, h('div', { class: 'actions' }, d.allowed_actions.map(function (name) {
@@ -248,6 +261,8 @@
       var input;
       if (kind === 'textarea') input = h('textarea', Object.assign(attrs, { rows: '3' }));
       else if (kind === 'agency') input = h('select', attrs, h('option', { value: '', text: '— Chọn cơ quan —' }), agencies.filter(function (a) { return a.id !== d.agency_id; }).map(function (a) { return h('option', { value: a.id, text: a.name }); }));
+      else if (kind === 'step') input = h('select', attrs, h('option', { value: '', text: '— Chọn bước —' }), (d.procedure.internal_process || []).filter(function (s) { return !d.process_step || s.code !== d.process_step.step; }).map(function (s) { return h('option', { value: s.code, text: s.name }); }));
+      else if (kind === 'receiver') input = h('input', Object.assign(attrs, { type: 'text' }));
       else if (kind === 'via') input = h('select', attrs, Object.keys(DELIVERY).map(function (k) { return h('option', { value: k, text: DELIVERY[k], selected: k === d.result_delivery }); }));
       else input = h('input', Object.assign(attrs, { type: kind, inputmode: kind === 'number' ? 'numeric' : null, min: kind === 'number' ? '0' : null }));
       if (name === 'amount' && d.fee_due) input.value = d.fee_due - (d.fee_paid || 0) || d.fee_due;

@@ -24,6 +24,9 @@ PARAMS = {
     "stop": {"note": "Theo yêu cầu của cơ quan có thẩm quyền"},
     "return_result": {"fee_collected": 50000},
     "apply_fee_reduction": {"reduction": "mien-phi"},
+    "hand_over": {"step": "next"},
+    "request_consult": {"agency": "so-tu-phap", "note": "Xin ý kiến về nơi cư trú"},
+    "answer_consult": {"note": "Đã xác minh"},
 }
 FEES = [
     {
@@ -84,6 +87,28 @@ def command(action, role, at=MONDAY + timedelta(hours=1), **params):
     return workflow.Command(action, role, f"{role}-1", "ubnd-a", at, note=note, params=params)
 
 
+def prepared(dossier: Dossier, action: str, role: str) -> Dossier:
+    """What the step needs besides the table: a current step of the internal process held by
+    `role` (hand_over), an open consult request to the actor's agency (answer_consult)."""
+    if action == "hand_over":
+        dossier.procedure["internal_process"] = [
+            {"code": "now", "name": "Bước hiện tại", "role": role, "share": 50},
+            {"code": "next", "name": "Bước sau", "role": "leader", "share": 50},
+        ]
+    if action == "answer_consult":
+        due = CALENDAR.add_working_hours(MONDAY, 16)
+        dossier.extra["consults"] = [
+            {
+                "agency_id": "ubnd-a",
+                "state": "open",
+                "question": "?",
+                "requested_at": MONDAY.isoformat(),
+                "due_at": due.isoformat(),
+            }
+        ]
+    return dossier
+
+
 # Sorted: sets iterate in a per-process order, and every pytest-xdist worker must collect alike.
 ALLOWED = sorted(
     (action, status, role)
@@ -109,7 +134,7 @@ def test_every_status_of_the_contract_is_reachable_or_a_start():
     ("action", "status", "role"), ALLOWED, ids=[f"{a}-{s.value}-{r}" for a, s, r in ALLOWED]
 )
 def test_every_allowed_transition_for_every_allowed_role(action, status, role):
-    dossier = make_dossier(status)
+    dossier = prepared(make_dossier(status), action, role)
     expected = workflow.TRANSITIONS[action].target
 
     workflow.apply(dossier, command(action, role), CALENDAR)
