@@ -67,6 +67,24 @@ def _bearer(token: str) -> Principal:
     return identity.verify(settings, token)
 
 
+def citizen_from_token(token: str, field: str) -> Principal:
+    """The citizen whose own access token an officer presents (assisted filing): verified like
+    any bearer token, and it must be a citizen's."""
+    try:
+        principal = _bearer(token)
+    except Unauthenticated as exc:
+        raise ValidationFailed(
+            "Mã truy cập của công dân không hợp lệ hoặc đã hết hạn.",
+            [FieldError(field, "Công dân cần đăng nhập lại bằng định danh điện tử")],
+        ) from exc
+    if not principal.is_citizen:
+        raise ValidationFailed(
+            "Mã truy cập không phải của công dân.",
+            [FieldError(field, "Cần mã truy cập của chính công dân nộp hồ sơ")],
+        )
+    return principal
+
+
 def require_csrf(session: sessions.Session, supplied: str | None) -> None:
     if not sessions.csrf_ok(session, supplied):
         raise Forbidden(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
-from chalicelib.entrypoints.auth import require
+from chalicelib.entrypoints.auth import citizen_from_token, require
 from chalicelib.entrypoints.http import (
     IDEMPOTENCY_HEADER,
     idempotent_create,
@@ -82,14 +82,19 @@ def officer_intake():
     request = bp.current_request
     principal = require(request, *intake.RECEPTIONISTS)
     body = json_body(request, "api/officer-intake.json")
-    receive = assisted.file if body["channel"] == "online" else intake.receive
+    if body["channel"] == "online":
+        token = (body.get("citizen") or {}).get("access_token")
+        citizen = citizen_from_token(token, "citizen.access_token") if token else None
+
+        def receive(claim):
+            return assisted.file(body, principal, citizen, claim, now())
+    else:
+
+        def receive(claim):
+            return intake.receive(body, principal, claim, now())
+
     return idempotent_create(
-        request,
-        "officer-dossier",
-        principal.subject,
-        body,
-        lambda claim: receive(body, principal, claim, now()),
-        completes_claim=True,
+        request, "officer-dossier", principal.subject, body, receive, completes_claim=True
     )
 
 

@@ -37,8 +37,10 @@ def subject():
 
 
 def assisted_body(client, officer, subject, **overrides):
+    """The citizen signed in at the desk: the officer presents the citizen's own token."""
     body = intake_body(client, officer, channel="counter", result_delivery="online")
-    body.update(channel="online", citizen={"subject": subject})
+    citizen = token(client, "citizen", subject=subject)
+    body.update(channel="online", citizen={"access_token": citizen})
     body.update(overrides)
     return body
 
@@ -126,4 +128,31 @@ class TestAssistedFiling:
         status, error = file(client, desk, body)
 
         assert status == 403, error
+        assert mine(client, subject)[1] == []
+
+
+class TestTheCitizensIdentity:
+    def test_an_identity_the_officer_types_is_not_enough(self, client, desk, subject):
+        """A subject typed at the desk would file into anyone's account: only the citizen's
+        own verified token names the owner."""
+        body = assisted_body(client, desk, subject, citizen={"subject": subject})
+
+        status, error = file(client, desk, body)
+
+        assert status == 400 and error["error"]["code"] == "VALIDATION_FAILED"
+        assert mine(client, subject)[1] == []
+
+    @pytest.mark.parametrize("who", ["forged", "officer"])
+    def test_a_forged_token_or_another_role_s_token_files_nothing(self, client, desk, subject, who):
+        presented = (
+            token(client, "citizen", subject=subject)[:-4] + "AAAA"
+            if who == "forged"
+            else token(client, "receptionist", DESK)
+        )
+        body = assisted_body(client, desk, subject, citizen={"access_token": presented})
+
+        status, error = file(client, desk, body)
+
+        assert status == 400, error
+        assert error["error"]["details"][0]["field"] == "citizen.access_token"
         assert mine(client, subject)[1] == []
