@@ -350,24 +350,12 @@ def flag_deadline(dossier: Dossier, marker: str, events: Sequence[Event]) -> boo
     officer who opened the dossier before the watch ran still acts on it without a 409. False
     when the dossier changed meanwhile (the next run looks again)."""
     model, _, _ = models()
-
-    def stage(tx: store.Transaction) -> None:
-        tx.update(
-            model(pk(dossier.code), META),
-            [model.deadline_flag.set(marker)],
-            condition=model.version == dossier.version,
-            label="dossier",
-        )
-        stage_events(events)(tx)
-
-    try:
-        store.commit(stage)
-    except store.Cancelled as exc:
-        if "dossier" in exc.failed:
-            return False
-        raise
-    dossier.deadline_flag = marker
-    return True
+    raised = _raise_flag(
+        model(pk(dossier.code), META), marker, model.version == dossier.version, events, "dossier"
+    )
+    if raised:
+        dossier.deadline_flag = marker
+    return raised
 
 
 def _then(first: store.Staged, dossier: Dossier) -> store.Staged:
@@ -536,20 +524,23 @@ def flag_consult(watched: WatchedConsult, marker: str, events: Sequence[Event]) 
     transaction; the dossier item is not touched, so its version does not move. False when the
     request was answered or changed meanwhile."""
     model, _, _ = models()
+    item = model(pk(watched.code), f"{CONSULTED}{watched.agency_id}")
+    condition = model.due_at == watched.due.isoformat()
+    return _raise_flag(item, marker, condition, events, "consulted")
+
+
+def _raise_flag(item, marker: str, condition, events: Sequence[Event], label: str) -> bool:
+    """Set a watch's `deadline_flag` on `item` while `condition` holds, with its events, in one
+    transaction; False when the condition failed (the item changed meanwhile)."""
 
     def stage(tx: store.Transaction) -> None:
-        tx.update(
-            model(pk(watched.code), f"{CONSULTED}{watched.agency_id}"),
-            [model.deadline_flag.set(marker)],
-            condition=model.due_at == watched.due.isoformat(),
-            label="consulted",
-        )
+        tx.update(item, [type(item).deadline_flag.set(marker)], condition=condition, label=label)
         stage_events(events)(tx)
 
     try:
         store.commit(stage)
     except store.Cancelled as exc:
-        if "consulted" in exc.failed:
+        if label in exc.failed:
             return False
         raise
     return True

@@ -8,24 +8,13 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import call, submit, token
+from tests.functional.test_officer_workflow import act, detail
 
 AGENCY = "ubnd-phuong-kinh-bac"  # receives the birth registrations of the tests (1.001193)
 POLICE = "cong-an-phuong-kinh-bac"  # consulted (residence registration)
 THIRD = "ubnd-phuong-vo-cuong"
 
 
-def act(client, code, officer, action, version, **extra):
-    return call(
-        client,
-        "POST",
-        f"/v1/officer/dossiers/{code}/actions",
-        {"action": action, "version": version, **extra},
-        token=officer,
-    )
-
-
-def detail(client, code, officer):
-    return call(client, "GET", f"/v1/officer/dossiers/{code}", token=officer)
 
 
 def in_progress(client):

@@ -7,20 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.factories import call, submit, token
+from tests.functional.test_officer_workflow import act
 
 AGENCY = "ubnd-phuong-kinh-bac"  # receives the birth registrations of the tests (1.001193)
 OTHER_AGENCY = "ubnd-phuong-vo-cuong"
 NO_PROCESS = "1.000894"  # marriage registration: no internal process in the sample catalog
 
-
-def act(client, code, officer, action, version, **extra):
-    return call(
-        client,
-        "POST",
-        f"/v1/officer/dossiers/{code}/actions",
-        {"action": action, "version": version, **extra},
-        token=officer,
-    )
 
 
 def slip(client, code, officer):
