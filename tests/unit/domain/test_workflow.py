@@ -228,6 +228,7 @@ class TestClock:
         assert dossier.due_at == datetime(2026, 3, 23, 9, 0, tzinfo=VN_TZ)
 
     def test_a_supplement_after_appraisal_must_come_within_three_working_days(self):
+        """Decree 61/2018 art. 19 cl. 4: within 3 working days of the handling agency's receipt."""
         dossier = make_dossier(Status.IN_PROGRESS)
 
         with pytest.raises(InvalidTransition):
