@@ -150,3 +150,12 @@ def test_a_period_is_real_days_in_order_and_at_most_31_of_them(client, start, en
 
     assert response.status_code == 400
     assert b"VALIDATION_FAILED" in response.body
+
+
+def test_a_book_too_long_for_one_answer_asks_for_fewer_days(client, received, monkeypatch):
+    from chalicelib.services.dossiers import register
+
+    monkeypatch.setattr(register, "MAX_ROWS", 1)
+    response = fetch(client, token(client, role="leader", agency=AGENCY))
+
+    assert response.status_code == 400 and b"VALIDATION_FAILED" in response.body
