@@ -97,6 +97,7 @@ class Document:
     subject: str = ""
     keywords: Sequence[str] = field(default_factory=tuple)
     created_at: datetime | None = None
+    landscape: bool = False  # A4 across: registers with many columns
 
 
 def render_pdf(document: Document) -> bytes:
@@ -108,7 +109,7 @@ def render_pdf(document: Document) -> bytes:
     for noisy in ("fontTools", "fpdf"):  # font subsetting logs every glyph at INFO and DEBUG
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    pdf = FPDF(orientation="P", unit="mm", format=PAGE_FORMAT)
+    pdf = FPDF(orientation="L" if document.landscape else "P", unit="mm", format=PAGE_FORMAT)
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(True, MARGIN_MM)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))

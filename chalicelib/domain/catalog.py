@@ -41,6 +41,10 @@ class Agency:
     def to_dict(self) -> dict:
         return dict(self.data)
 
+    def public_dict(self) -> dict:
+        """What the public agency list shows: the agency, not its status-view settings."""
+        return {k: v for k, v in self.data.items() if k != "status_view"}
+
     def ref(self) -> dict:
         """How an agency is named in answers: both of its identifiers and its name."""
         return {"id": self.id, "id_code": self.id_code, "name": self.name}

@@ -25,7 +25,7 @@ TAG = "Danh mục thủ tục"
 def list_agencies():
     params = query_params(bp.current_request, "api/agency-list.query.json")
     agencies = [
-        a.to_dict()
+        a.public_dict()
         for a in sorted(catalog_service.get_catalog().agencies.values(), key=_agency_order)
         if not params.get("level") or a.level == params["level"]
     ]

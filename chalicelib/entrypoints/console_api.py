@@ -1,5 +1,6 @@
 """The officers' console: sign-in (the Cognito user pool), the agency inbox, one dossier with its
-actions, feedback, and (role admin) the agency's officer accounts.
+actions, feedback, the agency's tracking register (Form 07), and (role admin) the agency's officer
+accounts.
 
 The pages are shells rendered for the signed-in officer's server-side session; the browser
 fetches everything with the session cookie (plus the CSRF token on POSTs), so the console shows
@@ -19,6 +20,7 @@ from chalicelib.entrypoints.http import redirect, route
 from chalicelib.entrypoints.signin_api import form_body
 from chalicelib.services.accounts import officer_admin, officers, sessions
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.dossiers import register
 from chalicelib.services.shared import clock
 from chalicelib.web import portal, schema_form
 from chalicelib.web.pages import PRIVATE, page
@@ -285,6 +287,29 @@ def console_accounts_change():
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]
     return _accounts_page(session, notice=f"Đã thực hiện: {label} {entry['username']}.")
+
+
+@route(
+    bp,
+    "/can-bo/so-theo-doi",
+    summary="Bộ phận Một cửa, lãnh đạo: Sổ theo dõi hồ sơ (Mẫu số 07) của cơ quan để in",
+    **HTML,
+)
+def console_register():
+    session = _officer_session()
+    if session is None:
+        return _to_sign_in("/can-bo/so-theo-doi")
+    today = clock.now().date()
+    return _console(
+        "console/register.html",
+        session,
+        nav="so-theo-doi",
+        keeps=session.principal.role in register.KEEPERS,
+        agency_id=session.principal.agency,
+        start=today.replace(day=1),
+        end=today,
+        max_days=register.MAX_DAYS,
+    )
 
 
 @route(bp, "/can-bo/lich", summary="Cán bộ quản trị: lịch nghỉ, ngày làm bù, giờ làm việc", **HTML)

@@ -1,7 +1,10 @@
 """Officers: the agency inbox, counter and postal intake, a dossier with its attachments and
-history, workflow actions, the result document and its shipment, and the printable forms."""
+history, workflow actions, the result document and its shipment, the printable forms, and the
+agency's tracking register (Form 07)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from chalice import Blueprint
 
@@ -15,7 +18,15 @@ from chalicelib.entrypoints.http import (
     query_params,
     route,
 )
-from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
+from chalicelib.services.dossiers import (
+    assisted,
+    control_slip,
+    forms,
+    inbox,
+    intake,
+    register,
+    workflow,
+)
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import PDF, document_response
@@ -207,3 +218,39 @@ def officer_form(code, number):
 def officer_form_pdf(code, number):
     principal = require(bp.current_request, *OFFICER_ROLES)
     return document_response(forms.form_document(workflow.load_for(code, principal), number), True)
+
+
+def _register(agency: str, as_pdf: bool):
+    request = bp.current_request
+    principal = require(request, *register.KEEPERS)
+    period = query_params(request, "api/tracking-register.query.json")
+    start, end = (date.fromisoformat(period[name]) for name in ("from", "to"))
+    return document_response(register.register_document(agency, start, end, principal), as_pdf)
+
+
+@route(
+    bp,
+    "/v1/officer/agencies/{agency}/register",
+    summary="Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP) của cơ quan để in (HTML)",
+    tag=TAG,
+    query="api/tracking-register.query.json",
+    auth=register.KEEPERS,
+    errors=(400, 404),
+    content_type="text/html",
+)
+def officer_register(agency):
+    return _register(agency, False)
+
+
+@route(
+    bp,
+    "/v1/officer/agencies/{agency}/register/pdf",
+    summary="Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP), bản PDF khổ A4 ngang",
+    tag=TAG,
+    query="api/tracking-register.query.json",
+    auth=register.KEEPERS,
+    errors=(400, 404),
+    content_type=PDF,
+)
+def officer_register_pdf(agency):
+    return _register(agency, True)

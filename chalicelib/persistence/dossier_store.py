@@ -17,7 +17,14 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain import consult, national_sync
-from chalicelib.domain.dossier import Dossier, DossierSummary, HistoryEntry, Status
+from chalicelib.domain.dossier import (
+    MAX_DAILY_NUMBER,
+    Dossier,
+    DossierSummary,
+    HistoryEntry,
+    Status,
+    dossier_code,
+)
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
 from chalicelib.persistence import national_sync_store, store
@@ -394,6 +401,26 @@ def get_many(codes: list[str]) -> dict[str, Dossier]:
     model, _, _ = models()
     keys = [(pk(code), META) for code in dict.fromkeys(codes)]
     return {r.code: from_record(r) for r in model.batch_get(keys)} if keys else {}
+
+
+REGISTER_BATCH = 25
+
+
+def received_on(agency_code: str, day: datetime, limit: int) -> list[Dossier]:
+    """The dossiers the agency numbered on `day`, in order (at most `limit`). Numbers are dense
+    (a number is taken in the transaction that creates its dossier, and dossiers are never
+    deleted), so BatchGets of the next codes stop at the first batch that comes back short."""
+    found: list[Dossier] = []
+    first = 1
+    while first <= min(limit, MAX_DAILY_NUMBER):
+        last = min(first + REGISTER_BATCH - 1, MAX_DAILY_NUMBER)
+        codes = [dossier_code(agency_code, day, n) for n in range(first, last + 1)]
+        batch = get_many(codes)
+        found.extend(batch[code] for code in codes if code in batch)
+        if len(batch) < len(codes):
+            break
+        first = last + 1
+    return found[:limit]
 
 
 def view(code: str) -> tuple[Dossier | None, list[dict]]:

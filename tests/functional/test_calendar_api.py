@@ -133,6 +133,8 @@ class TestUpkeep:
         ],
     )
     def test_make_up_days_must_be_weekends_and_days_off_weekdays(self, client, field, entry):
+        """Make-up working days replace a weekend and days off a weekday (Labour Code 2019
+        art. 112; the yearly swap notices, e.g. 12729/VPCP-KGVX for 2026)."""
         version = self.current(client, 2028)["version"]
         body = {"days_off": [], "working_days": [], "version": version} | {field: [entry]}
 

@@ -1,4 +1,4 @@
-"""Every HTML answer of the portal — the pages, the console, the printable forms 01–06, the
+"""Every HTML answer of the portal — the pages, the console, the printable forms 01–07, the
 receipt, the payment return — carries its security headers, set in one place
 (entrypoints/middleware.py `secure`): a CSP that runs only the portal's own files, no MIME
 sniffing, no framing, only the origin as referrer, and no caching of personal data."""
@@ -76,11 +76,13 @@ def url_of(path: str, number: str | None, created: dict) -> str:
     if path == "/v1/dossiers/{code}/receipt":
         return f"{receipt.path}?{receipt.query}"
     code = PROCEDURE if path.startswith("/thu-tuc/") else created["code"]
+    query = "?from=2026-01-05&to=2026-01-09" if path.endswith("/register") else ""
     return (
         path.replace("{code}", code)
         .replace("{number}", number or "")
         .replace("{document_id}", "khong-co-van-ban")
-    )
+        .replace("{agency}", AGENCY)
+    ) + query
 
 
 @pytest.mark.parametrize(("method", "path", "number"), CASES, ids=[

@@ -55,6 +55,9 @@ PUBLIC = [
     r"^/v1/calendar/",  # the public calendar (a year is not a resource)
     # Calendar upkeep: roles and agency scope are checked in tests/functional/test_calendar_api.py
     r"^/v1/admin/(calendar|office-hours)/",
+    # The tracking register (Form 07) is an agency's book, not one resource: its keepers, the
+    # other roles and agencies are checked in tests/functional/test_tracking_register.py
+    r"^/v1/officer/agencies/\{agency\}/register",
 ]
 DENIED = {
     "citizen": {

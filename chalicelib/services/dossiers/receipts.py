@@ -1,5 +1,6 @@
 """What a citizen is shown about a dossier: the submission answer, the status view (no officer
-personal data) and the receipt and appointment slip (Form 01, Circular 01/2018)."""
+personal data beyond the public name an agency configures) and the receipt and appointment slip
+(Form 01, Circular 03/2025/TT-VPCP)."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def status_view(dossier: Dossier, history: list[dict]) -> dict:
         "national_status_code": dossier.status.national_code,
         "procedure": {"code": dossier.procedure["code"], "name": dossier.procedure["name"]},
         "agency": _agency(dossier.agency_id, dossier),
+        "handling_officer": _handling_officer(dossier),
         "receiving_agency": _agency(
             dossier.extra.get("receiving_agency_id", dossier.agency_id), dossier
         ),
@@ -112,11 +114,24 @@ def status_view(dossier: Dossier, history: list[dict]) -> dict:
 
 
 def _agency(agency_id: str, dossier: Dossier) -> dict:
-    """An agency as the citizen sees it. The handling agency is always named; officers are not
-    (no rule found that requires their names in the status view, so none is shown)."""
+    """An agency as the citizen sees it: the handling agency is always named."""
     found = catalog_service.get_catalog().agency(agency_id)
     name = found.name if found else dossier.procedure.get("agency_name", agency_id)
     return {"id": agency_id, "name": name}
+
+
+def _handling_officer(dossier: Dossier) -> dict | None:
+    """The officer holding the dossier, named only where the handling agency's catalog entry
+    says so (`status_view`: at which statuses, and the public name of each officer it lists).
+    Whether a rule requires the name (Decree 224/2026 art. 15 was cited) could not be verified,
+    so the default names nobody and nothing but the configured name is ever shown."""
+    agency = catalog_service.get_catalog().agency(dossier.agency_id)
+    config = (agency.data.get("status_view") if agency else None) or {}
+    if not dossier.assignee or dossier.status.value not in config.get("officer_named_at", ()):
+        return None
+    names = {o["username"]: o["name"] for o in config.get("officers", ())}
+    name = names.get(dossier.assignee)
+    return {"name": name} if name else None
 
 
 def _public_step(entry: dict) -> dict:

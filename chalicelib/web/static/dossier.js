@@ -34,6 +34,7 @@
     var facts = h('dl', { class: 'facts' },
       fact('Thủ tục', d.procedure.name),
       fact('Cơ quan giải quyết', d.agency.name || d.agency.id),
+      d.handling_officer ? fact('Cán bộ đang giải quyết', d.handling_officer.name) : null,
       d.applicant_name ? fact('Người nộp', d.applicant_name) : null,
       fact('Thời điểm nộp', DVC.fmt.datetime(d.submitted_at)),
       d.status === 'submitted' ? fact('Cơ quan tiếp nhận trước', DVC.fmt.datetime(d.acknowledge_by)) : null,

@@ -228,6 +228,7 @@ class TestClock:
         assert dossier.due_at == datetime(2026, 3, 23, 9, 0, tzinfo=VN_TZ)
 
     def test_a_supplement_after_appraisal_must_come_within_three_working_days(self):
+        """Decree 61/2018 art. 19 cl. 4: within 3 working days of the handling agency's receipt."""
         dossier = make_dossier(Status.IN_PROGRESS)
 
         with pytest.raises(InvalidTransition):
@@ -402,6 +403,8 @@ class TestFees:
             )
 
     def test_a_refused_dossier_is_closed_without_collecting_the_fee(self):
+        """Decree 61/2018 arts. 20 and 22: the fee is collected with the result when not paid
+        yet; a refusal (Form 03, art. 19) hands no result over, so nothing is collected."""
         dossier = make_dossier(Status.RESULT_READY)
         dossier.outcome = "refused"
 
@@ -410,6 +413,8 @@ class TestFees:
         assert dossier.status is Status.RETURNED and dossier.fee_paid == 0
 
     def test_a_level_4_result_is_never_handed_over_with_the_fee_unpaid(self):
+        """Decree 42/2022/NĐ-CP art. 11 cl. 1: a full online service includes paying online;
+        Decree 61/2018 art. 22: the result goes out with its fee paid."""
         dossier = make_dossier(Status.RESULT_READY, level=4)
 
         with pytest.raises(ValidationFailed):
