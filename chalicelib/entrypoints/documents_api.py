@@ -1,6 +1,7 @@
 """Signed documents and the citizen's wallet: public verification (JSON and the page the QR code
-opens, with a file comparison), the wallet's list, one document's download, the whole wallet;
-officers generate a standard result from its template and issue a form as a signed document."""
+opens, with a file comparison), the wallet's list, one document's download or removal, the
+whole wallet; officers generate a standard result from its template and issue a form as a
+signed document."""
 
 from __future__ import annotations
 
@@ -103,6 +104,21 @@ def export_documents():
 def download_document(document_id):
     principal = require(bp.current_request, "citizen")
     return ok(wallet.download(principal, document_id, now()))
+
+
+@route(
+    bp,
+    "/v1/me/documents/{document_id}",
+    "DELETE",
+    summary="Gỡ một tệp đã nộp khỏi kho giấy tờ (kết quả, mẫu phiếu đã ký không xóa được)",
+    tag=TAG,
+    response="api/document-removed.json",
+    auth=("citizen",),
+    errors=(404, 409),
+)
+def remove_document(document_id):
+    principal = require(bp.current_request, "citizen")
+    return ok(wallet.remove(principal, document_id))
 
 
 @route(
