@@ -98,6 +98,20 @@ class TestReuseOnTheFilingPage:
         assert attachment["document_id"] not in theirs
 
 
+    def test_a_signed_result_is_offered_and_an_agency_form_is_not(self, client, citizen_idp):
+        browser, citizen = signed_in(client, citizen_idp)
+        code, _, view = issued(client, citizen)
+        status, form = call(
+            client, "POST", f"/v1/officer/dossiers/{code}/forms/01/issue", {}, officer(client)
+        )
+        assert status == 201, form
+
+        _, page = html(client, "/thu-tuc/1.001193/nop-ho-so", browser)
+
+        assert f'value="{view["result_document"]["document_id"]}"' in page
+        assert form["document_id"] not in page
+
+
 class TestRemovingFromTheWallet:
     def test_a_filed_file_leaves_the_wallet_and_stays_in_its_dossier(self, client):
         citizen = token(client)

@@ -108,11 +108,13 @@ def _fits(document: Document, component: Component) -> bool:
 
 def reusable(principal: Principal, procedure: Procedure) -> dict[str, list[dict]]:
     """For each component of a new dossier, the wallet items it could reuse (the newest
-    REUSE_CHOICES documents; those that served the same component first)."""
+    REUSE_CHOICES documents; those that served the same component first). The agency's forms
+    (receipts, notices) are not offered: they are no dossier's component."""
     newest, _ = document_store.wallet_page(principal.subject, REUSE_CHOICES, None)
+    offered = [d for d in newest if d.kind != documents.FORM]
     return {
         component.code: sorted(
-            (d.wallet_item() for d in newest if _fits(d, component)),
+            (d.wallet_item() for d in offered if _fits(d, component)),
             key=lambda item: item.get("component_code") != component.code,
         )
         for component in procedure.components
