@@ -60,7 +60,7 @@ class TestIssuingAForm:
         assert checked.coverage == SignatureCoverageLevel.ENTIRE_FILE
         assert verdict["valid"] is True and verdict["kind"] == "form"
         assert verdict["dossier_code"] == code and verdict["sha256"] == issued["sha256"]
-        assert 'data-valid="true"' in page
+        assert 'data-valid="true"' in page and "Mẫu phiếu của Bộ phận Một cửa" in page
         assert issued["verification_url"] == f"/xac-thuc/{issued['document_id']}"
         assert view["issued_forms"]["01"]["document_id"] == issued["document_id"]
         mine = wallet_forms(client, citizen)
