@@ -213,8 +213,6 @@ def _flows(d: Dossier, history: list[dict], rating: dict | None) -> list[tuple[s
         out.append(("refused", d.finished_at))
     if d.extra.get("returned_at"):
         out.append(("returned", d.extra["returned_at"]))
-    if d.extra.get("returned_via") == "online":
-        out.append(("e_results", d.extra["returned_at"]))
     out += [
         ("supplement_requested", h["at"]) for h in history if h["action"] == "request_supplement"
     ]

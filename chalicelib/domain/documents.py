@@ -3,9 +3,10 @@ as signed PDFs, forms it issued the same way, and files accepted in a citizen's 
 citizen's *wallet* is the set of their documents; a new dossier may reuse one instead of a new
 upload, and records the component as reused (Decision 766, digitisation).
 
-Retention (the policy README documents): a document is kept as long as the dossier it came
-from, and never deleted by the citizen. A signed result stays verifiable for as long as it is
-kept; verification shows no personal data.
+Retention (docs/retention.md): a document is kept as long as the dossier it came from. A signed
+result or form is never deleted through the portal and stays verifiable for as long as it is
+kept; verification shows no personal data. A citizen may take a file they filed out of their
+wallet; the dossier keeps its copy.
 """
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ COMPONENTS: tuple[tuple[str, str, int, tuple[Part, ...]], ...] = (
          "counter or on arrival by post) ÷ dossiers received",
          lambda x: (x["digitised"], x["received"])),
         ("e_results", "Kết quả giải quyết điện tử",
-         "results signed and issued electronically, returned online or downloaded ÷ "
+         "results the agency signed at the decision, or downloaded signed from the portal ÷ "
          "dossiers resolved",
          lambda x: (x["e_results"], x["resolved"])),
         ("reuse", "Tái sử dụng dữ liệu đã số hóa",

@@ -133,13 +133,14 @@ def _money(
 
 
 def _e_result(out: Builder, facts: list[dict]) -> None:
-    """Issued electronically: a result the agency signed when it decided, or one returned
-    online or downloaded by the citizen from the portal."""
+    """Issued electronically (Decision 766, digitisation): a result the agency signed when it
+    decided (its signed document's record), or one the citizen downloaded from the portal, which
+    serves only signed results. A hand-over an officer records as "online" proves no signed
+    result by itself, so it does not count."""
     issued = [
         f
         for f in facts
         if f["t"] == "result_downloaded"
-        or (f["t"] == "returned" and f.get("via") == "online")
         or (f["t"] in ("approved", "refused") and f.get("e_result"))
     ]
     if issued:

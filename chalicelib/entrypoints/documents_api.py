@@ -1,6 +1,7 @@
 """Signed documents and the citizen's wallet: public verification (JSON and the page the QR code
-opens, with a file comparison), the wallet's list, one document's download, the whole wallet;
-officers generate a standard result from its template."""
+opens, with a file comparison), the wallet's list, one document's download or removal, the
+whole wallet; officers generate a standard result from its template and issue a form as a
+signed document."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from chalice import Blueprint
 from chalicelib.domain.errors import FieldError, NotFound, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import json_body, ok, query_params, route
-from chalicelib.services.documents import officer, verification, wallet
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, route
+from chalicelib.services.documents import form_issue, officer, verification, wallet
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
 from chalicelib.web.pages import not_found, page
@@ -107,6 +108,21 @@ def download_document(document_id):
 
 @route(
     bp,
+    "/v1/me/documents/{document_id}",
+    "DELETE",
+    summary="Gỡ một tệp đã nộp khỏi kho giấy tờ (kết quả, mẫu phiếu đã ký không xóa được)",
+    tag=TAG,
+    response="api/document-removed.json",
+    auth=("citizen",),
+    errors=(404, 409),
+)
+def remove_document(document_id):
+    principal = require(bp.current_request, "citizen")
+    return ok(wallet.remove(principal, document_id))
+
+
+@route(
+    bp,
     "/xac-thuc/{document_id}",
     summary="Trang xác thực văn bản điện tử (mã QR trên văn bản)",
     tag="Trang web cho công dân",
@@ -137,3 +153,28 @@ def result_from_template(code):
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/issue-document.json")
     return ok(officer.result_from_template(code, principal, now()), 201)
+
+
+@route(
+    bp,
+    "/v1/officer/dossiers/{code}/forms/{number}/issue",
+    "POST",
+    summary="Phát hành mẫu phiếu (01–06) thành văn bản điện tử được cơ quan ký số",
+    tag=TAG,
+    request="api/issue-document.json",
+    response="api/issued-form.json",
+    status=201,
+    auth=OFFICER_ROLES,
+    errors=(404, 409),
+)
+def issue_form(code, number):
+    request = bp.current_request
+    principal = require(request, *OFFICER_ROLES)
+    body = {**json_body(request, "api/issue-document.json"), "code": code, "number": number}
+    return idempotent_create(
+        request,
+        "issue-form",
+        principal.subject,
+        body,
+        lambda claim: form_issue.issue_form(code, number, principal, now()),
+    )

@@ -12,11 +12,12 @@ from urllib.parse import quote
 from chalice import Blueprint
 
 from chalicelib.domain.catalog import SearchQuery
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.feedback import CATEGORY_LABELS
 from chalicelib.entrypoints.auth import current_session
 from chalicelib.entrypoints.http import redirect, route
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.documents import wallet
 from chalicelib.web import portal, prefill, schema_form
 from chalicelib.web.pages import PRIVATE, not_found, page, static
 
@@ -159,6 +160,7 @@ def apply_page(code):
     components = [c for c in procedure.data["components"] if not c.get("filled_online")]
     session = _citizen_session()
     profile = session.profile if session else {}
+    reusable = wallet.reusable(session.principal, procedure) if session else {}
     fields = schema_form.build(form)
     prefill.fill_form(fields, profile)
     chosen = portal.chosen_offering(catalog, code, params.get("agency"))
@@ -173,6 +175,7 @@ def apply_page(code):
         prefill=prefill.applicant(profile),
         verified=prefill.VERIFIED,
         components=components,
+        reusable=reusable,
         file_types=portal.file_types,
         delivery=procedure.data.get("delivery_options", []),
         offerings=catalog.offerings(code),
@@ -226,6 +229,42 @@ def my_dossier_page(code):
         return redirect(f"/dang-nhap?next={quote(f'/ho-so-cua-toi/{code}')}")
     return page(
         "portal/dossier.html", nav="ho-so-cua-toi", cache=PRIVATE, session=session, code=code
+    )
+
+
+@route(
+    bp,
+    "/kho-giay-to",
+    summary="Kho giấy tờ của tôi: tải về, tải toàn bộ, gỡ tệp đã nộp (đã đăng nhập)",
+    extra={
+        "parameters": [
+            {
+                "name": "tiep",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "Trang tiếp theo",
+            }
+        ]
+    },
+    **HTML,
+)
+def wallet_page():
+    session = _citizen_session()
+    if session is None:
+        return page("portal/wallet.html", nav="ho-so-cua-toi", cache=PRIVATE, items=[])
+    params = bp.current_request.query_params or {}
+    try:
+        listed = wallet.mine(session.principal, portal.PAGE_SIZE, params.get("tiep"))
+    except ValidationFailed:  # a stale or altered page link: start from the first page
+        listed = wallet.mine(session.principal, portal.PAGE_SIZE, None)
+    return page(
+        "portal/wallet.html",
+        nav="ho-so-cua-toi",
+        session=session,
+        items=listed["items"],
+        next_page_token=listed["next_page_token"],
+        KINDS=portal.DOCUMENT_KINDS,
     )
 
 

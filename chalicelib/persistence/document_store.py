@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pynamodb.exceptions import DeleteError
+
 from chalicelib.config import get_settings
 from chalicelib.domain.documents import Document
 from chalicelib.persistence import store
@@ -98,3 +100,18 @@ def wallet_page(subject: str, limit: int, start: dict | None) -> tuple[list[Docu
     )
     found = {r.PK: from_record(r) for r in records.batch_get([(k, "META") for k in keys])}
     return [found[k] for k in keys if k in found], last
+
+
+def remove_from_wallet(document_id: str, owner: str, kind: str) -> bool:
+    """Delete the record of `owner`'s document of `kind`; False when it is not (or no longer)
+    theirs. The file it points at is the dossier's and stays."""
+    records = model()
+    try:
+        records(pk(document_id), "META").delete(
+            condition=(records.owner == owner) & (records.kind == kind)
+        )
+    except DeleteError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

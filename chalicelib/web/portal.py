@@ -47,6 +47,11 @@ FILE_TYPES = {
     "image/png": "PNG",
     "application/xml": "XML",
 }
+DOCUMENT_KINDS = {
+    "result": "Kết quả giải quyết (đã ký số)",
+    "form": "Mẫu phiếu của cơ quan (đã ký số)",
+    "attachment": "Tệp đã nộp",
+}
 PAGE_SIZE = 20
 
 

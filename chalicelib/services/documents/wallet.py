@@ -1,7 +1,7 @@
 """The citizen's document wallet (kho giấy tờ): results issued to them and files accepted in
 their earlier dossiers. A new dossier may attach one by `document_id` instead of a new upload;
 the dossier keeps a copy, marks the component `reused` and names where it came from. Only the
-owner can list, download or reuse a document: anyone else's id is "not found"."""
+owner can list, download, reuse or remove a document: anyone else's id is "not found"."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 from chalicelib.config import get_settings
 from chalicelib.domain import documents
-from chalicelib.domain.catalog import Procedure
+from chalicelib.domain.catalog import Component, Procedure
 from chalicelib.domain.documents import Document
 from chalicelib.domain.dossier import Dossier
-from chalicelib.domain.errors import FieldError, NotFound
+from chalicelib.domain.errors import FieldError, InvalidTransition, NotFound
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import document_store
@@ -23,6 +23,7 @@ from chalicelib.services.shared import paging
 from chalicelib.services.shared.uploads import safe_filename
 
 LINK_SECONDS = 300
+REUSE_CHOICES = 100  # wallet documents the filing page offers to reuse
 NOT_YOURS = "Không tìm thấy giấy tờ này trong kho giấy tờ của bạn"
 
 
@@ -46,6 +47,21 @@ def owned(principal: Principal, document_id: str) -> Document:
     if document is None or not document.belongs_to(principal.subject):
         raise NotFound(NOT_YOURS + ".")
     return document
+
+
+def remove(principal: Principal, document_id: str) -> dict:
+    """Take a file the citizen filed earlier out of their wallet (retention policy,
+    docs/retention.md): it is no longer listed or reusable, while the dossier it was accepted
+    with keeps its copy. Results and forms the agency issued stay: they are the agency's record."""
+    document = owned(principal, document_id)
+    if document.kind != documents.ATTACHMENT:
+        raise InvalidTransition(
+            "Kết quả và giấy tờ do cơ quan phát hành được lưu giữ theo quy định và không xóa "
+            "được khỏi kho giấy tờ; bạn vẫn tải về được bất cứ lúc nào."
+        )
+    if not document_store.remove_from_wallet(document_id, principal.subject, documents.ATTACHMENT):
+        raise NotFound(NOT_YOURS + ".")
+    return {"document_id": document_id, "removed": True}
 
 
 def download(principal: Principal, document_id: str, now: datetime) -> dict:
@@ -83,6 +99,28 @@ def export(principal: Principal, now: datetime) -> dict:
     }
 
 
+def _fits(document: Document, component: Component) -> bool:
+    return (
+        document.content_type in component.file_types
+        and document.size_bytes <= component.max_size_bytes
+    )
+
+
+def reusable(principal: Principal, procedure: Procedure) -> dict[str, list[dict]]:
+    """For each component of a new dossier, the wallet items it could reuse (the newest
+    REUSE_CHOICES documents; those that served the same component first). The agency's forms
+    (receipts, notices) are not offered: they are no dossier's component."""
+    newest, _ = document_store.wallet_page(principal.subject, REUSE_CHOICES, None)
+    offered = [d for d in newest if d.kind != documents.FORM]
+    return {
+        component.code: sorted(
+            (d.wallet_item() for d in offered if _fits(d, component)),
+            key=lambda item: item.get("component_code") != component.code,
+        )
+        for component in procedure.components
+    }
+
+
 def check_reused(
     attachments: list[dict],
     procedure: Procedure,
@@ -103,12 +141,12 @@ def check_reused(
         component = procedure.component(item["component_code"])
         if component is None:
             continue  # reported with the component codes
-        if document.content_type not in component.file_types:
-            problems.append(FieldError(where, "Kiểu tệp không được chấp nhận cho thành phần này"))
-        elif document.size_bytes > component.max_size_bytes:
-            problems.append(FieldError(where, "Tệp lớn hơn dung lượng cho phép"))
-        else:
+        if _fits(document, component):
             chosen.append((document, item))
+        elif document.content_type not in component.file_types:
+            problems.append(FieldError(where, "Kiểu tệp không được chấp nhận cho thành phần này"))
+        else:
+            problems.append(FieldError(where, "Tệp lớn hơn dung lượng cho phép"))
     return chosen
 
 

@@ -21,7 +21,7 @@ from chalicelib.domain import process
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.catalog import Agency
 from chalicelib.domain.dossier import Dossier, Status
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import InvalidTransition, NotFound
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
@@ -54,6 +54,13 @@ LAST_STEP = {
     "04": ("extend",),
     "05": ("stop",),
 }
+# What a form says when the step it records has not happened (and why it cannot be issued).
+NOT_APPLICABLE = {
+    "02": "Hồ sơ này chưa có yêu cầu bổ sung.",
+    "03": "Hồ sơ này không bị từ chối.",
+    "04": "Hồ sơ này chưa đề nghị gia hạn thời gian giải quyết.",
+    "05": "Hồ sơ này không bị dừng giải quyết.",
+}
 PLACE_PREFIXES = (
     "Ủy ban nhân dân phường ",
     "Ủy ban nhân dân xã ",
@@ -78,14 +85,18 @@ class _Context:
         return next((e for e in reversed(self.history) if e["action"] in actions), None)
 
 
-def form_document(dossier: Dossier, number: str) -> Document:
-    """Form `number` of the dossier (HTML and PDF are both rendered from it)."""
+def form_document(dossier: Dossier, number: str, issuing: bool = False) -> Document:
+    """Form `number` of the dossier (HTML and PDF are both rendered from it). To be issued (signed),
+    the form must record something that happened: a receipt once the dossier was accepted, Forms
+    02–05 once their step was taken."""
     builder = BUILDERS.get(number)
     if builder is None:
         raise NotFound("Không có mẫu phiếu này.")
     receiving = dossier.extra.get("receiving_agency_id", dossier.agency_id)
     agency = catalog_service.get_catalog().agency(receiving)
     context = _Context(dossier, agency, dossier_store.history(dossier.code), _place(agency))
+    if issuing:
+        _check_issuable(context, number)
     return Document(
         title=f"Mẫu số {number}. {TITLES[number]} — {dossier.code}",
         blocks=[
@@ -97,6 +108,16 @@ def form_document(dossier: Dossier, number: str) -> Document:
         subject=f"Mẫu số {number} ({LEGAL_BASIS})",
         keywords=(dossier.code, f"mau-so-{number}"),
     )
+
+
+def _check_issuable(context: _Context, number: str) -> None:
+    if number == "01" and context.dossier.accepted_at is None:
+        raise InvalidTransition(
+            "Hồ sơ chưa được tiếp nhận; giấy tiếp nhận và hẹn trả kết quả được phát hành khi "
+            "tiếp nhận hồ sơ."
+        )
+    if number in LAST_STEP and context.last(number) is None:
+        raise InvalidTransition(f"{NOT_APPLICABLE[number]} Không phát hành được Mẫu số {number}.")
 
 
 def form_html(document: Document) -> str:
@@ -241,7 +262,7 @@ def _none(text: str) -> list:
 def _supplement(context: _Context) -> list:
     step = context.last("02")
     if step is None:
-        return _none("Hồ sơ này chưa có yêu cầu bổ sung.")
+        return _none(NOT_APPLICABLE["02"])
     items = step.get("data", {}).get("items", [])
     return [
         _intro(context),
@@ -257,7 +278,7 @@ def _supplement(context: _Context) -> list:
 def _refusal(context: _Context) -> list:
     step = context.last("03")
     if step is None:
-        return _none("Hồ sơ này không bị từ chối.")
+        return _none(NOT_APPLICABLE["03"])
     return [
         _intro(context),
         Paragraph(
@@ -275,7 +296,7 @@ def _refusal(context: _Context) -> list:
 def _apology(context: _Context) -> list:
     step = context.last("04")
     if step is None:
-        return _none("Hồ sơ này chưa đề nghị gia hạn thời gian giải quyết.")
+        return _none(NOT_APPLICABLE["04"])
     d, data = context.dossier, step.get("data", {})
     return [
         Paragraph(
@@ -304,7 +325,7 @@ def _apology(context: _Context) -> list:
 def _stop(context: _Context) -> list:
     step = context.last("05")
     if step is None:
-        return _none("Hồ sơ này không bị dừng giải quyết.")
+        return _none(NOT_APPLICABLE["05"])
     return [
         _intro(context),
         Paragraph(

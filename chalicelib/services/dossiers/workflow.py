@@ -208,6 +208,7 @@ def officer_view(dossier: Dossier, principal: Principal, now: datetime) -> dict:
         "consults": dossier.extra.get("consults", []),
         "allowed_actions": _allowed(dossier, principal),
         "forms": {n: f"/v1/officer/dossiers/{dossier.code}/forms/{n}" for n in forms.FORM_NUMBERS},
+        "issued_forms": dossier.extra.get("issued_forms", {}),
     }
 
 

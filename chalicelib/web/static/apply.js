@@ -164,20 +164,46 @@
     var body = DVC.collectFields(fill, { procedure_code: info.code, applicant: {}, form: {}, attachments: [], notify: [] });
     Object.keys(uploads).forEach(function (code) {
       if (uploads[code].upload_id) body.attachments.push({ component_code: code, upload_id: uploads[code].upload_id });
+      else if (uploads[code].document_id) body.attachments.push({ component_code: code, document_id: uploads[code].document_id });
     });
     body.form = body.form || {};
     return body;
   }
 
-  /* ---- uploads ---- */
+  /* ---- uploads, or a document reused from the citizen's wallet ---- */
   fill.querySelectorAll('.upload input[type=file]').forEach(function (input) {
     input.addEventListener('change', function () { upload(input); });
   });
+  fill.querySelectorAll('.upload select[data-reuse-for]').forEach(function (select) {
+    select.addEventListener('change', function () { reuse(select); });
+  });
+  function reuse(select) {
+    var box = select.closest('.upload');
+    var code = box.dataset.component;
+    var input = box.querySelector('input[type=file]');
+    var status = document.getElementById(input.id + '-status');
+    box.attempt = {}; // an upload still in flight no longer counts
+    DVC.clearErrors(box);
+    box.querySelector('.upload-status').hidden = true;
+    input.value = '';
+    delete uploads[code];
+    status.className = 'upload-text';
+    status.textContent = '';
+    var option = select.selectedOptions[0];
+    if (select.value) {
+      uploads[code] = { document_id: select.value, filename: option.dataset.name, size: Number(option.dataset.size) };
+      status.textContent = 'Dùng lại từ kho giấy tờ: ' + option.dataset.name;
+      status.className = 'upload-text ok';
+    }
+    changed();
+  }
   async function upload(input) {
     var box = input.closest('.upload');
     var code = box.dataset.component;
     var status = document.getElementById(input.id + '-status');
     var bar = document.getElementById(input.id + '-progress');
+    var picker = box.querySelector('select[data-reuse-for]');
+    if (picker) picker.value = ''; // a new file replaces a reused document
     var attempt = {};
     box.attempt = attempt;
     DVC.clearErrors(box);
@@ -262,6 +288,7 @@
     if (node.matches('.upload')) {
       var state = uploads[node.dataset.component];
       var input = node.querySelector('input');
+      if (state && state.document_id) return [input.dataset.label, state.filename + ' (dùng lại từ kho giấy tờ)'];
       return state && state.upload_id ? [input.dataset.label, state.filename + ' (' + DVC.fmt.size(state.size) + ')'] : null;
     }
     if (node.matches('fieldset.choice')) {

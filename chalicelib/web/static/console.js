@@ -158,8 +158,11 @@
         resultSection(d),
         h('h2', { text: 'Mẫu phiếu để in' }),
         h('ul', { class: 'chips' }, Object.keys(d.forms || {}).map(function (n) {
+          var issued = (d.issued_forms || {})[n];
           return h('li', {}, h('a', { href: d.forms[n], 'data-form': n, onclick: printable, text: 'Mẫu ' + n + ' — ' + FORM_NAMES[n] }),
-            ' ', h('a', { href: d.forms[n] + '/pdf', 'data-form-pdf': n, onclick: printablePdf, text: '(PDF)' }));
+            ' ', h('a', { href: d.forms[n] + '/pdf', 'data-form-pdf': n, onclick: printablePdf, text: '(PDF)' }),
+            d.read_only ? null : [' ', h('button', { type: 'button', class: 'btn btn-link', 'data-issue-form': n, onclick: issueForm, text: 'Phát hành bản ký số Mẫu ' + n })],
+            issued ? [' ', h('a', { href: issued.verification_url, text: 'Bản ký số Mẫu ' + n + ' (xác thực)' })] : null);
         })),
         h('h2', { text: 'Lịch sử xử lý' }),
         history(d.history || []));
@@ -194,6 +197,16 @@
             h('td', { text: (ROLES[e.actor_role] || e.actor_role || '') + (e.actor_id ? ' (' + e.actor_id + ')' : '') }),
             h('td', { text: e.note || e.public_note || '' }));
         }))));
+    }
+
+    /* Issue a form as a document the agency signs (Forms 01–05 also reach the applicant's wallet). */
+    async function issueForm(e) {
+      var button = e.currentTarget;
+      var n = button.dataset.issueForm;
+      button.disabled = true;
+      var answer = await call('POST', base + '/forms/' + n + '/issue', {});
+      if (answer.status !== 201) { button.disabled = false; return DVC.say(message, DVC.message(answer.data), 'error'); }
+      reload('Đã phát hành Mẫu ' + n + ' có chữ ký số của cơ quan.');
     }
 
     function printable(e) {

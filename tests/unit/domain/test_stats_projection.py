@@ -307,3 +307,14 @@ def test_a_decision_without_a_signed_result_is_not_an_e_result(store):
 
     counts = store.counts()
     assert not [k for k in counts if k[2] in ("e_results", "reused")]
+
+
+def test_a_hand_over_recorded_as_online_without_a_signed_result_is_not_an_e_result(store):
+    """Decision 766's e-results come from the signed documents' records, not from a label."""
+    for e in (
+        event("approved", AT, timeliness="early"),
+        event("returned", AT + timedelta(hours=1), via="online", fee_collected=0),
+    ):
+        stats_service.count(e, AT)
+
+    assert not [k for k in store.counts() if k[2] == "e_results"]
