@@ -27,7 +27,7 @@ from chalicelib.domain.dossier import (
 )
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
-from chalicelib.persistence import national_sync_store, store
+from chalicelib.persistence import counter_store, national_sync_store, store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.dossier_records import (
     DossierRecord,
@@ -403,23 +403,22 @@ def get_many(codes: list[str]) -> dict[str, Dossier]:
     return {r.code: from_record(r) for r in model.batch_get(keys)} if keys else {}
 
 
-REGISTER_BATCH = 25
+REGISTER_BATCH = 100  # BatchGetItem's most keys per call
 
 
 def received_on(agency_code: str, day: datetime, limit: int) -> list[Dossier]:
-    """The dossiers the agency numbered on `day`, in order (at most `limit`). Numbers are dense
-    (a number is taken in the transaction that creates its dossier, and dossiers are never
-    deleted), so BatchGets of the next codes stop at the first batch that comes back short."""
+    """The dossiers the agency numbered on `day`, in number order (at most `limit`). The day's
+    counter says how many numbers were given; BatchGets of those codes skip a number whose
+    dossier is not there (archived or never written), so one gap does not end the book."""
+    last = min(counter_store.last_number(agency_code, day), MAX_DAILY_NUMBER)
     found: list[Dossier] = []
-    first = 1
-    while first <= min(limit, MAX_DAILY_NUMBER):
-        last = min(first + REGISTER_BATCH - 1, MAX_DAILY_NUMBER)
-        codes = [dossier_code(agency_code, day, n) for n in range(first, last + 1)]
+    for first in range(1, last + 1, REGISTER_BATCH):
+        numbers = range(first, min(first + REGISTER_BATCH - 1, last) + 1)
+        codes = [dossier_code(agency_code, day, n) for n in numbers]
         batch = get_many(codes)
         found.extend(batch[code] for code in codes if code in batch)
-        if len(batch) < len(codes):
+        if len(found) >= limit:
             break
-        first = last + 1
     return found[:limit]
 
 
