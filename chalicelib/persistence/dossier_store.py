@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib.config import get_settings
 from chalicelib.domain import consult, national_sync
 from chalicelib.domain.dossier import Dossier, DossierSummary, HistoryEntry, Status
@@ -558,16 +560,24 @@ def every_dossier() -> Iterator[Dossier]:
 
 
 def mark_sent(event: dict, keep_until: int, sent_at: datetime) -> None:
-    """Take a relayed event off the pending index (kept a week for tracing, then TTL)."""
+    """Take a delivered event off the pending index (kept a week for tracing, then TTL); an
+    event without an outbox item (none was ever written, or it expired) is left alone."""
+    if not event.get("dossier_code") or not event.get("id"):
+        return
     _, _, model = models()
-    model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
-        actions=[
-            model.outbox_pk.remove(),
-            model.outbox_sk.remove(),
-            model.sent_at.set(sent_at.isoformat()),
-            model.ttl.set(keep_until),
-        ]
-    )
+    try:
+        model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
+            actions=[
+                model.outbox_pk.remove(),
+                model.outbox_sk.remove(),
+                model.sent_at.set(sent_at.isoformat()),
+                model.ttl.set(keep_until),
+            ],
+            condition=model.PK.exists(),
+        )
+    except UpdateError as exc:
+        if not store.condition_failed(exc):
+            raise
 
 
 def pending_events(before: datetime, limit: int) -> list[dict]:

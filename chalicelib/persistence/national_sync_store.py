@@ -38,10 +38,6 @@ def _key(code: str) -> NationalSyncRecord:
     return model()(dossier_store.pk(code), SK)
 
 
-def _conditional(exc: UpdateError) -> bool:
-    return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
 def unsynced_key(code: str) -> str:
     return f"UNSYNCED#{store.shard(code, SHARDS)}"
 
@@ -86,7 +82,7 @@ def claim(code: str, now: datetime, lease: timedelta) -> str | None:
             condition=m.lease_until.does_not_exist() | (m.lease_until < now.timestamp()),
         )
     except UpdateError as exc:
-        if _conditional(exc):
+        if store.condition_failed(exc):
             return None
         raise
     return token
@@ -104,7 +100,7 @@ def _write(code: str, token: str, actions: list, event: Event | None, condition=
             _key(code).update(actions=actions, condition=held)
             return True
         except UpdateError as exc:
-            if _conditional(exc):
+            if store.condition_failed(exc):
                 return False
             raise
 

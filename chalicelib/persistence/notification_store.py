@@ -39,10 +39,6 @@ def _expires(now: datetime, keep: timedelta) -> int:
     return int((now + keep).timestamp())
 
 
-def _conditional(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
-
-
 _put_new = store.put_if_absent
 # What the services handle: a notification as stored (read-only outside this module).
 Notification = NotificationRecord
@@ -94,7 +90,7 @@ def claim(record: NotificationRecord, now: datetime, lock: timedelta) -> bool:
         )
         return True
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not store.condition_failed(exc):
             raise
         return False
 
@@ -118,7 +114,7 @@ def record_receipt(notification_id: str, receipt: dict, now: datetime) -> bool:
         )
         return True
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not store.condition_failed(exc):
             raise
         return False
 

@@ -98,13 +98,18 @@ def reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
 
+def condition_failed(exc: Exception) -> bool:
+    """Whether a single-item write (PutError, UpdateError, DeleteError) failed its condition."""
+    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
+
+
 def put_if_absent(record) -> bool:
     """Save `record` unless an item with its key exists; True when this call created it."""
     try:
         record.save(condition=type(record).PK.does_not_exist())
         return True
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             return False
         raise
 
