@@ -10,7 +10,9 @@
                                            stand-in received (local stage)
     PK=NATIONALPORTAL#FAULTS     SK=<code> | *  a fault the stand-in injects (local stage)
 Index by_subject (subject_pk, subject_sk = <created_at>#<id>): the notifications of a dossier,
-an officer, an agency or a Zalo user, newest last. Everything but followers expires (TTL).
+an officer, an agency or a Zalo user, newest last. It projects only what an officer's list shows
+(LISTED), so the worker's state changes (claimed, delivered, failed) write no index entry.
+Everything but followers expires (TTL).
 """
 
 from __future__ import annotations
@@ -22,15 +24,18 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from chalicelib.persistence.base import CompactJSON, Record
+
+
+LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
 
 class BySubject(GlobalSecondaryIndex):
     class Meta:
         index_name = "by_subject"
-        projection = AllProjection()
+        projection = IncludeProjection(LISTED)
 
     subject_pk = UnicodeAttribute(hash_key=True)
     subject_sk = UnicodeAttribute(range_key=True)

@@ -120,8 +120,11 @@ def record_receipt(notification_id: str, receipt: dict, now: datetime) -> bool:
 
 
 def of_subject(subject_pk: str, limit: int = 100) -> list[NotificationRecord]:
+    """A subject's notifications, whole (the index holds only what a list shows), oldest first."""
     model = _bound(NotificationRecord)
-    return list(model.by_subject.query(subject_pk, limit=limit))
+    keys = [(r.PK, r.SK) for r in store.take(model.by_subject.query(subject_pk), limit)]
+    found = list(model.batch_get(keys)) if keys else []
+    return sorted(found, key=lambda r: r.subject_sk)
 
 
 def subject_page(
