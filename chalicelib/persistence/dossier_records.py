@@ -35,7 +35,7 @@ only what the list shows):
     outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
     pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
     national_sync     UNSYNCED#<shard> | FAILED#<agency> / …: dossiers not yet synced with the
-                      national portal, or refused by it (see national_sync_store)
+                      national portal, or refused by it (the code; see national_sync_store)
 The shard counts are sized in bench/keys.py for a national peak.
 """
 
@@ -47,7 +47,6 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.indexes import (
-    AllProjection,
     GlobalSecondaryIndex,
     IncludeProjection,
     KeysOnlyProjection,
@@ -211,11 +210,13 @@ class RatingRecord(_Keyed):
 
 
 class NationalSyncByState(GlobalSecondaryIndex):
-    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`)."""
+    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`).
+    Its readers need only the code, so the worker's lease and progress updates write no index
+    entry."""
 
     class Meta:
         index_name = "national_sync"
-        projection = AllProjection()
+        projection = IncludeProjection(["code"])
 
     nsync_pk = UnicodeAttribute(hash_key=True)
     nsync_sk = UnicodeAttribute(range_key=True)

@@ -28,7 +28,6 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from chalicelib.persistence.base import CompactJSON, Record
 
-
 LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
 
