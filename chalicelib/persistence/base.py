@@ -48,6 +48,13 @@ class Record(Model):
         return table_connection
 
 
+class Keyed(Record):
+    """A record keyed by two strings, `PK` and `SK` (every table's layout)."""
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+
+
 def index(name: str, hash_attr: str, range_attr: str, projection) -> GlobalSecondaryIndex:
     """A global secondary index on two string keys, with the projection its list needs."""
     meta = type("Meta", (), {"index_name": name, "projection": projection})

@@ -53,7 +53,7 @@ from pynamodb.indexes import (
 )
 
 from chalicelib.domain.national_sync import PENDING
-from chalicelib.persistence.base import CompactJSON, Record, index
+from chalicelib.persistence.base import CompactJSON, Keyed, index
 
 SUMMARY = [
     "code",
@@ -71,12 +71,7 @@ SUMMARY = [
 DEADLINE = ["status", "due_at", "acknowledge_by", "deadline_flag"]
 
 
-class _Keyed(Record):
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-
-
-class DossierRecord(_Keyed):
+class DossierRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -123,21 +118,21 @@ class DossierRecord(_Keyed):
     open_due = index("open_due", "due_pk", "due_sk", IncludeProjection(DEADLINE))
 
 
-class HistoryRecord(_Keyed):
+class HistoryRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     entry = CompactJSON()
 
 
-class SnapshotRecord(_Keyed):
+class SnapshotRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     snapshot = CompactJSON()
 
 
-class OutboxRecord(_Keyed):
+class OutboxRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -150,7 +145,7 @@ class OutboxRecord(_Keyed):
     pending = index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
 
 
-class UploadRecord(_Keyed):
+class UploadRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -169,7 +164,7 @@ class UploadRecord(_Keyed):
     ttl = NumberAttribute(null=True)
 
 
-class PaymentRecord(_Keyed):
+class PaymentRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -192,14 +187,14 @@ class PaymentRecord(_Keyed):
     pending = index("pending_payments", "pay_pk", "pay_sk", KeysOnlyProjection())
 
 
-class PaymentSlotRecord(_Keyed):
+class PaymentSlotRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     txn_ref = UnicodeAttribute()
 
 
-class RatingRecord(_Keyed):
+class RatingRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -222,12 +217,10 @@ class NationalSyncByState(GlobalSecondaryIndex):
     nsync_sk = UnicodeAttribute(range_key=True)
 
 
-class NationalSyncRecord(Record):
+class NationalSyncRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     code = UnicodeAttribute()
     agency_id = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default=PENDING)
@@ -248,11 +241,9 @@ class NationalSyncRecord(Record):
     by_state = NationalSyncByState()
 
 
-class NationalIntakeRecord(Record):
+class NationalIntakeRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     created_id = UnicodeAttribute()
     received_at = UnicodeAttribute()

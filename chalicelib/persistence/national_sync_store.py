@@ -119,18 +119,8 @@ def delivered(
     code: str, token: str, step: int, version: int, status_code: int, now: datetime, event: Event
 ) -> bool:
     m = model()
-    return _write(
-        code,
-        token,
-        [
-            m.synced_step.set(step),
-            m.synced_version.set(version),
-            m.status_code.set(status_code),
-            m.synced_at.set(now.isoformat()),
-            m.attempts.set(0),
-        ],
-        event,
-    )
+    done = [m.synced_version.set(version), m.synced_at.set(now.isoformat()), m.attempts.set(0)]
+    return _past(code, token, step, status_code, event, done)
 
 
 def refused(
@@ -145,19 +135,22 @@ def refused(
 ) -> bool:
     """The national side refused this record for good: skip past it, list the dossier as failed."""
     m = model()
+    failed = [
+        m.state.set(FAILED),
+        m.failed_at.set(now.isoformat()),
+        m.last_error.set(reason[:500]),
+        m.nsync_pk.set(f"FAILED#{agency_id}"),
+        m.nsync_sk.set(f"{now.isoformat()}#{code}"),
+    ]
+    return _past(code, token, step, status_code, event, failed)
+
+
+def _past(code: str, token: str, step: int, status_code: int, event: Event, more: list) -> bool:
+    """Move the dossier past change `step` (the national side answered `status_code`), with
+    `more` updates and `event`, under our lease."""
+    m = model()
     return _write(
-        code,
-        token,
-        [
-            m.synced_step.set(step),
-            m.status_code.set(status_code),
-            m.state.set(FAILED),
-            m.failed_at.set(now.isoformat()),
-            m.last_error.set(reason[:500]),
-            m.nsync_pk.set(f"FAILED#{agency_id}"),
-            m.nsync_sk.set(f"{now.isoformat()}#{code}"),
-        ],
-        event,
+        code, token, [m.synced_step.set(step), m.status_code.set(status_code), *more], event
     )
 
 
@@ -207,9 +200,4 @@ def failed_page(
     result = m.by_state.query(
         f"FAILED#{agency_id}", limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)

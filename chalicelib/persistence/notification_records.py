@@ -26,7 +26,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
-from chalicelib.persistence.base import CompactJSON, Record
+from chalicelib.persistence.base import CompactJSON, Keyed
 
 LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
@@ -40,12 +40,7 @@ class BySubject(GlobalSecondaryIndex):
     subject_sk = UnicodeAttribute(range_key=True)
 
 
-class _Keyed(Record):
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-
-
-class NotificationRecord(_Keyed):
+class NotificationRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -78,7 +73,7 @@ class NotificationRecord(_Keyed):
     by_subject = BySubject()
 
 
-class DevMessageRecord(_Keyed):
+class DevMessageRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -93,7 +88,7 @@ class DevMessageRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ZaloEventRecord(_Keyed):
+class ZaloEventRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -103,7 +98,7 @@ class ZaloEventRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ZaloUserRecord(_Keyed):
+class ZaloUserRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -114,7 +109,7 @@ class ZaloUserRecord(_Keyed):
     updated_at = UnicodeAttribute()
 
 
-class DocumentRequestRecord(_Keyed):
+class DocumentRequestRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -124,12 +119,10 @@ class DocumentRequestRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ReceivedRecord(Record):
+class ReceivedRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     status_code = NumberAttribute()
     version = NumberAttribute()
     sent_at = UnicodeAttribute()
@@ -137,12 +130,10 @@ class ReceivedRecord(Record):
     ttl = NumberAttribute()
 
 
-class FaultRecord(Record):
+class FaultRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     mode = UnicodeAttribute()
     remaining = NumberAttribute(null=True)  # absent: until cleared
     ttl = NumberAttribute()

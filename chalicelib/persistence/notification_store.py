@@ -135,12 +135,7 @@ def subject_page(
     result = model.by_subject.query(
         subject_pk, limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)
 
 
 # dev messages -------------------------------------------------------------------------------------
@@ -165,12 +160,7 @@ def dev_messages_page(limit: int, start: dict | None) -> tuple[list[DevMessageRe
     result = model.query(
         DEV_MESSAGES_PK, limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)
 
 
 # Zalo OA -------------------------------------------------------------------------------------

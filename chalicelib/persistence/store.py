@@ -1,6 +1,6 @@
 """Helpers every store module shares, so that each exists once: transactions and their
-cancellation reasons, conditional put-if-absent, page loops over a Query, ISO time in items and
-shard hashing of sharded keys."""
+cancellation reasons, conditional writes, page loops over a Query, ISO time in items, history
+entries and shard hashing of sharded keys."""
 
 from __future__ import annotations
 
@@ -122,6 +122,25 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def isos(source, *names: str) -> dict[str, str | None]:
+    """The times `names` of a domain object as item attributes (ISO text)."""
+    return {name: iso(getattr(source, name)) for name in names}
+
+
+def times(record, *names: str) -> dict[str, datetime | None]:
+    """The times `names` of a record back as datetimes."""
+    return {name: parse_time(getattr(record, name)) for name in names}
+
+
+def entry_data(entry) -> dict:
+    """A history entry (dossier or feedback) as stored: its non-empty fields, times as ISO."""
+    data = {k: v for k, v in vars(entry).items() if v not in (None, {}, [])}
+    data["at"] = entry.at.isoformat()
+    if entry.step_due_at:
+        data["step_due_at"] = entry.step_due_at.isoformat()
+    return data
+
+
 def shard(value: str, shards: int) -> int:
     """A stable shard number of `value` in [0, shards) (spread, not security)."""
     return int(hashlib.sha1(value.encode()).hexdigest(), 16) % shards  # noqa: S324
@@ -133,6 +152,12 @@ def take(result, limit: int) -> Iterator:
         yield item
         if n + 1 >= limit:
             return
+
+
+def first_page(result, limit: int) -> tuple[list, dict | None]:
+    """At most `limit` items of a PynamoDB query result and the key to continue after them."""
+    items = list(take(result, limit))
+    return items, result.last_evaluated_key
 
 
 def page(
