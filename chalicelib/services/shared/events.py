@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from chalicelib.services.dossiers import workflow
+from chalicelib.services.dossiers import closing, workflow
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.notifications import dispatch as notifications
 from chalicelib.services.shared import batches, outbox
@@ -38,6 +38,7 @@ for _type in notifications.plan.SUBSCRIBED_TYPES:  # citizens and officers are t
     SUBSCRIBERS.setdefault(_type, []).append(notifications.on_event)
 for _type in national_sync.TRIGGERS:  # the national portal hears of every status change
     SUBSCRIBERS.setdefault(_type, []).append(national_sync.on_event)
+    SUBSCRIBERS[_type].append(closing.on_event)  # a closed dossier's files: cheaper storage
 for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats/counters.py)
     SUBSCRIBERS.setdefault(_type, []).append(stats.count)
 
