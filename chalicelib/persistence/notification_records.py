@@ -26,7 +26,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
-from chalicelib.persistence.base import CompactJSON, Keyed
+from chalicelib.persistence.base import CompactJSON, CompressedJSON, Keyed
 
 LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
@@ -54,7 +54,7 @@ class NotificationRecord(Keyed):
     channel = UnicodeAttribute()  # the channel in use (changes on fallback)
     addresses = CompactJSON()  # channel -> phone / email / user id (personal data)
     covered = ListAttribute(of=UnicodeAttribute, default=list)  # sibling channels
-    message = CompactJSON()  # rendered: title, body, sms, params (never logged)
+    message = CompressedJSON()  # rendered: title, body, sms, params (never logged)
     state = UnicodeAttribute()  # created -> sending -> delivered | failed
     attempts = NumberAttribute(default=0)
     locked_until = NumberAttribute(default=0)
