@@ -1,7 +1,9 @@
-"""AWS calls, capacity units and items examined per operation, measured in-process against the
-emulated AWS (moto) through the whole app: one level-4 dossier's life (uploads, submission,
-lookups, inbox, officer actions, payment and its IPN, the events and notification workers), then
-the read paths again with 1k and 100k dossiers in the table.
+"""AWS calls, capacity units (and the WRU of each kind of item written) and items examined per
+operation, measured in-process against the emulated AWS (moto) through the whole app: a first
+dossier of the procedure version (it also stores the procedure's snapshot), then one level-4
+dossier's life (uploads, submission, lookups, inbox, officer actions, payment and its IPN, the
+events and notification workers), then the read paths again with 1k and 100k dossiers in the
+table.
 
     python -m bench.aws_calls [--scale 1000,100000] [--seed-seconds 240]
 """
