@@ -88,7 +88,7 @@ def per_thousand(totals: dict[str, float], n: int = 1000) -> dict[str, float]:
 
 DOSSIERS_PER_YEAR = 30_000_000
 FILES_MB_PER_DOSSIER = 1.0  # attachments (scans, photos) and the result document, on average
-OPEN_DAYS = 30  # attachments stay in S3 Standard this long (lifecycle: then Standard-IA)
+OPEN_DAYS = 30  # files stay in S3 Standard this long (lifecycle: then Glacier IR once closed)
 
 
 def _gb_months(gb: float) -> float:
@@ -98,19 +98,22 @@ def _gb_months(gb: float) -> float:
 
 def storage_per_year(dynamodb_kb_per_dossier: float, years_kept: int = 1) -> dict[str, float]:
     """The bill for storing a year of 30 M dossiers, in the year they arrive (they accumulate
-    evenly, so on average half a year's worth is stored): DynamoDB items, S3 files in Standard
-    for the first 30 days and Standard-IA after (then Glacier Instant Retrieval after a year,
-    infra/base.json lifecycle rules), and the logs. `years_kept` > 1 prices a later year, when
-    earlier years lie in Glacier IR."""
+    evenly, so on average half a year's worth is stored): DynamoDB items, and S3 files in
+    Standard for their first 30 days, then in Glacier Instant Retrieval: a closed dossier's files
+    are tagged and the lifecycle rules of infra/base.json move them (services/dossiers/closing.py;
+    the model takes every dossier as closed within 30 days: one still open then goes to
+    Standard-IA instead, at 2.8 times the price). `years_kept` > 1 prices a later year, when
+    earlier years lie in Glacier IR too."""
     s = STORAGE_PRICES
     n = DOSSIERS_PER_YEAR
     ddb_gb = n * dynamodb_kb_per_dossier / 1024 / 1024
     files_gb = n * FILES_MB_PER_DOSSIER / 1024
     standard_share = OPEN_DAYS / 365
+    closed_gb_months = _gb_months(files_gb) * (1 - standard_share)
     earlier = years_kept - 1
     return {
         "DynamoDB items": (_gb_months(ddb_gb) + earlier * ddb_gb * 12) * s["ddb"],
         "S3 files, Standard (first 30 days)": files_gb * standard_share * 12 * s["s3_standard"],
-        "S3 files, Standard-IA (then)": _gb_months(files_gb) * (1 - standard_share) * s["s3_ia"],
+        "S3 files, Glacier IR (closed, then)": closed_gb_months * s["s3_glacier_ir"],
         "S3 files, Glacier IR (earlier years)": earlier * files_gb * 12 * s["s3_glacier_ir"],
     }

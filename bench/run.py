@@ -48,7 +48,9 @@ def aws_targets(result: dict, totals: dict, money: dict) -> None:
     calls = calls_of(submit, counts["submit"])
     reads = sum(n for op, n in calls.items() if op in ("GetItem", "Query", "BatchGetItem"))
     writes = {op: n for op, n in calls.items() if op not in ("GetItem", "Query", "BatchGetItem")}
-    TARGETS.add("submit ≤ 12 WRU (no files)", f"{submit.wru / counts['submit']:.0f} WRU",
+    first = steps.get("submit (first of its procedure version)")
+    also = f" ({first.wru:.0f} for the first of a procedure version)" if first else ""
+    TARGETS.add("submit ≤ 12 WRU (no files)", f"{submit.wru / counts['submit']:.0f} WRU{also}",
                 submit.wru / counts["submit"] <= 12)  # fmt: skip
     TARGETS.add(
         "submit = 1 TransactWriteItems + ≤ 2 reads",
@@ -155,6 +157,8 @@ def aws_rows(scales: list[int], seed_seconds: float) -> list[tuple[str, str, str
         f"{totals['api']:g} API calls, {totals['workers']:g} worker runs, "
         f"{totals['wru']:.0f} WRU, {totals['rru']:.0f} RRU, {totals['sqs']:.0f} SQS requests",
     ))  # fmt: skip
+    for (table, kind), units in life_writers(result, aws_calls.LIFECYCLE)[:12]:
+        rows.append(("WRU of a dossier's life, biggest writers", f"{table} {kind}", f"{units:.0f}"))
     for name, dollars in money.items():
         rows.append(("Cost per 1,000 dossiers", name, f"${dollars:.4f}"))
     rows.append(("Cost per 1,000 dossiers", "total", f"${sum(money.values()):.4f}"))
@@ -163,6 +167,20 @@ def aws_rows(scales: list[int], seed_seconds: float) -> list[tuple[str, str, str
     for failure in result["failures"]:
         rows.append(("AWS calls per operation", "step failed", failure[:120]))
     return rows
+
+
+def life_writers(result: dict, lifecycle: dict) -> list[tuple[tuple[str, str], float]]:
+    """WRU of one dossier's modelled life by (table, item kind), biggest first."""
+    found: dict[tuple[str, str], float] = {}
+    for step, usage in result["steps"].items():
+        measured = result["counts"].get(step, 0)
+        if not measured or step not in lifecycle:
+            continue
+        share = (lifecycle[step] if lifecycle[step] is not None else measured) / measured
+        for (table, kind), units in usage.writers.items():
+            key = (table.rsplit("-", 1)[-1], kind)
+            found[key] = found.get(key, 0.0) + units * share
+    return sorted(found.items(), key=lambda item: -item[1])
 
 
 def throughput_rows(requests: int) -> list[tuple[str, str, str]]:

@@ -108,9 +108,13 @@ def _table(ddb: Any, p: dict[str, Any]) -> None:
 
 
 def _lifecycle_rule(r: dict[str, Any]) -> dict[str, Any]:
-    _only(r, {"Id", "Status", "Prefix", "ExpirationInDays", "AbortIncompleteMultipartUpload",
-              "Transitions", "NoncurrentVersionExpiration"}, "lifecycle rule")
+    _only(r, {"Id", "Status", "Prefix", "TagFilters", "ExpirationInDays", "Transitions",
+              "AbortIncompleteMultipartUpload", "NoncurrentVersionExpiration"}, "lifecycle rule")
     rule = {"ID": r["Id"], "Status": r["Status"], "Filter": {"Prefix": r.get("Prefix", "")}}
+    if "TagFilters" in r:  # objects with these tags (the only filter of such rules here)
+        _only(r, {"Id", "Status", "TagFilters", "Transitions"}, "tag lifecycle rule")
+        tags = r["TagFilters"]
+        rule["Filter"] = {"Tag": tags[0]} if len(tags) == 1 else {"And": {"Tags": tags}}
     if "ExpirationInDays" in r:
         rule["Expiration"] = {"Days": r["ExpirationInDays"]}
     if "Transitions" in r:

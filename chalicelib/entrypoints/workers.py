@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 
 @bp.schedule("rate(1 minute)")
 def relay_outbox(event):
-    """Publish events whose relay right after their commit failed (SQS unavailable)."""
+    """Publish events still pending 30 s after their commit: the relay right after it failed
+    (SQS unavailable), or the events worker has not handled them yet."""
     sent = outbox.sweep(now())
     if sent:
         log.info("outbox relayed", extra={"events": sent})

@@ -14,10 +14,12 @@ Errors::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
-TIMEOUT = httpx.Timeout(10.0, connect=3.0)
+TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
 # The carrier's order states, in the order a parcel goes through them.
 STATUSES = {
     1: ("created", "Đã tạo đơn gửi"),
@@ -76,10 +78,13 @@ class VnpostCarrier:
     name = "vnpost"
 
     def __init__(self, base_url: str, token: str, transport: httpx.BaseTransport | None = None):
+        import httpx  # loaded by the first shipment, not by the API handler's cold start
+
+        self._http_error = httpx.HTTPError
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             transport=transport,
-            timeout=TIMEOUT,
+            timeout=httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_SECONDS),
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
 
@@ -102,7 +107,7 @@ class VnpostCarrier:
     def _call(self, method: str, path: str, **kwargs) -> dict:
         try:
             response = self._client.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             raise CarrierTemporaryError(f"carrier unreachable: {type(exc).__name__}") from exc
         if response.status_code >= 500:
             raise CarrierTemporaryError(f"carrier answered {response.status_code}")

@@ -12,9 +12,10 @@ import os
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
+if TYPE_CHECKING:
+    import jwt
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.integrations.aws import client as aws_client
@@ -188,6 +189,8 @@ class OfficerPool:
 
     # ---- tokens ---------------------------------------------------------------------------
     def _key_set(self, refresh: bool = False) -> jwt.PyJWKSet:
+        import jwt  # PyJWT and cryptography load with the first sign-in, not at cold start
+
         if refresh or self._jwks is None or time.monotonic() - self._jwks_at > JWKS_SECONDS:
             import httpx  # only a key refresh calls out (cold start)
 
@@ -203,6 +206,8 @@ class OfficerPool:
 
     def verify(self, id_token: str) -> dict:
         """Claims of an ID token of this pool for this app client (signature, iss, aud, exp)."""
+        import jwt
+
         try:
             kid = jwt.get_unverified_header(id_token).get("kid")
             keys = self._key_set()

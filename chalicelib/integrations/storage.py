@@ -1,5 +1,6 @@
 """S3 for attachments and results: presigned POST uploads bound to one key, size and type;
-checks of what was uploaded (its size, first bytes and tags); short-lived download links."""
+checks of what was uploaded (its size, first bytes and tags); tags added later (a closed
+dossier's files, for the buckets' lifecycle rules); short-lived download links."""
 
 from __future__ import annotations
 
@@ -48,6 +49,30 @@ def tags(bucket: str, key: str) -> dict[str, str]:
     """The object's tags (empty when it has none)."""
     found = client("s3").get_object_tagging(Bucket=bucket, Key=key)["TagSet"]
     return {t["Key"]: t["Value"] for t in found}
+
+
+def add_tags(bucket: str, key: str, added: dict[str, str]) -> bool:
+    """Merge `added` into the object's tags (a PUT replaces the whole set, and other tags, such
+    as a malware scan's verdict, must stay); no write when they are there already. False when
+    the object is absent."""
+    s3 = client("s3")
+    try:
+        found = tags(bucket, key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    merged = {**found, **added}
+    if merged != found:
+        tag_set = [{"Key": k, "Value": v} for k, v in sorted(merged.items())]
+        s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tag_set})
+    return True
+
+
+def keys(bucket: str, prefix: str) -> list[str]:
+    """The keys of the objects under `prefix` (every page)."""
+    pages = client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
 
 def put(bucket: str, key: str, content: bytes, content_type: str) -> None:

@@ -12,23 +12,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Conflict
 from chalicelib.persistence import store
-from chalicelib.persistence.base import Record, bind
+from chalicelib.persistence.base import Keyed, bind
 
 PARTITION = "CALENDAR"
 AUDIT_PARTITION = "CALENDAR#AUDIT"
 
 
-class CalendarRecord(Record):
+class CalendarRecord(Keyed):
     class Meta:
         table_name = "catalog"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     data = JSONAttribute(null=True)
     version = NumberAttribute(null=True)
 

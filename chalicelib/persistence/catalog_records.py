@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
 
-from chalicelib.persistence.base import CompactJSON, Record
+from chalicelib.persistence.base import CompactJSON, Keyed
 
 
-class CatalogRecord(Record):
+class CatalogRecord(Keyed):
     class Meta:
         table_name = "catalog"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     data = CompactJSON(null=True)
     version = UnicodeAttribute(null=True)

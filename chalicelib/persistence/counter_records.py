@@ -10,16 +10,14 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute
 
-from chalicelib.persistence.base import Record
+from chalicelib.persistence.base import Keyed
 
 
-class CounterRecord(Record):
+class CounterRecord(Keyed):
     class Meta:
         table_name = "counters"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     n = NumberAttribute(default=0)
     ttl = NumberAttribute(null=True)

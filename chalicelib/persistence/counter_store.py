@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib.config import get_settings
 from chalicelib.persistence import store
 from chalicelib.persistence.base import bind
@@ -49,10 +51,10 @@ def take_number(agency_code: str, day: datetime, last: int) -> store.Staged:
 CONFLICT_RETRIES = 3
 
 
-def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str]:
-    """Count one attempt under each (key, window) unless one of them already holds its limit:
-    one transaction of conditional updates, so concurrent attempts never pass a limit together.
-    Returns the keys whose limit was reached (nothing is counted then), or an empty set."""
+def stage_attempts(counters: list[tuple[str, str, int]], expires: int) -> store.Staged:
+    """Stage one attempt under each (key, window, limit), each update conditioned on its limit
+    not being reached (labelled with its key): in one transaction, concurrent attempts never
+    pass a limit together."""
     model = _model()
 
     def staged(tx: store.Transaction) -> None:
@@ -64,6 +66,17 @@ def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str
                 label=pk,
             )
 
+    return staged
+
+
+def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str]:
+    """Count one attempt under each (key, window) unless one of them already holds its limit,
+    in a transaction of its own (one counter: a conditional update, half a transaction's
+    units). Returns the keys whose limit was reached (nothing is counted then), or an empty
+    set."""
+    if len(counters) == 1:
+        return _take_one(*counters[0], expires)
+    staged = stage_attempts(counters, expires)
     tries = 0
     while True:
         tries += 1
@@ -73,6 +86,20 @@ def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str
         except store.Cancelled as cancelled:  # a limit reached, or a concurrent take to retry
             if cancelled.failed:
                 return cancelled.failed
+
+
+def _take_one(pk: str, sk: str, limit: int, expires: int) -> set[str]:
+    model = _model()
+    try:
+        model(pk, sk).update(
+            actions=[model.n.add(1), model.ttl.set(expires)],
+            condition=model.n.does_not_exist() | (model.n < limit),
+        )
+    except UpdateError as exc:
+        if store.condition_failed(exc):
+            return {pk}
+        raise
+    return set()
 
 
 def give_back_attempts(keys: list[tuple[str, str]]) -> None:

@@ -12,16 +12,14 @@ from __future__ import annotations
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import IncludeProjection
 
-from chalicelib.persistence.base import Record, index
+from chalicelib.persistence.base import Keyed, index
 from chalicelib.persistence.dossier_records import SUMMARY
 
 
-class DocumentRecord(Record):
+class DocumentRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     document_id = UnicodeAttribute()
     kind = UnicodeAttribute()
     name = UnicodeAttribute()

@@ -35,7 +35,7 @@ only what the list shows):
     outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
     pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
     national_sync     UNSYNCED#<shard> | FAILED#<agency> / …: dossiers not yet synced with the
-                      national portal, or refused by it (see national_sync_store)
+                      national portal, or refused by it (the code; see national_sync_store)
 The shard counts are sized in bench/keys.py for a national peak.
 """
 
@@ -47,14 +47,13 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.indexes import (
-    AllProjection,
     GlobalSecondaryIndex,
     IncludeProjection,
     KeysOnlyProjection,
 )
 
 from chalicelib.domain.national_sync import PENDING
-from chalicelib.persistence.base import CompactJSON, Record, index
+from chalicelib.persistence.base import CompactJSON, Keyed, index
 
 SUMMARY = [
     "code",
@@ -72,12 +71,7 @@ SUMMARY = [
 DEADLINE = ["status", "due_at", "acknowledge_by", "deadline_flag"]
 
 
-class _Keyed(Record):
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-
-
-class DossierRecord(_Keyed):
+class DossierRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -124,21 +118,21 @@ class DossierRecord(_Keyed):
     open_due = index("open_due", "due_pk", "due_sk", IncludeProjection(DEADLINE))
 
 
-class HistoryRecord(_Keyed):
+class HistoryRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     entry = CompactJSON()
 
 
-class SnapshotRecord(_Keyed):
+class SnapshotRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     snapshot = CompactJSON()
 
 
-class OutboxRecord(_Keyed):
+class OutboxRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -151,7 +145,7 @@ class OutboxRecord(_Keyed):
     pending = index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
 
 
-class UploadRecord(_Keyed):
+class UploadRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -170,7 +164,7 @@ class UploadRecord(_Keyed):
     ttl = NumberAttribute(null=True)
 
 
-class PaymentRecord(_Keyed):
+class PaymentRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -193,14 +187,14 @@ class PaymentRecord(_Keyed):
     pending = index("pending_payments", "pay_pk", "pay_sk", KeysOnlyProjection())
 
 
-class PaymentSlotRecord(_Keyed):
+class PaymentSlotRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
     txn_ref = UnicodeAttribute()
 
 
-class RatingRecord(_Keyed):
+class RatingRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
@@ -211,22 +205,22 @@ class RatingRecord(_Keyed):
 
 
 class NationalSyncByState(GlobalSecondaryIndex):
-    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`)."""
+    """Sparse: only dossiers still unsynced (`UNSYNCED#<shard>`) or refused (`FAILED#<agency>`).
+    Its readers need only the code, so the worker's lease and progress updates write no index
+    entry."""
 
     class Meta:
         index_name = "national_sync"
-        projection = AllProjection()
+        projection = IncludeProjection(["code"])
 
     nsync_pk = UnicodeAttribute(hash_key=True)
     nsync_sk = UnicodeAttribute(range_key=True)
 
 
-class NationalSyncRecord(Record):
+class NationalSyncRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     code = UnicodeAttribute()
     agency_id = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default=PENDING)
@@ -247,11 +241,9 @@ class NationalSyncRecord(Record):
     by_state = NationalSyncByState()
 
 
-class NationalIntakeRecord(Record):
+class NationalIntakeRecord(Keyed):
     class Meta:
         table_name = "dossiers"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     created_id = UnicodeAttribute()
     received_at = UnicodeAttribute()

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from pynamodb.exceptions import UpdateError
+
 from chalicelib.config import get_settings
 from chalicelib.domain import consult, national_sync
 from chalicelib.domain.dossier import (
@@ -44,6 +46,7 @@ DUE_PAGE = 500  # index entries per Query page of the deadline watch
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
 AGENCY_FIELDS = ("agency_name", "agency_id_code")
 META = "META"
+TIMES = ("submitted_at", "acknowledge_by", "accepted_at", "due_at", "finished_at")
 CONSULTED = "SHARED#"  # + agency: the dossier as an agency whose opinion it waits on lists it
 
 
@@ -139,11 +142,7 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
         result_delivery=dossier.result_delivery,
         notify=dossier.notify,
         channel=dossier.channel,
-        submitted_at=store.iso(dossier.submitted_at),
-        acknowledge_by=store.iso(dossier.acknowledge_by),
-        accepted_at=store.iso(dossier.accepted_at),
-        due_at=store.iso(dossier.due_at),
-        finished_at=store.iso(dossier.finished_at),
+        **store.isos(dossier, *TIMES),
         outcome=dossier.outcome,
         requested=dossier.requested,
         fee_due=dossier.fee_due,
@@ -183,13 +182,9 @@ def from_record(record: DossierRecord) -> Dossier:
         result_delivery=record.result_delivery,
         notify=record.notify,
         status=Status(record.status),
-        submitted_at=store.parse_time(record.submitted_at),
-        acknowledge_by=store.parse_time(record.acknowledge_by),
+        **store.times(record, *TIMES),
         channel=record.channel,
         version=int(record.version),
-        accepted_at=store.parse_time(record.accepted_at),
-        due_at=store.parse_time(record.due_at),
-        finished_at=store.parse_time(record.finished_at),
         outcome=record.outcome,
         requested=record.requested,
         fee_due=int(record.fee_due or 0),
@@ -224,12 +219,9 @@ def summary_from_record(record: DossierRecord) -> DossierSummary:
 def history_record(code: str, entry: HistoryEntry, version: int | None = None) -> HistoryRecord:
     """One history entry; `version` is the dossier version that the entry's change produced."""
     _, model, _ = models()
-    data = {k: v for k, v in vars(entry).items() if v not in (None, {}, [])}
-    data["at"] = entry.at.isoformat()
+    data = store.entry_data(entry)
     if version is not None:
         data["version"] = version
-    if entry.step_due_at:
-        data["step_due_at"] = entry.step_due_at.isoformat()
     return model(pk(code), f"EVENT#{entry.seq:04d}", entry=data)
 
 
@@ -584,16 +576,24 @@ def every_dossier() -> Iterator[Dossier]:
 
 
 def mark_sent(event: dict, keep_until: int, sent_at: datetime) -> None:
-    """Take a relayed event off the pending index (kept a week for tracing, then TTL)."""
+    """Take a delivered event off the pending index (kept a week for tracing, then TTL); an
+    event without an outbox item (none was ever written, or it expired) is left alone."""
+    if not event.get("dossier_code") or not event.get("id"):
+        return
     _, _, model = models()
-    model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
-        actions=[
-            model.outbox_pk.remove(),
-            model.outbox_sk.remove(),
-            model.sent_at.set(sent_at.isoformat()),
-            model.ttl.set(keep_until),
-        ]
-    )
+    try:
+        model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
+            actions=[
+                model.outbox_pk.remove(),
+                model.outbox_sk.remove(),
+                model.sent_at.set(sent_at.isoformat()),
+                model.ttl.set(keep_until),
+            ],
+            condition=model.PK.exists(),
+        )
+    except UpdateError as exc:
+        if not store.condition_failed(exc):
+            raise
 
 
 def pending_events(before: datetime, limit: int) -> list[dict]:

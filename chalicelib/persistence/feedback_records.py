@@ -16,15 +16,13 @@ from __future__ import annotations
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection
 
-from chalicelib.persistence.base import CompactJSON, Record, index
+from chalicelib.persistence.base import CompactJSON, Keyed, index
 
 
-class FeedbackRecord(Record):
+class FeedbackRecord(Keyed):
     class Meta:
         table_name = "feedback"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     id = UnicodeAttribute()
     title = UnicodeAttribute()
     content = UnicodeAttribute()
@@ -69,10 +67,8 @@ class FeedbackRecord(Record):
     by_service = index("by_service", "service_pk", "service_sk", AllProjection())
 
 
-class FeedbackHistoryRecord(Record):
+class FeedbackHistoryRecord(Keyed):
     class Meta:
         table_name = "feedback"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     entry = CompactJSON()

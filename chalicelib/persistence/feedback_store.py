@@ -16,6 +16,11 @@ from chalicelib.persistence import dossier_store, store
 from chalicelib.persistence.base import bind
 from chalicelib.persistence.feedback_records import FeedbackHistoryRecord, FeedbackRecord
 
+TIMES = (
+    "received_at", "agency_received_at", "forward_by", "due_at", "published_at", "closed_at",
+    "updated_at",
+)  # fmt: skip
+
 
 class DuplicateId(Exception):
     """A new feedback's id was already taken (the service draws another)."""
@@ -52,10 +57,7 @@ def to_record(f: Feedback) -> FeedbackRecord:
         status=f.status.value,
         open311_status="open" if f.is_open else "closed",
         version=f.version,
-        received_at=store.iso(f.received_at),
-        agency_received_at=store.iso(f.agency_received_at),
-        forward_by=store.iso(f.forward_by),
-        due_at=store.iso(f.due_at),
+        **store.isos(f, *TIMES),
         owner=f.owner,
         procedure_code=f.procedure_code,
         dossier_code=f.dossier_code,
@@ -65,9 +67,6 @@ def to_record(f: Feedback) -> FeedbackRecord:
         assignee=f.assignee,
         forwarded_to=f.forwarded_to,
         answer=f.answer,
-        published_at=store.iso(f.published_at),
-        closed_at=store.iso(f.closed_at),
-        updated_at=store.iso(f.updated_at),
         rating=f.rating,
         history_len=f.history_len,
         agency_pk=agency_key(f.agency_id, bucket),
@@ -91,10 +90,7 @@ def from_record(r: FeedbackRecord) -> Feedback:
         sender=r.sender or {},
         public=bool(r.public),
         channel=r.channel,
-        received_at=store.parse_time(r.received_at),
-        agency_received_at=store.parse_time(r.agency_received_at),
-        forward_by=store.parse_time(r.forward_by),
-        due_at=store.parse_time(r.due_at),
+        **store.times(r, *TIMES),
         status=Status(r.status),
         owner=r.owner,
         procedure_code=r.procedure_code,
@@ -106,9 +102,6 @@ def from_record(r: FeedbackRecord) -> Feedback:
         assignee=r.assignee,
         forwarded_to=r.forwarded_to,
         answer=r.answer,
-        published_at=store.parse_time(r.published_at),
-        closed_at=store.parse_time(r.closed_at),
-        updated_at=store.parse_time(r.updated_at),
         rating=r.rating,
         history_len=int(r.history_len or 0),
     )
@@ -116,11 +109,7 @@ def from_record(r: FeedbackRecord) -> Feedback:
 
 def history_record(feedback_id: str, entry: HistoryEntry) -> FeedbackHistoryRecord:
     _, model = models()
-    data = {k: v for k, v in vars(entry).items() if v not in (None, {}, [])}
-    data["at"] = entry.at.isoformat()
-    if entry.step_due_at:
-        data["step_due_at"] = entry.step_due_at.isoformat()
-    return model(pk(feedback_id), f"EVENT#{entry.seq:04d}", entry=data)
+    return model(pk(feedback_id), f"EVENT#{entry.seq:04d}", entry=store.entry_data(entry))
 
 
 def save(

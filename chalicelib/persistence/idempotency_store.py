@@ -38,7 +38,7 @@ def take(key: str, digest: str, token: str, now: int, lock_until: int, expires: 
         record.save(condition=model.PK.does_not_exist() | stale)
         return True
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if store.condition_failed(exc):
             return False
         raise
 

@@ -38,10 +38,6 @@ def _key(code: str) -> NationalSyncRecord:
     return model()(dossier_store.pk(code), SK)
 
 
-def _conditional(exc: UpdateError) -> bool:
-    return exc.cause_response_code == "ConditionalCheckFailedException"
-
-
 def unsynced_key(code: str) -> str:
     return f"UNSYNCED#{store.shard(code, SHARDS)}"
 
@@ -86,7 +82,7 @@ def claim(code: str, now: datetime, lease: timedelta) -> str | None:
             condition=m.lease_until.does_not_exist() | (m.lease_until < now.timestamp()),
         )
     except UpdateError as exc:
-        if _conditional(exc):
+        if store.condition_failed(exc):
             return None
         raise
     return token
@@ -104,7 +100,7 @@ def _write(code: str, token: str, actions: list, event: Event | None, condition=
             _key(code).update(actions=actions, condition=held)
             return True
         except UpdateError as exc:
-            if _conditional(exc):
+            if store.condition_failed(exc):
                 return False
             raise
 
@@ -123,18 +119,8 @@ def delivered(
     code: str, token: str, step: int, version: int, status_code: int, now: datetime, event: Event
 ) -> bool:
     m = model()
-    return _write(
-        code,
-        token,
-        [
-            m.synced_step.set(step),
-            m.synced_version.set(version),
-            m.status_code.set(status_code),
-            m.synced_at.set(now.isoformat()),
-            m.attempts.set(0),
-        ],
-        event,
-    )
+    done = [m.synced_version.set(version), m.synced_at.set(now.isoformat()), m.attempts.set(0)]
+    return _past(code, token, step, status_code, event, done)
 
 
 def refused(
@@ -149,19 +135,22 @@ def refused(
 ) -> bool:
     """The national side refused this record for good: skip past it, list the dossier as failed."""
     m = model()
+    failed = [
+        m.state.set(FAILED),
+        m.failed_at.set(now.isoformat()),
+        m.last_error.set(reason[:500]),
+        m.nsync_pk.set(f"FAILED#{agency_id}"),
+        m.nsync_sk.set(f"{now.isoformat()}#{code}"),
+    ]
+    return _past(code, token, step, status_code, event, failed)
+
+
+def _past(code: str, token: str, step: int, status_code: int, event: Event, more: list) -> bool:
+    """Move the dossier past change `step` (the national side answered `status_code`), with
+    `more` updates and `event`, under our lease."""
+    m = model()
     return _write(
-        code,
-        token,
-        [
-            m.synced_step.set(step),
-            m.status_code.set(status_code),
-            m.state.set(FAILED),
-            m.failed_at.set(now.isoformat()),
-            m.last_error.set(reason[:500]),
-            m.nsync_pk.set(f"FAILED#{agency_id}"),
-            m.nsync_sk.set(f"{now.isoformat()}#{code}"),
-        ],
-        event,
+        code, token, [m.synced_step.set(step), m.status_code.set(status_code), *more], event
     )
 
 
@@ -211,9 +200,4 @@ def failed_page(
     result = m.by_state.query(
         f"FAILED#{agency_id}", limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)

@@ -10,7 +10,9 @@
                                            stand-in received (local stage)
     PK=NATIONALPORTAL#FAULTS     SK=<code> | *  a fault the stand-in injects (local stage)
 Index by_subject (subject_pk, subject_sk = <created_at>#<id>): the notifications of a dossier,
-an officer, an agency or a Zalo user, newest last. Everything but followers expires (TTL).
+an officer, an agency or a Zalo user, newest last. It projects only what an officer's list shows
+(LISTED), so the worker's state changes (claimed, delivered, failed) write no index entry.
+Everything but followers expires (TTL).
 """
 
 from __future__ import annotations
@@ -22,26 +24,23 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
-from chalicelib.persistence.base import CompactJSON, Record
+from chalicelib.persistence.base import CompactJSON, CompressedJSON, Keyed
+
+LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
 
 class BySubject(GlobalSecondaryIndex):
     class Meta:
         index_name = "by_subject"
-        projection = AllProjection()
+        projection = IncludeProjection(LISTED)
 
     subject_pk = UnicodeAttribute(hash_key=True)
     subject_sk = UnicodeAttribute(range_key=True)
 
 
-class _Keyed(Record):
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
-
-
-class NotificationRecord(_Keyed):
+class NotificationRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -55,7 +54,7 @@ class NotificationRecord(_Keyed):
     channel = UnicodeAttribute()  # the channel in use (changes on fallback)
     addresses = CompactJSON()  # channel -> phone / email / user id (personal data)
     covered = ListAttribute(of=UnicodeAttribute, default=list)  # sibling channels
-    message = CompactJSON()  # rendered: title, body, sms, params (never logged)
+    message = CompressedJSON()  # rendered: title, body, sms, params (never logged)
     state = UnicodeAttribute()  # created -> sending -> delivered | failed
     attempts = NumberAttribute(default=0)
     locked_until = NumberAttribute(default=0)
@@ -74,7 +73,7 @@ class NotificationRecord(_Keyed):
     by_subject = BySubject()
 
 
-class DevMessageRecord(_Keyed):
+class DevMessageRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -89,7 +88,7 @@ class DevMessageRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ZaloEventRecord(_Keyed):
+class ZaloEventRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -99,7 +98,7 @@ class ZaloEventRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ZaloUserRecord(_Keyed):
+class ZaloUserRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -110,7 +109,7 @@ class ZaloUserRecord(_Keyed):
     updated_at = UnicodeAttribute()
 
 
-class DocumentRequestRecord(_Keyed):
+class DocumentRequestRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
@@ -120,12 +119,10 @@ class DocumentRequestRecord(_Keyed):
     ttl = NumberAttribute()
 
 
-class ReceivedRecord(Record):
+class ReceivedRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     status_code = NumberAttribute()
     version = NumberAttribute()
     sent_at = UnicodeAttribute()
@@ -133,12 +130,10 @@ class ReceivedRecord(Record):
     ttl = NumberAttribute()
 
 
-class FaultRecord(Record):
+class FaultRecord(Keyed):
     class Meta:
         table_name = "notifications"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     mode = UnicodeAttribute()
     remaining = NumberAttribute(null=True)  # absent: until cleared
     ttl = NumberAttribute()

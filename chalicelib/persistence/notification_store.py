@@ -39,10 +39,6 @@ def _expires(now: datetime, keep: timedelta) -> int:
     return int((now + keep).timestamp())
 
 
-def _conditional(exc: Exception) -> bool:
-    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
-
-
 _put_new = store.put_if_absent
 # What the services handle: a notification as stored (read-only outside this module).
 Notification = NotificationRecord
@@ -94,7 +90,7 @@ def claim(record: NotificationRecord, now: datetime, lock: timedelta) -> bool:
         )
         return True
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not store.condition_failed(exc):
             raise
         return False
 
@@ -118,14 +114,17 @@ def record_receipt(notification_id: str, receipt: dict, now: datetime) -> bool:
         )
         return True
     except UpdateError as exc:
-        if not _conditional(exc):
+        if not store.condition_failed(exc):
             raise
         return False
 
 
 def of_subject(subject_pk: str, limit: int = 100) -> list[NotificationRecord]:
+    """A subject's notifications, whole (the index holds only what a list shows), oldest first."""
     model = _bound(NotificationRecord)
-    return list(model.by_subject.query(subject_pk, limit=limit))
+    keys = [(r.PK, r.SK) for r in store.take(model.by_subject.query(subject_pk), limit)]
+    found = list(model.batch_get(keys)) if keys else []
+    return sorted(found, key=lambda r: r.subject_sk)
 
 
 def subject_page(
@@ -136,12 +135,7 @@ def subject_page(
     result = model.by_subject.query(
         subject_pk, limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)
 
 
 # dev messages -------------------------------------------------------------------------------------
@@ -166,12 +160,7 @@ def dev_messages_page(limit: int, start: dict | None) -> tuple[list[DevMessageRe
     result = model.query(
         DEV_MESSAGES_PK, limit=limit, last_evaluated_key=start, scan_index_forward=False
     )
-    items = []
-    for record in result:
-        items.append(record)
-        if len(items) >= limit:
-            break
-    return items, result.last_evaluated_key
+    return store.first_page(result, limit)
 
 
 # Zalo OA -------------------------------------------------------------------------------------

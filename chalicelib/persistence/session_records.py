@@ -14,25 +14,21 @@ expire by TTL; every read also checks the expiry itself (TTL deletion lags by ho
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute
 
-from chalicelib.persistence.base import CompactJSON, Record
+from chalicelib.persistence.base import CompactJSON, Keyed
 
 
-class SessionRecord(Record):
+class SessionRecord(Keyed):
     class Meta:
         table_name = "sessions"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     data = CompactJSON()
     ttl = NumberAttribute()
 
 
-class AuditRecord(Record):
+class AuditRecord(Keyed):
     class Meta:
         table_name = "sessions"
 
-    PK = UnicodeAttribute(hash_key=True)
-    SK = UnicodeAttribute(range_key=True)
     entry = CompactJSON()

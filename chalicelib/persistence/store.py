@@ -1,6 +1,6 @@
 """Helpers every store module shares, so that each exists once: transactions and their
-cancellation reasons, conditional put-if-absent, page loops over a Query, ISO time in items and
-shard hashing of sharded keys."""
+cancellation reasons, conditional writes, page loops over a Query, ISO time in items, history
+entries and shard hashing of sharded keys."""
 
 from __future__ import annotations
 
@@ -98,13 +98,18 @@ def reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
 
+def condition_failed(exc: Exception) -> bool:
+    """Whether a single-item write (PutError, UpdateError, DeleteError) failed its condition."""
+    return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"
+
+
 def put_if_absent(record) -> bool:
     """Save `record` unless an item with its key exists; True when this call created it."""
     try:
         record.save(condition=type(record).PK.does_not_exist())
         return True
     except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
+        if condition_failed(exc):
             return False
         raise
 
@@ -115,6 +120,25 @@ def iso(value: datetime | None) -> str | None:
 
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def isos(source, *names: str) -> dict[str, str | None]:
+    """The times `names` of a domain object as item attributes (ISO text)."""
+    return {name: iso(getattr(source, name)) for name in names}
+
+
+def times(record, *names: str) -> dict[str, datetime | None]:
+    """The times `names` of a record back as datetimes."""
+    return {name: parse_time(getattr(record, name)) for name in names}
+
+
+def entry_data(entry) -> dict:
+    """A history entry (dossier or feedback) as stored: its non-empty fields, times as ISO."""
+    data = {k: v for k, v in vars(entry).items() if v not in (None, {}, [])}
+    data["at"] = entry.at.isoformat()
+    if entry.step_due_at:
+        data["step_due_at"] = entry.step_due_at.isoformat()
+    return data
 
 
 def shard(value: str, shards: int) -> int:
@@ -128,6 +152,12 @@ def take(result, limit: int) -> Iterator:
         yield item
         if n + 1 >= limit:
             return
+
+
+def first_page(result, limit: int) -> tuple[list, dict | None]:
+    """At most `limit` items of a PynamoDB query result and the key to continue after them."""
+    items = list(take(result, limit))
+    return items, result.last_evaluated_key
 
 
 def page(

@@ -69,7 +69,7 @@ def forget(upload_id: str) -> None:
     try:
         model(_pk(upload_id), "META").delete(condition=model.used_by.does_not_exist())
     except DeleteError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        if not store.condition_failed(exc):
             raise
 
 

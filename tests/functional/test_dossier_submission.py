@@ -329,7 +329,7 @@ def sqs_down(monkeypatch):
 
 
 class TestOutbox:
-    def test_an_sqs_failure_after_the_write_loses_nothing(self, client, aws, monkeypatch):
+    def test_an_sqs_failure_after_the_write_loses_nothing(self, client, fresh_tables, monkeypatch):
         from chalicelib.integrations import queues
         from chalicelib.services.shared import outbox
         from chalicelib.services.shared.clock import now

@@ -25,7 +25,6 @@ from chalicelib.integrations.carrier import (
     ShipmentOrder,
     VnpostCarrier,
 )
-from chalicelib.integrations.fake_carrier import FakeCarrier
 from chalicelib.services.catalog import reads as catalog_service
 
 LOCAL_CARRIER_URL = "http://carrier.local/api"
@@ -51,8 +50,10 @@ def _local_carrier(token: str) -> VnpostCarrier:
 
 
 @lru_cache(maxsize=1)
-def stand_in(token: str) -> FakeCarrier:
+def stand_in(token: str):
     """The local stage's carrier, one per process (its orders live in memory)."""
+    from chalicelib.integrations.fake_carrier import FakeCarrier  # an httpx transport
+
     return FakeCarrier(token)
 
 

@@ -61,19 +61,16 @@ def submit(
     now: datetime,
     client_address: str | None = None,
 ) -> dict:
-    """A citizen's submission. Once it is valid it takes one from the submitter's budget
-    (throttle.take_submission: per citizen when signed in, else per address and per phone),
-    given back when no dossier comes of it."""
+    """A citizen's submission. A valid one takes one from the submitter's budget
+    (throttle.submission_budget: per citizen when signed in, else per address and per phone)
+    inside the transaction that creates the dossier: 429 RATE_LIMITED when spent, and a
+    submission that creates nothing counts nothing."""
     procedure = uploads.online_procedure(body["procedure_code"])
     checked = check(body, procedure, principal)
     citizen = principal.subject if principal and principal.is_citizen else None
     phone = dossier_domain.normalize_phone(body["applicant"]["phone"])
-    attempt = throttle.take_submission(citizen, phone, client_address)
-    try:
-        return create(body, procedure, principal, claim, checked, now)
-    except Exception:
-        attempt.give_back_on_failure()
-        raise
+    budget = throttle.submission_budget(citizen, phone, client_address)
+    return create(body, procedure, principal, claim, checked, now, budget=budget)
 
 
 def check(
@@ -109,9 +106,11 @@ def create(
     also: Also | None = None,
     assisted_by: str | None = None,
     more_response: dict | None = None,
+    budget: throttle.Budget | None = None,
 ) -> dict:
     """Commit a checked submission received on `channel`; the answer is the citizen's receipt
-    (with `more_response`). `assisted_by`: the officer who helped the citizen file it."""
+    (with `more_response`). `assisted_by`: the officer who helped the citizen file it; `budget`:
+    the submitter's, taken in the same transaction."""
     offering = catalog_service.offering_for(procedure, body.get("agency"))
     uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar(offering.agency.id)
@@ -144,7 +143,7 @@ def create(
         due = deadlines.due_from(start, offering.processing_time, offering.agency.id)
         return {**receipts.created_response(dossier, due), **(more_response or {})}
 
-    committed = commit(offering, claim, checked, now, build, respond, also)
+    committed = commit(offering, claim, checked, now, build, respond, also, budget)
     outbox.publish(committed.events)
     return committed.response
 
@@ -227,10 +226,11 @@ def commit(
     build: Callable[[str], dossier_domain.Dossier],
     respond: Callable[[dossier_domain.Dossier, Offering], dict],
     also: Also | None = None,
+    budget: throttle.Budget | None = None,
 ) -> Committed:
     """Number the dossier `build(code)` makes with the receiving agency's next daily number and
-    commit it with its uploads, idempotency answer `respond(...)` and `also`, retrying lost
-    races."""
+    commit it with its uploads, idempotency answer `respond(...)`, `also` and one from the
+    submitter's `budget` (429 when spent), retrying lost races."""
     agency = offering.agency
     for attempt in range(MAX_ATTEMPTS):
         last = counter_store.last_number(agency.id_code, now)
@@ -248,12 +248,17 @@ def commit(
         staged = uploads.mark_used(checked, code) + idempotency.completion(claim, response)
         if also is not None:
             staged.append(_labelled(also, code))
+        if budget is not None:
+            staged += budget.stage()
         try:
             events = dossier_store.create(
                 dossier, counter_store.take_number(agency.id_code, now, last), staged
             )
             return Committed(dossier, events, response)
         except store.Cancelled as exc:
+            refused = budget.refusal(exc.failed) if budget is not None else None
+            if refused is not None:
+                raise refused from exc
             _raise_unless_contention(exc)
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 - jitter
     raise ServiceUnavailable("Hệ thống đang nhận nhiều hồ sơ cùng lúc. Vui lòng gửi lại.")

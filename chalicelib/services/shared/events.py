@@ -8,10 +8,10 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from chalicelib.services.dossiers import workflow
+from chalicelib.services.dossiers import closing, workflow
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.notifications import dispatch as notifications
-from chalicelib.services.shared import batches
+from chalicelib.services.shared import batches, outbox
 from chalicelib.services.stats import counters as stats
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,18 @@ for _type in notifications.plan.SUBSCRIBED_TYPES:  # citizens and officers are t
     SUBSCRIBERS.setdefault(_type, []).append(notifications.on_event)
 for _type in national_sync.TRIGGERS:  # the national portal hears of every status change
     SUBSCRIBERS.setdefault(_type, []).append(national_sync.on_event)
+    SUBSCRIBERS[_type].append(closing.on_event)  # a closed dossier's files: cheaper storage
 for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats/counters.py)
     SUBSCRIBERS.setdefault(_type, []).append(stats.count)
 
 
 def handle(body: str, now: datetime) -> None:
+    """Run the event's subscribers, then take it off the outbox's pending events (a failure
+    before that leaves it pending: SQS redelivers it, the sweep may relay it again)."""
     event = json.loads(body)
     for subscriber in SUBSCRIBERS.get(event.get("type", ""), []):
         subscriber(event, now)
+    outbox.delivered(event)
 
 
 RESERVE_MS = 5_000  # the slowest event: a few DynamoDB round trips and SQS sends, with retries

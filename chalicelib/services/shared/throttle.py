@@ -17,8 +17,9 @@ Three limits (counters table items with a TTL, `counter_store`):
 A client network is an IPv4 address, or the /64 of an IPv6 address (the prefix a subscriber
 gets whole, so rotating the low 64 bits does not buy new attempts).
 
-Submissions (`take_submission`) and outbound messages (`take_message`) are counted the same
-way, every attempt taken before the work; see docs/security.md for their limits.
+Submissions and outbound messages (`take_message`) are counted the same way; a dossier's
+submission stages its budget (`submission_budget`) into the transaction that creates the
+dossier, so a refused or failed submission counts nothing; see docs/security.md for the limits.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import RateLimited
-from chalicelib.persistence import counter_store
+from chalicelib.persistence import counter_store, store
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 15 * 60
@@ -108,10 +109,20 @@ def take_submission(
     client_address: str | None,
     kind: str = "submit",
 ) -> Attempt:
-    """Count one submission (a dossier, or with kind="feedback" a feedback), or refuse it (429
-    with Retry-After): a signed-in citizen against their own (higher) budget, an anonymous one
-    per client network and per phone given. Each kind has budgets of its own.
-    `give_back_on_failure()` when nothing was created after all."""
+    """Count one submission now (a feedback with kind="feedback"), or refuse it (429 with
+    Retry-After); see `submission_budget` for the budgets. `give_back_on_failure()` when nothing
+    was created after all."""
+    return submission_budget(citizen_subject, phone, client_address, kind).take()
+
+
+def submission_budget(
+    citizen_subject: str | None,
+    phone: str | None,
+    client_address: str | None,
+    kind: str = "submit",
+) -> Budget:
+    """The budgets one submission spends: a signed-in citizen their own (higher) budget, an
+    anonymous one per client network and per phone given. Each kind has budgets of its own."""
     settings = get_settings()
     window = SUBMISSION_WINDOW_SECONDS
     if citizen_subject:
@@ -123,9 +134,7 @@ def take_submission(
         network = client_network(client_address)
         if network:
             limits.append(("ip", network, settings.submissions_per_ip, window))
-    if not limits:
-        return Attempt(())
-    return _take(kind, limits, FEEDBACK_MESSAGE if kind == "feedback" else SUBMISSION_MESSAGE)
+    return _budget(kind, limits, FEEDBACK_MESSAGE if kind == "feedback" else SUBMISSION_MESSAGE)
 
 
 def take_message(address: str) -> Attempt | None:
@@ -143,21 +152,57 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Budget:
+    """Counters that one attempt takes one from, each under its limit: `take()` them now, or
+    `stage()` them into the transaction of the work itself (one call; a refused or failed
+    transaction counts nothing) and ask `refusal(failed)` what a cancellation means."""
+
+    counters: tuple[tuple[str, str, int, int], ...]  # (key, window key, limit, window seconds)
+    expires: int
+    now: int  # seconds on Vietnamese time
+    message: str
+
+    def stage(self) -> list[store.Staged]:
+        if not self.counters:
+            return []
+        return [counter_store.stage_attempts(self._limits(), self.expires)]
+
+    def take(self) -> Attempt:
+        if not self.counters:
+            return Attempt(())
+        error = self.refusal(counter_store.take_attempts(self._limits(), self.expires))
+        if error is not None:
+            raise error
+        return Attempt(tuple((pk, sk) for pk, sk, _, _ in self.counters))
+
+    def refusal(self, failed: set[str]) -> RateLimited | None:
+        """The 429 (Retry-After: the longest window that refused) when one of these counters
+        is among the `failed` labels, else None."""
+        windows = [window for pk, _, _, window in self.counters if pk in failed]
+        if not windows:
+            return None
+        retry_after = max(windows) - self.now % max(windows)
+        error = RateLimited(self.message.format(minutes=max(1, -(-retry_after // 60))))
+        error.headers = {"Retry-After": str(retry_after)}
+        return error
+
+    def _limits(self) -> list[tuple[str, str, int]]:
+        return [(pk, sk, limit) for pk, sk, limit, _ in self.counters]
+
+
+def _budget(kind: str, limits: list[tuple[str, str, int, int]], message: str) -> Budget:
+    """The counters of (name, value, limit, window seconds) in their current windows."""
+    now = int(time.time()) + VN_OFFSET_SECONDS
+    counters = tuple(
+        (f"RL#{kind}#{name}#{value}", str(now // window), limit, window)
+        for name, value, limit, window in limits
+    )
+    longest = max((window for *_, window in counters), default=0)
+    return Budget(counters, now - VN_OFFSET_SECONDS + 2 * longest, now, message)
+
+
 def _take(kind: str, limits: list[tuple[str, str, int, int]], message: str) -> Attempt:
     """Take one attempt under each (name, value, limit, window seconds) at once, or raise
     RateLimited with a Retry-After of the longest window that refused."""
-    now = int(time.time()) + VN_OFFSET_SECONDS
-    counters = [
-        (f"RL#{kind}#{name}#{value}", str(now // window), limit, window)
-        for name, value, limit, window in limits
-    ]
-    expires = now - VN_OFFSET_SECONDS + 2 * max(window for *_, window in counters)
-    taken = [(pk, sk, limit) for pk, sk, limit, _ in counters]
-    refused = counter_store.take_attempts(taken, expires)
-    if refused:
-        window = max(window for pk, _, _, window in counters if pk in refused)
-        retry_after = window - now % window
-        error = RateLimited(message.format(minutes=max(1, -(-retry_after // 60))))
-        error.headers = {"Retry-After": str(retry_after)}
-        raise error
-    return Attempt(tuple((pk, sk) for pk, sk, _, _ in counters))
+    return _budget(kind, limits, message).take()
