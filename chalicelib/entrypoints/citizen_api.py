@@ -19,7 +19,7 @@ from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
-from chalicelib.web.pages import PDF, document_response
+from chalicelib.web.pages import printable
 
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
@@ -93,36 +93,19 @@ def lookup_dossier(code):
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
 
 
-@route(
+@printable(
     bp,
     "/v1/dossiers/{code}/receipt",
-    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), để in",
+    "Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), để in",
+    "Giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01), bản PDF khổ A4",
     tag=TAG,
     errors=(404,),
-    content_type="text/html",
     extra={
         "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
     },
 )
 def dossier_receipt(code):
-    params = bp.current_request.query_params or {}
-    return document_response(dossiers.receipt(code, params.get("t")), False)
-
-
-@route(
-    bp,
-    "/v1/dossiers/{code}/receipt/pdf",
-    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01), bản PDF khổ A4",
-    tag=TAG,
-    errors=(404,),
-    content_type=PDF,
-    extra={
-        "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
-    },
-)
-def dossier_receipt_pdf(code):
-    params = bp.current_request.query_params or {}
-    return document_response(dossiers.receipt(code, params.get("t")), True)
+    return dossiers.receipt(code, (bp.current_request.query_params or {}).get("t"))
 
 
 @route(

@@ -18,7 +18,7 @@ from chalicelib.entrypoints.http import (
 from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
-from chalicelib.web.pages import PDF, document_response
+from chalicelib.web.pages import printable
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý hồ sơ"
@@ -181,29 +181,15 @@ def officer_result(code):
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 
-@route(
+@printable(
     bp,
     "/v1/officer/dossiers/{code}/forms/{number}",
-    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP) để in (HTML)",
+    "Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP) để in (HTML)",
+    "Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP), bản PDF khổ A4",
     tag=TAG,
     auth=OFFICER_ROLES,
     errors=(404,),
-    content_type="text/html",
 )
 def officer_form(code, number):
     principal = require(bp.current_request, *OFFICER_ROLES)
-    return document_response(forms.form_document(workflow.load_for(code, principal), number), False)
-
-
-@route(
-    bp,
-    "/v1/officer/dossiers/{code}/forms/{number}/pdf",
-    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP), bản PDF khổ A4",
-    tag=TAG,
-    auth=OFFICER_ROLES,
-    errors=(404,),
-    content_type=PDF,
-)
-def officer_form_pdf(code, number):
-    principal = require(bp.current_request, *OFFICER_ROLES)
-    return document_response(forms.form_document(workflow.load_for(code, principal), number), True)
+    return forms.form_document(workflow.load_for(code, principal), number)
