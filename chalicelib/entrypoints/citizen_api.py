@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
+from chalicelib.entrypoints.auth import applicant_body, applicant_query, optional_principal, require
 from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
     client_ip,
     idempotent_create,
     json_body,
@@ -33,9 +32,8 @@ TAG = "Hồ sơ (công dân)"
     tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
-    status=201,
     errors=(401, 404, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def create_upload():
     request = bp.current_request
@@ -58,9 +56,8 @@ def create_upload():
     tag=TAG,
     request="api/dossier-submission.json",
     response="api/dossier-created.json",
-    status=201,
     errors=(401, 404, 409, 429, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def submit_dossier():
     request = bp.current_request
@@ -87,9 +84,7 @@ def submit_dossier():
 )
 def lookup_dossier(code):
     request = bp.current_request
-    params = query_params(request, "api/dossier-lookup.query.json")
-    principal = optional_principal(request)
-    require_phone_or_principal(params.get("phone"), principal)
+    principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
 
 
@@ -140,9 +135,7 @@ def my_dossiers():
 )
 def withdraw_dossier(code):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/withdraw.json")
-    require_phone_or_principal(body.get("phone"), principal)
+    principal, body = applicant_body(request, "api/withdraw.json")
     return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))
 
 
@@ -158,7 +151,5 @@ def withdraw_dossier(code):
 )
 def supplement_dossier(code):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/supplement.json")
-    require_phone_or_principal(body.get("phone"), principal)
+    principal, body = applicant_body(request, "api/supplement.json")
     return ok(supplements.answer(code, principal, body, client_ip(request), now()))

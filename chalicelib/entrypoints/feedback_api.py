@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
+from chalicelib.entrypoints.auth import (
+    FEEDBACK_PHONE_MESSAGE,
+    applicant_body,
+    optional_principal,
+    require,
+)
 from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
     client_ip,
     idempotent_create,
     json_body,
@@ -34,9 +38,8 @@ TAG = "Phản ánh, kiến nghị"
     tag=TAG,
     request="api/feedback-submission.json",
     response="api/feedback-created.json",
-    status=201,
     errors=(401, 409, 429, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def submit_feedback():
     request = bp.current_request
@@ -60,9 +63,8 @@ def submit_feedback():
     tag=TAG,
     request="api/feedback-upload-request.json",
     response="api/upload.json",
-    status=201,
     errors=(401, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def create_feedback_upload():
     request = bp.current_request
@@ -120,11 +122,7 @@ def read_feedback(feedback_id):
 )
 def rate_feedback(feedback_id):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-rating.json")
-    require_phone_or_principal(
-        body.get("phone"), principal, "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh."
-    )
+    principal, body = applicant_body(request, "api/feedback-rating.json", FEEDBACK_PHONE_MESSAGE)
     return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
 
 
@@ -151,15 +149,12 @@ def my_feedback():
     tag="Hồ sơ (công dân)",
     request="api/dossier-rating.json",
     response="api/dossier-rating.response.json",
-    status=201,
     errors=(401, 404, 409, 429),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def rate_dossier(code):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/dossier-rating.json")
-    require_phone_or_principal(body.get("phone"), principal)
+    principal, body = applicant_body(request, "api/dossier-rating.json")
     return idempotent_create(
         request,
         f"dossier-rating:{code}",

@@ -69,9 +69,16 @@ def error_response(error: DomainError, headers: dict | None = None) -> Response:
     return ok(error_body(error.code, error.message, error.details), error.status, headers)
 
 
-def route(bp: Blueprint, path: str, method: str = "GET", **doc: Any) -> Callable:
-    """Register a view on `bp` and describe it for /openapi.json."""
+def route(
+    bp: Blueprint, path: str, method: str = "GET", idempotent: bool = False, **doc: Any
+) -> Callable:
+    """Register a view on `bp` and describe it for /openapi.json. An `idempotent` create (its view
+    answers through `idempotent_create`) answers 201 and takes the Idempotency-Key header."""
     content_types = doc.pop("content_types", None)
+    if idempotent:
+        extra = doc.get("extra", {})
+        parameters = [*extra.get("parameters", []), IDEMPOTENCY_HEADER]
+        doc |= {"status": 201, "extra": {**extra, "parameters": parameters}}
 
     def decorator(view: Callable) -> Callable:
         ROUTES.append(RouteDoc(path=path, method=method, **doc))

@@ -8,7 +8,6 @@ from chalice import Blueprint
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import citizen_from_token, require
 from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
     idempotent_create,
     json_body,
     ok,
@@ -47,10 +46,9 @@ def officer_inbox():
     tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
-    status=201,
     auth=intake.RECEPTIONISTS,
     errors=(404, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def officer_upload():
     request = bp.current_request
@@ -73,10 +71,9 @@ def officer_upload():
     tag=TAG,
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
-    status=201,
     auth=intake.RECEPTIONISTS,
     errors=(404, 409, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def officer_intake():
     request = bp.current_request
