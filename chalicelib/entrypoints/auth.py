@@ -8,6 +8,10 @@ the token, so its cross-site POST is refused and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
 from chalice.app import Request
 
 from chalicelib.config import get_settings
@@ -19,7 +23,7 @@ from chalicelib.domain.errors import (
     ValidationFailed,
 )
 from chalicelib.domain.principal import Principal
-from chalicelib.entrypoints.http import json_body, query_params
+from chalicelib.entrypoints.http import idempotent_create, json_body, query_params
 from chalicelib.integrations import identity
 from chalicelib.services.accounts import sessions
 
@@ -105,6 +109,27 @@ def require(request: Request, *roles: str) -> Principal:
 
 DOSSIER_PHONE_MESSAGE = "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ."
 FEEDBACK_PHONE_MESSAGE = "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh."
+
+
+def caller_create(
+    request: Request,
+    operation: str,
+    schema: str,
+    work: Callable[[dict, Principal | None, Any], dict],
+    completes_claim: bool = False,
+) -> Response:
+    """A create open to anyone (signed in or not), run once per Idempotency-Key of the caller:
+    `work(body, principal, claim)` (see http.idempotent_create)."""
+    principal = optional_principal(request)
+    body = json_body(request, schema)
+    return idempotent_create(
+        request,
+        operation,
+        principal and principal.subject,
+        body,
+        lambda claim: work(body, principal, claim),
+        completes_claim,
+    )
 
 
 def applicant_body(

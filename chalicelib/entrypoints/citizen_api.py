@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.entrypoints.auth import applicant_body, applicant_query, optional_principal, require
-from chalicelib.entrypoints.http import (
-    client_ip,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create, require
+from chalicelib.entrypoints.http import client_ip, ok, query_params, route
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
@@ -36,15 +29,11 @@ TAG = "Hồ sơ (công dân)"
     idempotent=True,
 )
 def create_upload():
-    request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/upload-request.json")
-    return idempotent_create(
-        request,
+    return caller_create(
+        bp.current_request,
         "upload",
-        principal and principal.subject,
-        body,
-        lambda claim: uploads.create(body, principal, now()),
+        "api/upload-request.json",
+        lambda body, principal, claim: uploads.create(body, principal, now()),
     )
 
 
@@ -61,14 +50,13 @@ def create_upload():
 )
 def submit_dossier():
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/dossier-submission.json")
-    return idempotent_create(
+    return caller_create(
         request,
         "dossier",
-        principal and principal.subject,
-        body,
-        lambda claim: submission.submit(body, principal, claim, now(), client_ip(request)),
+        "api/dossier-submission.json",
+        lambda body, principal, claim: submission.submit(
+            body, principal, claim, now(), client_ip(request)
+        ),
         completes_claim=True,
     )
 

@@ -8,17 +8,11 @@ from chalice import Blueprint
 from chalicelib.entrypoints.auth import (
     FEEDBACK_PHONE_MESSAGE,
     applicant_body,
+    caller_create,
     optional_principal,
     require,
 )
-from chalicelib.entrypoints.http import (
-    client_ip,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalicelib.entrypoints.http import client_ip, idempotent_create, ok, query_params, route
 from chalicelib.services.dossiers import ratings
 from chalicelib.services.feedback import intake as feedback
 from chalicelib.services.feedback import uploads as feedback_uploads
@@ -43,14 +37,13 @@ TAG = "Phản ánh, kiến nghị"
 )
 def submit_feedback():
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-submission.json")
-    return idempotent_create(
+    return caller_create(
         request,
         "feedback",
-        principal and principal.subject,
-        body,
-        lambda claim: feedback.submit_public(body, principal, now(), claim, client_ip(request)),
+        "api/feedback-submission.json",
+        lambda body, principal, claim: feedback.submit_public(
+            body, principal, now(), claim, client_ip(request)
+        ),
         completes_claim=True,
     )
 
@@ -67,15 +60,11 @@ def submit_feedback():
     idempotent=True,
 )
 def create_feedback_upload():
-    request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-upload-request.json")
-    return idempotent_create(
-        request,
+    return caller_create(
+        bp.current_request,
         "feedback-upload",
-        principal and principal.subject,
-        body,
-        lambda claim: feedback_uploads.create(body, principal, now()),
+        "api/feedback-upload-request.json",
+        lambda body, principal, claim: feedback_uploads.create(body, principal, now()),
     )
 
 

@@ -7,13 +7,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import citizen_from_token, require
-from chalicelib.entrypoints.http import (
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, route
 from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
