@@ -19,6 +19,7 @@ from urllib.parse import quote_plus
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.text import ascii_fold
+from chalicelib.integrations.json_http import post_json
 from chalicelib.integrations.payments import (
     PaymentOutcome,
     PaymentPermanentError,
@@ -315,19 +316,8 @@ class VnpayClient:
             raise PaymentSignatureError("querydr response checksum mismatch")
 
     def _post(self, body: dict[str, str]) -> dict[str, Any]:
-        import httpx
-
-        try:
-            response = self._http.post(self._config.api_url, json=body)
-        except httpx.RequestError as exc:
-            raise PaymentTemporaryError(f"vnpay unreachable: {type(exc).__name__}") from exc
-        if response.is_error:
-            error = PaymentTemporaryError if response.is_server_error else PaymentPermanentError
-            raise error(f"vnpay HTTP {response.status_code}")
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise PaymentTemporaryError("vnpay answered with a non-JSON body") from exc
+        errors = (PaymentTemporaryError, PaymentPermanentError)
+        data = post_json(self._http, self._config.api_url, "vnpay", errors, json=body)
         if not isinstance(data, dict):
             raise PaymentTemporaryError("vnpay answered with an unexpected JSON shape")
         return data
