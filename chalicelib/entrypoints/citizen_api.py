@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create, require
-from chalicelib.entrypoints.http import client_ip, ok, query_params, route
+from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
+from chalicelib.entrypoints.http import client_ip, ok, route
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
@@ -100,10 +100,7 @@ def dossier_receipt(code):
     response="api/dossier-list.json",
     auth=("citizen",),
 )
-def my_dossiers():
-    request = bp.current_request
-    principal = require(request, "citizen")
-    params = query_params(request, "api/my-dossiers.query.json")
+def my_dossiers(principal, params):
     return ok(
         dossiers.mine(
             principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token")

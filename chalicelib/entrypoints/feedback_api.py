@@ -10,7 +10,6 @@ from chalicelib.entrypoints.auth import (
     applicant_body,
     caller_create,
     optional_principal,
-    require,
 )
 from chalicelib.entrypoints.http import client_ip, idempotent_create, ok, query_params, route
 from chalicelib.services.dossiers import ratings
@@ -76,10 +75,8 @@ def create_feedback_upload():
     query="api/feedback-public.query.json",
     response="api/feedback-list.json",
 )
-def public_feedback():
-    return ok(
-        feedback.public_answers(query_params(bp.current_request, "api/feedback-public.query.json"))
-    )
+def public_feedback(params):
+    return ok(feedback.public_answers(params))
 
 
 @route(
@@ -124,10 +121,8 @@ def rate_feedback(feedback_id):
     response="api/my-feedback.json",
     auth=("citizen",),
 )
-def my_feedback():
-    request = bp.current_request
-    principal = require(request, "citizen")
-    return ok(feedback.mine(principal, query_params(request, "api/my-dossiers.query.json")))
+def my_feedback(principal, params):
+    return ok(feedback.mine(principal, params))
 
 
 @route(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
-from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import json_body, ok, query_params, route
+from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.feedback import officer as feedback_officer
 from chalicelib.services.shared.clock import now
 
@@ -24,10 +23,7 @@ TAG = "Cán bộ xử lý phản ánh, kiến nghị"
     response="api/officer-feedback-list.json",
     auth=OFFICER_ROLES,
 )
-def officer_feedback_list():
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    params = query_params(request, "api/officer-feedback.query.json")
+def officer_feedback_list(principal, params):
     return ok(feedback_officer.listing(principal, params, now()))
 
 
@@ -40,8 +36,7 @@ def officer_feedback_list():
     auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_feedback(feedback_id):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_feedback(feedback_id, principal):
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
@@ -56,10 +51,7 @@ def officer_feedback(feedback_id):
     auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_feedback_action(feedback_id):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/officer-feedback-action.json")
+def officer_feedback_action(feedback_id, principal, body):
     return ok(feedback_officer.act(feedback_id, principal, body, now()))
 
 
@@ -74,8 +66,5 @@ def officer_feedback_action(feedback_id):
     auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_feedback_answer(feedback_id):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/officer-feedback-answer.json")
+def officer_feedback_answer(feedback_id, principal, body):
     return ok(feedback_officer.act(feedback_id, principal, {**body, "action": "answer"}, now()))

@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import citizen_from_token, require
-from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, route
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, route
 from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
@@ -26,10 +26,8 @@ TAG = "Cán bộ xử lý hồ sơ"
     response="api/officer-dossier-list.json",
     auth=OFFICER_ROLES,
 )
-def officer_inbox():
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
+def officer_inbox(principal, params):
+    return ok(inbox.inbox(principal, params, now()))
 
 
 @route(
@@ -44,10 +42,8 @@ def officer_inbox():
     errors=(404, 409, 413),
     idempotent=True,
 )
-def officer_upload():
+def officer_upload(principal, body):
     request = bp.current_request
-    principal = require(request, *intake.RECEPTIONISTS)
-    body = json_body(request, "api/upload-request.json")
     return idempotent_create(
         request,
         "officer-upload",
@@ -69,10 +65,8 @@ def officer_upload():
     errors=(404, 409, 503),
     idempotent=True,
 )
-def officer_intake():
+def officer_intake(principal, body):
     request = bp.current_request
-    principal = require(request, *intake.RECEPTIONISTS)
-    body = json_body(request, "api/officer-intake.json")
     if body["channel"] == "online":
         token = (body.get("citizen") or {}).get("access_token")
         citizen = citizen_from_token(token, "citizen.access_token") if token else None
@@ -116,8 +110,7 @@ def officer_shipment(code):
     auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_dossier(code):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_dossier(code, principal):
     dossier = workflow.load_consulted(code, principal)
     return ok(workflow.officer_view(dossier, principal, now()))
 
@@ -131,8 +124,7 @@ def officer_dossier(code):
     auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_control_slip(code):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_control_slip(code, principal):
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
@@ -147,10 +139,8 @@ def officer_control_slip(code):
     auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_action(code):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    return ok(workflow.act(code, principal, json_body(request, "api/officer-action.json"), now()))
+def officer_action(code, principal, body):
+    return ok(workflow.act(code, principal, body, now()))
 
 
 @route(
@@ -165,10 +155,7 @@ def officer_action(code):
     auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_result(code):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/result-upload.json")
+def officer_result(code, principal, body):
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 

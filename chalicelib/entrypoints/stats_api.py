@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.domain.errors import ValidationFailed
-from chalicelib.entrypoints.http import ok, query_params, route
+from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
 from chalicelib.services.stats import counters as stats
@@ -32,8 +32,8 @@ CACHE = {"Cache-Control": "public, max-age=300"}
     response="api/stats.json",
     errors=(400,),
 )
-def get_stats():
-    return ok(stats.report(query_params(bp.current_request, QUERY), now()), headers=CACHE)
+def get_stats(params):
+    return ok(stats.report(params, now()), headers=CACHE)
 
 
 @route(
@@ -45,8 +45,8 @@ def get_stats():
     content_type="text/csv",
     errors=(400,),
 )
-def get_stats_csv():
-    report = stats.report(query_params(bp.current_request, QUERY), now())
+def get_stats_csv(params):
+    report = stats.report(params, now())
     return _csv(stats_page.csv_text(report), "thong-ke", report["scope"])
 
 
@@ -60,8 +60,8 @@ def get_stats_csv():
     response="api/stats-index.json",
     errors=(400,),
 )
-def get_stats_index():
-    return ok(stats.weekly_index(query_params(bp.current_request, QUERY), now()), headers=CACHE)
+def get_stats_index(params):
+    return ok(stats.weekly_index(params, now()), headers=CACHE)
 
 
 @route(
@@ -73,8 +73,8 @@ def get_stats_index():
     content_type="text/csv",
     errors=(400,),
 )
-def get_stats_index_csv():
-    index = stats.weekly_index(query_params(bp.current_request, QUERY), now())
+def get_stats_index_csv(params):
+    index = stats.weekly_index(params, now())
     return _csv(stats_page.index_csv_text(index), "chi-so-766", index["scope"])
 
 
