@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from collections.abc import Callable
+
+from chalice import Blueprint, Response
 
 from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
-from chalicelib.entrypoints.http import client_ip, ok, route
+from chalicelib.entrypoints.http import client_ip, ok, routes_of
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
@@ -16,13 +18,13 @@ from chalicelib.web.pages import printable
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
 
+citizen_route = routes_of(bp, tag=TAG)
 
-@route(
-    bp,
+
+@citizen_route(
     "/v1/uploads",
     "POST",
     summary="Xin đường dẫn tải lên tệp đính kèm (S3 presigned POST)",
-    tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
     errors=(401, 404, 409, 413),
@@ -37,12 +39,10 @@ def create_upload():
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers",
     "POST",
     summary="Nộp hồ sơ trực tuyến",
-    tag=TAG,
     request="api/dossier-submission.json",
     response="api/dossier-created.json",
     errors=(401, 404, 409, 429, 503),
@@ -61,11 +61,9 @@ def submit_dossier():
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}",
     summary="Tra cứu tình trạng hồ sơ (mã hồ sơ + số điện thoại)",
-    tag=TAG,
     query="api/dossier-lookup.query.json",
     response="api/dossier-status.json",
     errors=(401, 404, 429),
@@ -91,11 +89,9 @@ def dossier_receipt(code):
     return dossiers.receipt(code, (bp.current_request.query_params or {}).get("t"))
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/me/dossiers",
     summary="Hồ sơ của tôi (công dân đã đăng nhập)",
-    tag=TAG,
     query="api/my-dossiers.query.json",
     response="api/dossier-list.json",
     auth=("citizen",),
@@ -108,33 +104,32 @@ def my_dossiers(principal, params):
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}/withdraw",
     "POST",
     summary="Rút hồ sơ",
-    tag=TAG,
     request="api/withdraw.json",
     response="api/dossier-status.json",
     errors=(401, 404, 409, 429),
 )
 def withdraw_dossier(code):
-    request = bp.current_request
-    principal, body = applicant_body(request, "api/withdraw.json")
-    return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))
+    return _as_applicant(code, "api/withdraw.json", dossiers.withdraw)
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}/supplements",
     "POST",
     summary="Bổ sung, hoàn thiện hồ sơ theo yêu cầu",
-    tag=TAG,
     request="api/supplement.json",
     response="api/dossier-status.json",
     errors=(401, 404, 409, 429),
 )
 def supplement_dossier(code):
+    return _as_applicant(code, "api/supplement.json", supplements.answer)
+
+
+def _as_applicant(code: str, schema: str, act: Callable) -> Response:
+    """The applicant (signed in, or with the dossier's phone) acts on their dossier."""
     request = bp.current_request
-    principal, body = applicant_body(request, "api/supplement.json")
-    return ok(supplements.answer(code, principal, body, client_ip(request), now()))
+    principal, body = applicant_body(request, schema)
+    return ok(act(code, principal, body, client_ip(request), now()))

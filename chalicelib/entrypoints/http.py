@@ -110,6 +110,16 @@ def route(
     return decorator
 
 
+def routes_of(bp: Blueprint, **defaults: Any) -> Callable:
+    """`route` for the views of one blueprint, which share `defaults` (their tag, the roles they
+    admit); a route's own arguments win."""
+
+    def blueprint_route(path: str, method: str = "GET", **doc: Any) -> Callable:
+        return route(bp, path, method, **{**defaults, **doc})
+
+    return blueprint_route
+
+
 def _inputs(view: Callable, doc: RouteDoc) -> Callable[[Request], dict] | None:
     """What the route declares, handed to a view that names it: `principal` (the caller, one of
     the declared `auth` roles), `body` (valid against `request`), `params` (the query, valid

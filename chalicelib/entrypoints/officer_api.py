@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import citizen_from_token, require
-from chalicelib.entrypoints.http import idempotent_create, json_body, ok, route
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, routes_of
 from chalicelib.services.dossiers import assisted, control_slip, forms, inbox, intake, workflow
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
@@ -16,26 +16,23 @@ from chalicelib.web.pages import printable
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý hồ sơ"
 
+officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
-@route(
-    bp,
+
+@officer_route(
     "/v1/officer/dossiers",
     summary="Hồ sơ của cơ quan (sớm hạn nhất trước)",
-    tag=TAG,
     query="api/officer-inbox.query.json",
     response="api/officer-dossier-list.json",
-    auth=OFFICER_ROLES,
 )
 def officer_inbox(principal, params):
     return ok(inbox.inbox(principal, params, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/uploads",
     "POST",
     summary="Tải lên bản quét một thành phần hồ sơ tại Bộ phận Một cửa (S3 presigned POST)",
-    tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
     auth=intake.RECEPTIONISTS,
@@ -53,12 +50,10 @@ def officer_upload(principal, body):
     )
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers",
     "POST",
     summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
-    tag=TAG,
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
     auth=intake.RECEPTIONISTS,
@@ -83,15 +78,12 @@ def officer_intake(principal, body):
     )
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/shipment",
     "POST",
     summary="Cập nhật hành trình bưu gửi trả kết quả (từ đơn vị bưu chính)",
-    tag=TAG,
     request="api/shipment-refresh.json",
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409, 503),
 )
 def officer_shipment(code):
@@ -101,13 +93,10 @@ def officer_shipment(code):
     return ok(workflow.refresh_shipment(code, principal, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}",
     summary="Chi tiết hồ sơ, tệp đính kèm và lịch sử",
-    tag=TAG,
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404,),
 )
 def officer_dossier(code, principal):
@@ -115,44 +104,35 @@ def officer_dossier(code, principal):
     return ok(workflow.officer_view(dossier, principal, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/control-slip",
     summary="Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 06) dạng JSON",
-    tag=TAG,
     response="api/control-slip.response.json",
-    auth=OFFICER_ROLES,
     errors=(404,),
 )
 def officer_control_slip(code, principal):
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/actions",
     "POST",
     summary="Thực hiện thao tác xử lý",
-    tag=TAG,
     request="api/officer-action.json",
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
 def officer_action(code, principal, body):
     return ok(workflow.act(code, principal, body, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/result",
     "POST",
     summary="Đính kèm văn bản kết quả",
-    tag=TAG,
     request="api/result-upload.json",
     response="api/result-upload.response.json",
     status=201,
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
 def officer_result(code, principal, body):
