@@ -18,12 +18,11 @@ NOT_YET = {
     "dossiers/assisted", "dossiers/citizen", "dossiers/forms", "dossiers/inbox",
     "dossiers/intake", "dossiers/ratings", "dossiers/receipts", "dossiers/results",
     "dossiers/shipments", "dossiers/submission", "dossiers/supplements", "dossiers/workflow",
-    "feedback/intake", "feedback/officer", "feedback/open311", "feedback/open311_intake",
-    "feedback/uploads", "feedback/views", "national_portal/intake", "national_portal/standin",
+    "feedback/intake", "feedback/officer", "feedback/open311", "feedback/uploads",
+    "feedback/views", "national_portal/intake", "national_portal/standin",
     "national_portal/sync", "notifications/delivery", "notifications/dispatch",
     "notifications/officer_requests", "notifications/zalo_inbound", "payments/fees",
-    "payments/gateway", "shared/events", "shared/idempotency", "shared/uploads",
-    "stats/recompute",
+    "payments/gateway", "shared/events", "shared/uploads", "stats/recompute",
 }  # fmt: skip
 
 
