@@ -20,9 +20,8 @@ NOT_YET = {
     "dossiers/submission", "dossiers/supplements", "dossiers/workflow", "feedback/intake",
     "feedback/officer", "feedback/open311", "feedback/uploads", "feedback/views",
     "national_portal/intake", "national_portal/standin", "national_portal/sync",
-    "notifications/delivery", "notifications/dispatch", "notifications/officer_requests",
-    "notifications/zalo_inbound", "payments/fees", "payments/gateway", "shared/uploads",
-    "stats/recompute",
+    "notifications/delivery", "notifications/dispatch", "notifications/zalo_inbound",
+    "payments/fees", "payments/gateway", "shared/uploads", "stats/recompute",
 }  # fmt: skip
 
 
