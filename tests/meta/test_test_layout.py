@@ -18,10 +18,10 @@ NOT_YET = {
     "dossiers/assisted", "dossiers/citizen", "dossiers/forms", "dossiers/intake",
     "dossiers/receipts", "dossiers/results", "dossiers/shipments", "dossiers/submission",
     "dossiers/supplements", "dossiers/workflow", "feedback/intake", "feedback/officer",
-    "feedback/open311", "feedback/uploads", "feedback/views", "national_portal/intake",
-    "national_portal/standin", "national_portal/sync", "notifications/delivery",
-    "notifications/dispatch", "notifications/zalo_inbound", "payments/fees",
-    "payments/gateway", "shared/uploads", "stats/recompute",
+    "feedback/open311", "feedback/views", "national_portal/intake", "national_portal/standin",
+    "national_portal/sync", "notifications/delivery", "notifications/dispatch",
+    "notifications/zalo_inbound", "payments/fees", "payments/gateway", "shared/uploads",
+    "stats/recompute",
 }  # fmt: skip
 
 
