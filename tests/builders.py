@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
 from chalicelib.domain.dossier import Dossier, Status, submit
+from chalicelib.domain.feedback import Category, Feedback
 
 CALENDAR = WorkingCalendar(holidays=frozenset())
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)
@@ -81,3 +82,24 @@ def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossie
     if status is Status.RESULT_READY:
         dossier.fee_due, dossier.outcome = 50000, "approved"
     return dossier
+
+
+def feedback(**changes) -> Feedback:
+    """A feedback (PAKN) as stored, received on Monday: `changes` replace the defaults."""
+    fields = dict(
+        id="PAKN-260302-ABCDE",
+        title="Đèn đường hỏng",
+        content="Đèn đường ở ngõ 12 hỏng đã một tuần.",
+        category=Category("co_so_ha_tang"),
+        agency_id="ubnd-phuong-kinh-bac",
+        sender={"full_name": "Nguyễn Văn An", "phone": "0912345678"},
+        public=True,
+        channel="online",
+        received_at=MONDAY,
+        agency_received_at=MONDAY,
+        forward_by=MONDAY + timedelta(days=3),
+        due_at=MONDAY + timedelta(days=10),
+        location={"address": "Ngõ 12"},
+    )
+    fields.update(changes)
+    return Feedback(**fields)
