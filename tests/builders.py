@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
+from chalicelib.domain.documents import ATTACHMENT, Document
 from chalicelib.domain.dossier import Dossier, Status, submit
 from chalicelib.domain.feedback import Category, Feedback
 
@@ -103,3 +104,24 @@ def feedback(**changes) -> Feedback:
     )
     fields.update(changes)
     return Feedback(**fields)
+
+
+def document(**changes) -> Document:
+    """A wallet document (a file accepted with an earlier dossier): `changes` replace the
+    defaults."""
+    fields = dict(
+        document_id="0" * 31 + "1",
+        kind=ATTACHMENT,
+        name="giay-chung-sinh.pdf",
+        dossier_code="000.00.51.H06-250303-0001",
+        agency_id="ubnd-phuong-kinh-bac",
+        owner="citizen-1",
+        bucket="uploads",
+        key="attachments/a/giay-chung-sinh.pdf",
+        content_type="application/pdf",
+        size_bytes=120_000,
+        issued_at=MONDAY,
+        component_code="TP1",
+    )
+    fields.update(changes)
+    return Document(**fields)

@@ -14,10 +14,10 @@ SERVICES = ROOT / "chalicelib" / "services"
 NOT_YET = {
     "accounts/citizens", "accounts/officer_admin", "accounts/officers",
     "catalog/calendar_admin", "catalog/importer", "catalog/national_import",
-    "documents/issuing", "documents/officer", "documents/verification", "documents/wallet",
-    "dossiers/assisted", "dossiers/forms", "dossiers/intake", "dossiers/results",
-    "dossiers/submission", "dossiers/supplements", "dossiers/workflow", "feedback/intake",
-    "feedback/officer", "feedback/open311", "national_portal/intake", "national_portal/sync",
+    "documents/issuing", "documents/officer", "documents/verification", "dossiers/assisted",
+    "dossiers/forms", "dossiers/intake", "dossiers/results", "dossiers/submission",
+    "dossiers/supplements", "dossiers/workflow", "feedback/intake", "feedback/officer",
+    "feedback/open311", "national_portal/intake", "national_portal/sync",
     "notifications/delivery", "notifications/dispatch", "notifications/zalo_inbound",
     "payments/fees", "shared/uploads", "stats/recompute",
 }  # fmt: skip
