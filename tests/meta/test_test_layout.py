@@ -16,9 +16,9 @@ NOT_YET = {
     "catalog/national_import", "documents/issuing", "documents/officer",
     "documents/verification", "dossiers/assisted", "dossiers/forms", "dossiers/intake",
     "dossiers/results", "dossiers/submission", "dossiers/supplements", "dossiers/workflow",
-    "feedback/intake", "national_portal/intake", "national_portal/sync",
-    "notifications/delivery", "notifications/dispatch", "notifications/zalo_inbound",
-    "payments/fees", "shared/uploads", "stats/recompute",
+    "national_portal/intake", "national_portal/sync", "notifications/delivery",
+    "notifications/dispatch", "notifications/zalo_inbound", "payments/fees", "shared/uploads",
+    "stats/recompute",
 }  # fmt: skip
 
 
