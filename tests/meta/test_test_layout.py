@@ -18,7 +18,6 @@ NOT_YET = {
     "dossiers/results", "dossiers/submission", "dossiers/supplements", "dossiers/workflow",
     "national_portal/intake", "national_portal/sync", "notifications/delivery",
     "notifications/dispatch", "notifications/zalo_inbound", "payments/fees", "shared/uploads",
-    "stats/recompute",
 }  # fmt: skip
 
 
