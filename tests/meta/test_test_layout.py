@@ -14,7 +14,7 @@ SERVICES = ROOT / "chalicelib" / "services"
 NOT_YET = {
     "accounts/citizens", "accounts/officer_admin", "accounts/officers", "catalog/importer",
     "catalog/national_import", "documents/issuing", "documents/officer", "dossiers/intake",
-    "dossiers/results", "dossiers/submission", "dossiers/workflow", "national_portal/intake",
+    "dossiers/submission", "dossiers/workflow", "national_portal/intake",
     "national_portal/sync", "notifications/delivery", "notifications/dispatch",
     "notifications/zalo_inbound", "payments/fees", "shared/uploads",
 }  # fmt: skip
