@@ -15,7 +15,7 @@ NOT_YET = {
     "accounts/citizens", "accounts/officers", "catalog/importer", "catalog/national_import",
     "documents/issuing", "dossiers/intake", "dossiers/submission", "dossiers/workflow",
     "national_portal/intake", "national_portal/sync", "notifications/delivery",
-    "notifications/dispatch", "notifications/zalo_inbound",
+    "notifications/zalo_inbound",
 }  # fmt: skip
 
 
