@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The test groups: one per folder of tests/ (see test-unit below).
+TEST_GROUPS := unit meta integration infra functional e2e
 
-.PHONY: install schemas lint format test test-unit test-integration test-functional run \
+.PHONY: install schemas lint format test $(TEST_GROUPS:%=test-%) run \
         import-catalog import-national-catalog bench load clean browsers hsm
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -32,14 +34,20 @@ format: install
 test: install schemas lint browsers hsm
 	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . -n 2 $(PYTEST_ARGS)
 
-test-unit: install schemas
-	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/unit tests/meta $(PYTEST_ARGS)
+# One group per folder of tests/ (make test runs them all): unit (plain Python, no AWS), meta
+# (the project checks itself: docs, layering, schemas), integration (services and stores on the
+# emulated AWS; the stores under integration/persistence), infra (the stacks' templates),
+# functional (the API in process), e2e (the local stack over HTTP, and a browser).
+TEST_RUN = $(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/$(@:test-%=%) $(PYTEST_ARGS)
 
-test-integration: install schemas
-	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/integration tests/infra $(PYTEST_ARGS)
+test-unit test-meta test-integration test-infra: install schemas
+	$(TEST_RUN)
 
-test-functional: install schemas browsers hsm
-	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . tests/functional tests/e2e $(PYTEST_ARGS)
+test-functional: install schemas hsm
+	$(TEST_RUN)
+
+test-e2e: install schemas browsers hsm
+	$(TEST_RUN)
 
 # The browser tests (tests/e2e/test_browser.py) drive Debian's Chromium and inject axe-core.
 browsers:

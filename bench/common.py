@@ -56,27 +56,56 @@ def request(method: str, url: str, body=None, headers=None, timeout: float = 30)
             return error.code, None
 
 
-def post_file(fields: dict, url: str, content: bytes, content_type: str) -> int:
-    """What a browser does with a presigned S3 POST."""
+def multipart(fields: dict, filename: str, content: bytes, content_type: str):
+    """A presigned S3 POST's form (its `fields`, then the file) and the Content-Type to send."""
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
         for k, v in fields.items()
     ]
     parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.pdf"\r\n'
-        f"Content-Type: {content_type}\r\n\r\n".encode()
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
         + content
         + f"\r\n--{boundary}--\r\n".encode()
     )
-    req = urllib.request.Request(
-        url,
-        data=b"".join(parts),
-        method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
-    )
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def post_file(
+    fields: dict, url: str, content: bytes, content_type: str, filename: str = "f.pdf"
+) -> int:
+    """What a browser does with a presigned S3 POST."""
+    body, form_type = multipart(fields, filename, content, content_type)
+    req = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": form_type})
     with urllib.request.urlopen(req, timeout=30) as answer:  # noqa: S310 - loopback only
         return answer.status
+
+
+class UploadRefused(Exception):
+    """The API did not hand out an upload: (status, body)."""
+
+
+def upload_attachments(base: str, procedure: dict, content: bytes, headers=None) -> list[dict]:
+    """A dossier's `attachments`: a small PDF uploaded, as a browser would, for each required
+    component of `procedure` not filled in online."""
+    attachments = []
+    for component in procedure["components"]:
+        if not component["required"] or component.get("filled_online"):
+            continue
+        spec = {
+            "procedure_code": procedure["code"],
+            "component_code": component["code"],
+            "filename": "tep.pdf",
+            "content_type": "application/pdf",
+            "size_bytes": len(content),
+        }
+        status, upload = request("POST", f"{base}/v1/uploads", spec, headers)
+        if status != 201:
+            raise UploadRefused(status, upload)
+        post_file(upload["fields"], upload["url"], content, "application/pdf", "tep.pdf")
+        attachments.append({"component_code": component["code"], "upload_id": upload["upload_id"]})
+    return attachments
 
 
 @contextmanager

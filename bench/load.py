@@ -22,7 +22,15 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.common import AGENCY, PROCEDURE, local_stack, post_file, request, summary
+from bench.common import (
+    AGENCY,
+    PROCEDURE,
+    UploadRefused,
+    local_stack,
+    request,
+    summary,
+    upload_attachments,
+)
 
 
 class Phase:
@@ -64,24 +72,11 @@ def run(phase: Phase, jobs, concurrency: int, deadline: float) -> list:
 
 def submit_one(base: str, procedure: dict, form: dict, phase: Phase):
     phone = "09" + "".join(random.choices("0123456789", k=8))  # noqa: S311 - test data
-    attachments = []
-    for component in procedure["components"]:
-        if not component["required"] or component.get("filled_online"):
-            continue
-        content = b"%PDF-1.4 load"
-        spec = {
-            "procedure_code": PROCEDURE,
-            "component_code": component["code"],
-            "filename": "tep.pdf",
-            "content_type": "application/pdf",
-            "size_bytes": len(content),
-        }
-        status, upload = request("POST", f"{base}/v1/uploads", spec)
-        if status != 201:
-            phase.errors.append(f"upload {status}")
-            return None
-        post_file(upload["fields"], upload["url"], content, "application/pdf")
-        attachments.append({"component_code": component["code"], "upload_id": upload["upload_id"]})
+    try:
+        attachments = upload_attachments(base, procedure, b"%PDF-1.4 load")
+    except UploadRefused as refused:
+        phase.errors.append(f"upload {refused.args[0]}")
+        return None
     body = {
         "procedure_code": PROCEDURE,
         "agency": AGENCY,

@@ -246,6 +246,33 @@ def normalize_phone(phone: str) -> str:
     return digits
 
 
+def _submitted(
+    code: str,
+    procedure: dict,
+    applicant: dict,
+    form: dict,
+    attachments: list[dict],
+    result_delivery: str,
+    notify: list[str],
+    at: datetime,
+    **fields: Any,
+) -> Dossier:
+    """A dossier just submitted, online or at the desk, before its first history entry."""
+    return Dossier(
+        code=code,
+        procedure=procedure,
+        agency_id=procedure["agency_id"],
+        applicant=applicant,
+        form=form,
+        attachments=attachments,
+        result_delivery=result_delivery,
+        notify=notify,
+        status=Status.SUBMITTED,
+        submitted_at=at,
+        **fields,
+    )
+
+
 def submit(
     code: str,
     procedure: dict,
@@ -263,19 +290,10 @@ def submit(
 ) -> Dossier:
     """An online submission; `assisted_by` names the officer (or kiosk) who helped the citizen
     file it with the citizen's identity (the dossier stays the citizen's)."""
-    dossier = Dossier(
-        code=code,
-        procedure=procedure,
-        agency_id=procedure["agency_id"],
-        applicant=applicant,
-        owner=owner,
-        form=form,
-        attachments=attachments,
-        result_delivery=result_delivery,
-        notify=notify,
-        status=Status.SUBMITTED,
-        submitted_at=at,
+    dossier = _submitted(
+        *(code, procedure, applicant, form, attachments, result_delivery, notify, at),
         acknowledge_by=acknowledge_by,
+        owner=owner,
         fee_due=fee_due,
         channel=channel,
     )
@@ -315,19 +333,10 @@ def receive_at_desk(
 ) -> Dossier:
     """A paper dossier handed in at the one-stop desk or arrived by post, its components scanned
     at receipt; the receptionist's decision follows at once (see the intake service)."""
-    dossier = Dossier(
-        code=code,
-        procedure=procedure,
-        agency_id=procedure["agency_id"],
-        applicant=applicant,
-        owner=None,
-        form=form,
-        attachments=attachments,
-        result_delivery=result_delivery,
-        notify=notify,
-        status=Status.SUBMITTED,
-        submitted_at=at,
+    dossier = _submitted(
+        *(code, procedure, applicant, form, attachments, result_delivery, notify, at),
         acknowledge_by=acknowledge_by,
+        owner=None,
         fee_due=fee_due,
         channel=channel,
         extra={"consignment": consignment} if consignment else {},

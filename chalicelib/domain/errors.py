@@ -32,10 +32,45 @@ class FieldError:
         return found | {"code": self.code} if self.code else found
 
 
+# The default message of each stable code (user-facing Vietnamese text, one place for all).
+MESSAGES = {
+    "INTERNAL": "Đã có lỗi xảy ra.",
+    "VALIDATION_FAILED": "Dữ liệu gửi lên không hợp lệ.",
+    "UNAUTHENTICATED": "Bạn cần đăng nhập để thực hiện thao tác này.",
+    "FORBIDDEN": "Bạn không có quyền thực hiện thao tác này.",
+    "TRANSFERRED_READ_ONLY": (
+        "Hồ sơ đã được chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem, "
+        "không được thực hiện thao tác."
+    ),
+    "NOT_FOUND": "Không tìm thấy dữ liệu yêu cầu.",
+    "CONFLICT": "Dữ liệu đã thay đổi hoặc yêu cầu bị trùng. Vui lòng tải lại và thử lại.",
+    "INVALID_TRANSITION": "Thao tác này không được phép ở trạng thái hiện tại của hồ sơ.",
+    "UPLOAD_SCAN_PENDING": "Tệp đang được kiểm tra mã độc; vui lòng gửi lại sau ít giây.",
+    "PAYLOAD_TOO_LARGE": "Dữ liệu gửi lên vượt quá dung lượng cho phép.",
+    "RATE_LIMITED": "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ít phút.",
+    "SERVICE_UNAVAILABLE": "Hệ thống đang bận. Vui lòng thử lại sau giây lát.",
+    "SECRETS_NOT_CONFIGURED": (
+        "Cổng dịch vụ công tạm ngừng phục vụ vì chưa hoàn tất cấu hình bảo mật. "
+        "Vui lòng thử lại sau."
+    ),
+}
+
+
 class DomainError(Exception):
+    """A refusal the contract names. A subclass declares its stable code and HTTP status in its
+    class statement (`class NotFound(DomainError, code="NOT_FOUND", status=404)`); its default
+    message is the code's row in MESSAGES."""
+
     code = "INTERNAL"
     status = 500
-    default_message = "Đã có lỗi xảy ra."
+    default_message = MESSAGES["INTERNAL"]
+
+    def __init_subclass__(cls, code: str | None = None, status: int | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.code = code or cls.code
+        cls.status = status or cls.status
+        if "default_message" not in vars(cls):
+            cls.default_message = MESSAGES.get(cls.code, cls.default_message)
 
     def __init__(self, message: str | None = None, details: list[FieldError] | None = None):
         super().__init__(message or self.default_message)
@@ -43,9 +78,8 @@ class DomainError(Exception):
         self.details = list(details or [])
 
 
-class ValidationFailed(DomainError):
-    code, status = "VALIDATION_FAILED", 400
-    default_message = "Dữ liệu gửi lên không hợp lệ."
+class ValidationFailed(DomainError, code="VALIDATION_FAILED", status=400):
+    """A body, query or form breaks its schema or a rule; `details` name the fields."""
 
 
 class UploadRefused(ValidationFailed):
@@ -57,77 +91,55 @@ class UploadRefused(ValidationFailed):
         self.code = code
 
 
-class Unauthenticated(DomainError):
-    code, status = "UNAUTHENTICATED", 401
-    default_message = "Bạn cần đăng nhập để thực hiện thao tác này."
+class Unauthenticated(DomainError, code="UNAUTHENTICATED", status=401):
+    """No valid session or token where the route needs one."""
 
 
-class Forbidden(DomainError):
-    code, status = "FORBIDDEN", 403
-    default_message = "Bạn không có quyền thực hiện thao tác này."
+class Forbidden(DomainError, code="FORBIDDEN", status=403):
+    """Signed in, but the role or the agency does not allow this."""
 
 
-class TransferredReadOnly(Forbidden):
-    code = "TRANSFERRED_READ_ONLY"
-    default_message = (
-        "Hồ sơ đã được chuyển cho cơ quan khác giải quyết; cơ quan của bạn chỉ được xem, "
-        "không được thực hiện thao tác."
-    )
+class TransferredReadOnly(Forbidden, code="TRANSFERRED_READ_ONLY"):
+    """The agency transferred the dossier away and may only read it now."""
 
 
-class NotFound(DomainError):
-    code, status = "NOT_FOUND", 404
-    default_message = "Không tìm thấy dữ liệu yêu cầu."
+class NotFound(DomainError, code="NOT_FOUND", status=404):
+    """Nothing by that id, or nothing the caller may know exists."""
 
 
-class Conflict(DomainError):
-    code, status = "CONFLICT", 409
-    default_message = "Dữ liệu đã thay đổi hoặc yêu cầu bị trùng. Vui lòng tải lại và thử lại."
+class Conflict(DomainError, code="CONFLICT", status=409):
+    """A stale version, a duplicate, or an idempotency key reused with another body."""
 
 
-class InvalidTransition(DomainError):
-    code, status = "INVALID_TRANSITION", 409
-    default_message = "Thao tác này không được phép ở trạng thái hiện tại của hồ sơ."
+class InvalidTransition(DomainError, code="INVALID_TRANSITION", status=409):
+    """The action is not allowed in the dossier's (or feedback's) current state."""
 
 
-class UploadScanPending(DomainError):
+class UploadScanPending(DomainError, code="UPLOAD_SCAN_PENDING", status=409):
     """An uploaded file is still being scanned for malware: nothing was kept, retry shortly."""
 
-    code, status = "UPLOAD_SCAN_PENDING", 409
-    default_message = "Tệp đang được kiểm tra mã độc; vui lòng gửi lại sau ít giây."
     headers = {"Retry-After": "10"}
 
 
-class PayloadTooLarge(DomainError):
-    code, status = "PAYLOAD_TOO_LARGE", 413
-    default_message = "Dữ liệu gửi lên vượt quá dung lượng cho phép."
+class PayloadTooLarge(DomainError, code="PAYLOAD_TOO_LARGE", status=413):
+    """A body or an upload over its size limit."""
 
 
-class RateLimited(DomainError):
-    code, status = "RATE_LIMITED", 429
-    default_message = "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau ít phút."
+class RateLimited(DomainError, code="RATE_LIMITED", status=429):
+    """Too many tries from one caller (lookups, sign-in, submissions)."""
 
 
-class ServiceUnavailable(DomainError):
-    code, status = "SERVICE_UNAVAILABLE", 503
-    default_message = "Hệ thống đang bận. Vui lòng thử lại sau giây lát."
+class ServiceUnavailable(DomainError, code="SERVICE_UNAVAILABLE", status=503):
+    """Retryable: AWS throttling, busy counters."""
 
 
-class SecretsNotConfigured(DomainError):
+class SecretsNotConfigured(DomainError, code="SECRETS_NOT_CONFIGURED", status=503):
     """Outside the local stage the app secret is missing, unreadable or still a development
     value, so the portal serves nothing (chalicelib/integrations/secrets.py says why)."""
 
-    code, status = "SECRETS_NOT_CONFIGURED", 503
-    default_message = (
-        "Cổng dịch vụ công tạm ngừng phục vụ vì chưa hoàn tất cấu hình bảo mật. "
-        "Vui lòng thử lại sau."
-    )
 
-
-class DailyLimitReached(DomainError):
+class DailyLimitReached(DomainError, code="DAILY_LIMIT_REACHED", status=503):
     """An agency gave the day's last dossier number: a planned answer until midnight."""
-
-    code, status = "DAILY_LIMIT_REACHED", 503
 
 
 UPLOAD_TYPE_MISMATCH = "UPLOAD_TYPE_MISMATCH"  # its bytes are not the declared type

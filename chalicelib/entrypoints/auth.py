@@ -8,6 +8,10 @@ the token, so its cross-site POST is refused and changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Response
 from chalice.app import Request
 
 from chalicelib.config import get_settings
@@ -19,6 +23,7 @@ from chalicelib.domain.errors import (
     ValidationFailed,
 )
 from chalicelib.domain.principal import Principal
+from chalicelib.entrypoints.http import idempotent_create, json_body, query_params
 from chalicelib.integrations import identity
 from chalicelib.services.accounts import sessions
 
@@ -103,14 +108,53 @@ def require(request: Request, *roles: str) -> Principal:
 
 
 DOSSIER_PHONE_MESSAGE = "Vui lòng nhập số điện thoại đã dùng khi nộp hồ sơ."
+FEEDBACK_PHONE_MESSAGE = "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh."
 
 
-def require_phone_or_principal(
-    phone: str | None, principal: Principal | None, message: str = DOSSIER_PHONE_MESSAGE
-) -> None:
-    """Anonymous callers prove they are the applicant with the phone they gave when they sent
-    the dossier or the feedback; a signed-in caller is known already."""
-    if not phone and principal is None:
+def caller_create(
+    request: Request,
+    operation: str,
+    schema: str,
+    work: Callable[[dict, Principal | None, Any], dict],
+    completes_claim: bool = False,
+) -> Response:
+    """A create open to anyone (signed in or not), run once per Idempotency-Key of the caller:
+    `work(body, principal, claim)` (see http.idempotent_create)."""
+    principal = optional_principal(request)
+    body = json_body(request, schema)
+    return idempotent_create(
+        request,
+        operation,
+        principal and principal.subject,
+        body,
+        lambda claim: work(body, principal, claim),
+        completes_claim,
+    )
+
+
+def applicant_body(
+    request: Request, schema: str, message: str = DOSSIER_PHONE_MESSAGE
+) -> tuple[Principal | None, dict]:
+    """The caller acting as the applicant of a dossier or a feedback, and the request's body.
+    A signed-in caller is known already (checked first: a bad token or a missing CSRF header
+    answers before a bad body); an anonymous one proves it with the phone they gave when they
+    sent it."""
+    principal = optional_principal(request)
+    body = json_body(request, schema)
+    _require_phone(body, principal, message)
+    return principal, body
+
+
+def applicant_query(request: Request, schema: str) -> tuple[Principal | None, dict]:
+    """`applicant_body` for a read: the phone comes in the query string."""
+    params = query_params(request, schema)
+    principal = optional_principal(request)
+    _require_phone(params, principal, DOSSIER_PHONE_MESSAGE)
+    return principal, params
+
+
+def _require_phone(proof: dict, principal: Principal | None, message: str) -> None:
+    if not proof.get("phone") and principal is None:
         raise ValidationFailed(message, [FieldError("phone", "Bắt buộc phải nhập")])
 
 

@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import json_body, ok, query_params, route
+from chalicelib.entrypoints.http import ok, query_params, route
 from chalicelib.services.catalog import calendar_admin
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.shared import clock
@@ -50,8 +50,7 @@ def calendar_due():
     response="api/calendar-year.json",
     errors=(400, 404),
 )
-def calendar_year(year):
-    params = query_params(bp.current_request, "api/calendar-year.query.json")
+def calendar_year(year, params):
     return ok(
         calendar_admin.year_view(
             calendar_admin.parse_year(year), calendar_admin.resolve_agency(params.get("agency"))
@@ -84,9 +83,7 @@ def admin_calendar_year(year):
     auth=("admin",),
     errors=(400, 401, 403, 409),
 )
-def publish_calendar_year(year):
-    principal = require(bp.current_request, "admin")
-    body = json_body(bp.current_request, "api/admin-calendar-year.json")
+def publish_calendar_year(year, principal, body):
     return ok(
         calendar_admin.publish_year(calendar_admin.parse_year(year), body, principal, clock.now())
     )
@@ -101,8 +98,7 @@ def publish_calendar_year(year):
     auth=("admin",),
     errors=(401, 403, 404),
 )
-def office_hours(agency):
-    principal = require(bp.current_request, "admin")
+def office_hours(agency, principal):
     return ok(calendar_admin.admin_office_hours(agency, principal))
 
 
@@ -117,9 +113,7 @@ def office_hours(agency):
     auth=("admin",),
     errors=(400, 401, 403, 404, 409),
 )
-def set_office_hours(agency):
-    principal = require(bp.current_request, "admin")
-    body = json_body(bp.current_request, "api/admin-office-hours.json")
+def set_office_hours(agency, principal, body):
     return ok(calendar_admin.set_office_hours(agency, body, principal, clock.now()))
 
 

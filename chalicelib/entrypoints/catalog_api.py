@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.catalog import Catalog, Offering, Procedure, SearchQuery
-from chalicelib.entrypoints.http import ok, query_params, route
+from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE, slice_page
 
@@ -22,8 +22,7 @@ TAG = "Danh mục thủ tục"
     response="api/agency-list.json",
     errors=(400,),
 )
-def list_agencies():
-    params = query_params(bp.current_request, "api/agency-list.query.json")
+def list_agencies(params):
     agencies = [
         a.public_dict()
         for a in sorted(catalog_service.get_catalog().agencies.values(), key=_agency_order)
@@ -48,8 +47,7 @@ def _agency_order(agency):
     response="api/procedure-list.json",
     errors=(400,),
 )
-def search_procedures():
-    params = query_params(bp.current_request, "api/procedure-search.query.json")
+def search_procedures(params):
     catalog = catalog_service.get_catalog()
     if params.get("agency"):
         catalog_service.get_agency(params["agency"])
@@ -86,8 +84,7 @@ def search_procedures():
     response="api/procedure.json",
     errors=(400, 404),
 )
-def get_procedure(code):
-    params = query_params(bp.current_request, "api/procedure.query.json")
+def get_procedure(code, params):
     catalog = catalog_service.get_catalog()
     procedure = catalog_service.get_procedure(code)
     chosen = (

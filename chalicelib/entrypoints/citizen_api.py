@@ -2,142 +2,101 @@
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from collections.abc import Callable
 
-from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
-from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
-    client_ip,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalice import Blueprint, Response
+
+from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
+from chalicelib.entrypoints.http import client_ip, ok, routes_of
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
-from chalicelib.web.pages import PDF, document_response
+from chalicelib.web.pages import printable
 
 bp = Blueprint(__name__)
 TAG = "Hồ sơ (công dân)"
 
+citizen_route = routes_of(bp, tag=TAG)
 
-@route(
-    bp,
+
+@citizen_route(
     "/v1/uploads",
     "POST",
     summary="Xin đường dẫn tải lên tệp đính kèm (S3 presigned POST)",
-    tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
-    status=201,
     errors=(401, 404, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def create_upload():
-    request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/upload-request.json")
-    return idempotent_create(
-        request,
+    return caller_create(
+        bp.current_request,
         "upload",
-        principal and principal.subject,
-        body,
-        lambda claim: uploads.create(body, principal, now()),
+        "api/upload-request.json",
+        lambda body, principal, claim: uploads.create(body, principal, now()),
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers",
     "POST",
     summary="Nộp hồ sơ trực tuyến",
-    tag=TAG,
     request="api/dossier-submission.json",
     response="api/dossier-created.json",
-    status=201,
     errors=(401, 404, 409, 429, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def submit_dossier():
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/dossier-submission.json")
-    return idempotent_create(
+    return caller_create(
         request,
         "dossier",
-        principal and principal.subject,
-        body,
-        lambda claim: submission.submit(body, principal, claim, now(), client_ip(request)),
+        "api/dossier-submission.json",
+        lambda body, principal, claim: submission.submit(
+            body, principal, claim, now(), client_ip(request)
+        ),
         completes_claim=True,
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}",
     summary="Tra cứu tình trạng hồ sơ (mã hồ sơ + số điện thoại)",
-    tag=TAG,
     query="api/dossier-lookup.query.json",
     response="api/dossier-status.json",
     errors=(401, 404, 429),
 )
 def lookup_dossier(code):
     request = bp.current_request
-    params = query_params(request, "api/dossier-lookup.query.json")
-    principal = optional_principal(request)
-    require_phone_or_principal(params.get("phone"), principal)
+    principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
 
 
-@route(
+@printable(
     bp,
     "/v1/dossiers/{code}/receipt",
-    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), để in",
+    "Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01), để in",
+    "Giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01), bản PDF khổ A4",
     tag=TAG,
     errors=(404,),
-    content_type="text/html",
     extra={
         "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
     },
 )
 def dossier_receipt(code):
-    params = bp.current_request.query_params or {}
-    return document_response(dossiers.receipt(code, params.get("t")), False)
+    return dossiers.receipt(code, (bp.current_request.query_params or {}).get("t"))
 
 
-@route(
-    bp,
-    "/v1/dossiers/{code}/receipt/pdf",
-    summary="Giấy tiếp nhận và hẹn trả kết quả (Mẫu số 01), bản PDF khổ A4",
-    tag=TAG,
-    errors=(404,),
-    content_type=PDF,
-    extra={
-        "parameters": [{"name": "t", "in": "query", "required": True, "schema": {"type": "string"}}]
-    },
-)
-def dossier_receipt_pdf(code):
-    params = bp.current_request.query_params or {}
-    return document_response(dossiers.receipt(code, params.get("t")), True)
-
-
-@route(
-    bp,
+@citizen_route(
     "/v1/me/dossiers",
     summary="Hồ sơ của tôi (công dân đã đăng nhập)",
-    tag=TAG,
     query="api/my-dossiers.query.json",
     response="api/dossier-list.json",
     auth=("citizen",),
 )
-def my_dossiers():
-    request = bp.current_request
-    principal = require(request, "citizen")
-    params = query_params(request, "api/my-dossiers.query.json")
+def my_dossiers(principal, params):
     return ok(
         dossiers.mine(
             principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token")
@@ -145,37 +104,32 @@ def my_dossiers():
     )
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}/withdraw",
     "POST",
     summary="Rút hồ sơ",
-    tag=TAG,
     request="api/withdraw.json",
     response="api/dossier-status.json",
     errors=(401, 404, 409, 429),
 )
 def withdraw_dossier(code):
-    request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/withdraw.json")
-    require_phone_or_principal(body.get("phone"), principal)
-    return ok(dossiers.withdraw(code, principal, body, client_ip(request), now()))
+    return _as_applicant(code, "api/withdraw.json", dossiers.withdraw)
 
 
-@route(
-    bp,
+@citizen_route(
     "/v1/dossiers/{code}/supplements",
     "POST",
     summary="Bổ sung, hoàn thiện hồ sơ theo yêu cầu",
-    tag=TAG,
     request="api/supplement.json",
     response="api/dossier-status.json",
     errors=(401, 404, 409, 429),
 )
 def supplement_dossier(code):
+    return _as_applicant(code, "api/supplement.json", supplements.answer)
+
+
+def _as_applicant(code: str, schema: str, act: Callable) -> Response:
+    """The applicant (signed in, or with the dossier's phone) acts on their dossier."""
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/supplement.json")
-    require_phone_or_principal(body.get("phone"), principal)
-    return ok(supplements.answer(code, principal, body, client_ip(request), now()))
+    principal, body = applicant_body(request, schema)
+    return ok(act(code, principal, body, client_ip(request), now()))

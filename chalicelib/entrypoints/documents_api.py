@@ -10,7 +10,7 @@ from chalice import Blueprint
 from chalicelib.domain.errors import FieldError, NotFound, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, route
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, route
 from chalicelib.services.documents import form_issue, officer, verification, wallet
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
@@ -70,10 +70,7 @@ def document_comparison(document_id):
     response="api/my-documents.json",
     auth=("citizen",),
 )
-def my_documents():
-    request = bp.current_request
-    principal = require(request, "citizen")
-    params = query_params(request, "api/my-dossiers.query.json")
+def my_documents(principal, params):
     return ok(
         wallet.mine(principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token"))
     )
@@ -87,8 +84,7 @@ def my_documents():
     response="api/document-download.json",
     auth=("citizen",),
 )
-def export_documents():
-    principal = require(bp.current_request, "citizen")
+def export_documents(principal):
     return ok(wallet.export(principal, now()))
 
 
@@ -101,8 +97,7 @@ def export_documents():
     auth=("citizen",),
     errors=(404,),
 )
-def download_document(document_id):
-    principal = require(bp.current_request, "citizen")
+def download_document(document_id, principal):
     return ok(wallet.download(principal, document_id, now()))
 
 

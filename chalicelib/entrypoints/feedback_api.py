@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.entrypoints.auth import optional_principal, require, require_phone_or_principal
-from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
-    client_ip,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
+from chalicelib.entrypoints.auth import (
+    FEEDBACK_PHONE_MESSAGE,
+    applicant_body,
+    caller_create,
+    optional_principal,
 )
+from chalicelib.entrypoints.http import client_ip, idempotent_create, ok, query_params, route
 from chalicelib.services.dossiers import ratings
 from chalicelib.services.feedback import intake as feedback
 from chalicelib.services.feedback import uploads as feedback_uploads
@@ -34,20 +31,18 @@ TAG = "Phản ánh, kiến nghị"
     tag=TAG,
     request="api/feedback-submission.json",
     response="api/feedback-created.json",
-    status=201,
     errors=(401, 409, 429, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def submit_feedback():
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-submission.json")
-    return idempotent_create(
+    return caller_create(
         request,
         "feedback",
-        principal and principal.subject,
-        body,
-        lambda claim: feedback.submit_public(body, principal, now(), claim, client_ip(request)),
+        "api/feedback-submission.json",
+        lambda body, principal, claim: feedback.submit_public(
+            body, principal, now(), claim, client_ip(request)
+        ),
         completes_claim=True,
     )
 
@@ -60,20 +55,15 @@ def submit_feedback():
     tag=TAG,
     request="api/feedback-upload-request.json",
     response="api/upload.json",
-    status=201,
     errors=(401, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def create_feedback_upload():
-    request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-upload-request.json")
-    return idempotent_create(
-        request,
+    return caller_create(
+        bp.current_request,
         "feedback-upload",
-        principal and principal.subject,
-        body,
-        lambda claim: feedback_uploads.create(body, principal, now()),
+        "api/feedback-upload-request.json",
+        lambda body, principal, claim: feedback_uploads.create(body, principal, now()),
     )
 
 
@@ -85,10 +75,8 @@ def create_feedback_upload():
     query="api/feedback-public.query.json",
     response="api/feedback-list.json",
 )
-def public_feedback():
-    return ok(
-        feedback.public_answers(query_params(bp.current_request, "api/feedback-public.query.json"))
-    )
+def public_feedback(params):
+    return ok(feedback.public_answers(params))
 
 
 @route(
@@ -120,11 +108,7 @@ def read_feedback(feedback_id):
 )
 def rate_feedback(feedback_id):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/feedback-rating.json")
-    require_phone_or_principal(
-        body.get("phone"), principal, "Vui lòng nhập số điện thoại đã dùng khi gửi phản ánh."
-    )
+    principal, body = applicant_body(request, "api/feedback-rating.json", FEEDBACK_PHONE_MESSAGE)
     return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
 
 
@@ -137,10 +121,8 @@ def rate_feedback(feedback_id):
     response="api/my-feedback.json",
     auth=("citizen",),
 )
-def my_feedback():
-    request = bp.current_request
-    principal = require(request, "citizen")
-    return ok(feedback.mine(principal, query_params(request, "api/my-dossiers.query.json")))
+def my_feedback(principal, params):
+    return ok(feedback.mine(principal, params))
 
 
 @route(
@@ -151,15 +133,12 @@ def my_feedback():
     tag="Hồ sơ (công dân)",
     request="api/dossier-rating.json",
     response="api/dossier-rating.response.json",
-    status=201,
     errors=(401, 404, 409, 429),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def rate_dossier(code):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/dossier-rating.json")
-    require_phone_or_principal(body.get("phone"), principal)
+    principal, body = applicant_body(request, "api/dossier-rating.json")
     return idempotent_create(
         request,
         f"dossier-rating:{code}",

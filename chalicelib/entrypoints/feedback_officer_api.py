@@ -6,76 +6,55 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
-from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import json_body, ok, query_params, route
+from chalicelib.entrypoints.http import ok, routes_of
 from chalicelib.services.feedback import officer as feedback_officer
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý phản ánh, kiến nghị"
 
+officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
-@route(
-    bp,
+
+@officer_route(
     "/v1/officer/feedback",
     summary="Phản ánh, kiến nghị của cơ quan (sớm hạn nhất trước; mặc định: đang xử lý)",
-    tag=TAG,
     query="api/officer-feedback.query.json",
     response="api/officer-feedback-list.json",
-    auth=OFFICER_ROLES,
 )
-def officer_feedback_list():
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    params = query_params(request, "api/officer-feedback.query.json")
+def officer_feedback_list(principal, params):
     return ok(feedback_officer.listing(principal, params, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/feedback/{feedback_id}",
     summary="Chi tiết phản ánh, người gửi và lịch sử xử lý",
-    tag=TAG,
     response="api/officer-feedback.json",
-    auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_feedback(feedback_id):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_feedback(feedback_id, principal):
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/feedback/{feedback_id}/actions",
     "POST",
     summary="Phân loại, giao xử lý, chuyển cơ quan có thẩm quyền, trả lời, công khai, kết thúc",
-    tag=TAG,
     request="api/officer-feedback-action.json",
     response="api/officer-feedback.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_feedback_action(feedback_id):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/officer-feedback-action.json")
+def officer_feedback_action(feedback_id, principal, body):
     return ok(feedback_officer.act(feedback_id, principal, body, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/feedback/{feedback_id}/answer",
     "POST",
     summary="Trả lời phản ánh, kiến nghị",
-    tag=TAG,
     request="api/officer-feedback-answer.json",
     response="api/officer-feedback.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_feedback_answer(feedback_id):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/officer-feedback-answer.json")
+def officer_feedback_answer(feedback_id, principal, body):
     return ok(feedback_officer.act(feedback_id, principal, {**body, "action": "answer"}, now()))

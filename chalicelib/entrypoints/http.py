@@ -9,6 +9,7 @@ itself (415, 405, 500) into the same shape.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 from collections.abc import Callable
@@ -69,17 +70,28 @@ def error_response(error: DomainError, headers: dict | None = None) -> Response:
     return ok(error_body(error.code, error.message, error.details), error.status, headers)
 
 
-def route(bp: Blueprint, path: str, method: str = "GET", **doc: Any) -> Callable:
-    """Register a view on `bp` and describe it for /openapi.json."""
+def route(
+    bp: Blueprint, path: str, method: str = "GET", idempotent: bool = False, **doc: Any
+) -> Callable:
+    """Register a view on `bp` and describe it for /openapi.json. An `idempotent` create (its view
+    answers through `idempotent_create`) answers 201 and takes the Idempotency-Key header. The
+    view may name the inputs the route declares as parameters (see `_inputs`)."""
     content_types = doc.pop("content_types", None)
+    if idempotent:
+        extra = doc.get("extra", {})
+        parameters = [*extra.get("parameters", []), IDEMPOTENCY_HEADER]
+        doc |= {"status": 201, "extra": {**extra, "parameters": parameters}}
 
     def decorator(view: Callable) -> Callable:
-        ROUTES.append(RouteDoc(path=path, method=method, **doc))
+        route_doc = RouteDoc(path=path, method=method, **doc)
+        inputs = _inputs(view, route_doc)
+        ROUTES.append(route_doc)
 
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             try:
-                return view(*args, **kwargs)
+                given = inputs(bp.current_request) if inputs else {}
+                return view(*args, **kwargs, **given)
             except DomainError as exc:
                 return error_response(exc, getattr(exc, "headers", None))
             except Exception as exc:
@@ -96,6 +108,45 @@ def route(bp: Blueprint, path: str, method: str = "GET", **doc: Any) -> Callable
         return wrapped
 
     return decorator
+
+
+def routes_of(bp: Blueprint, **defaults: Any) -> Callable:
+    """`route` for the views of one blueprint, which share `defaults` (their tag, the roles they
+    admit); a route's own arguments win."""
+
+    def blueprint_route(path: str, method: str = "GET", **doc: Any) -> Callable:
+        return route(bp, path, method, **{**defaults, **doc})
+
+    return blueprint_route
+
+
+def _inputs(view: Callable, doc: RouteDoc) -> Callable[[Request], dict] | None:
+    """What the route declares, handed to a view that names it: `principal` (the caller, one of
+    the declared `auth` roles), `body` (valid against `request`), `params` (the query, valid
+    against `query`); in that order, so that a stranger learns nothing about a body's rules."""
+    named = inspect.signature(view).parameters.values()
+    wanted = {p.name for p in named if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    wanted &= {"principal", "body", "params"}
+    if not wanted:
+        return None
+    declared = {"principal": doc.auth, "body": doc.request, "params": doc.query}
+    missing = [name for name, source in declared.items() if name in wanted and not source]
+    if missing:
+        raise TypeError(f"{view.__name__} takes {missing} that its route does not declare")
+
+    def inputs(request: Request) -> dict:
+        from chalicelib.entrypoints.auth import require  # auth builds on this module
+
+        found: dict[str, Any] = {}
+        if "principal" in wanted:
+            found["principal"] = require(request, *doc.auth)
+        if "body" in wanted:
+            found["body"] = json_body(request, doc.request)
+        if "params" in wanted:
+            found["params"] = query_params(request, doc.query)
+        return found
+
+    return inputs
 
 
 def json_body(request: Request, schema_name: str) -> dict:

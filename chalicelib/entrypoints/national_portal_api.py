@@ -6,8 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.principal import SERVICE
-from chalicelib.entrypoints.auth import require
-from chalicelib.entrypoints.http import json_body, ok, route
+from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.national_portal import intake
 from chalicelib.services.shared.clock import now
 
@@ -41,10 +40,7 @@ def _again(schema: str) -> dict:
     errors=(404, 409, 413),
     extra=_again("national-dossier.response"),
 )
-def national_dossier():
-    request = bp.current_request
-    principal = require(request, SERVICE)
-    body = json_body(request, "api/national-dossier.json")
+def national_dossier(principal, body):
     answer, created = intake.receive_dossier(principal, body, now())
     return ok(answer, 201 if created else 200)
 
@@ -62,9 +58,6 @@ def national_dossier():
     errors=(409, 413),
     extra=_again("feedback-created"),
 )
-def national_feedback():
-    request = bp.current_request
-    principal = require(request, SERVICE)
-    body = json_body(request, "api/national-feedback.json")
+def national_feedback(principal, body):
     answer, created = intake.receive_feedback(principal, body, now())
     return ok(answer, 201 if created else 200)

@@ -9,8 +9,8 @@ from chalice import Blueprint
 
 from chalicelib.domain.errors import NotFound, PayloadTooLarge
 from chalicelib.domain.principal import OFFICER_ROLES, SERVICE
-from chalicelib.entrypoints.auth import local_only, require
-from chalicelib.entrypoints.http import MAX_BODY_BYTES, json_body, ok, query_params, route
+from chalicelib.entrypoints.auth import local_only
+from chalicelib.entrypoints.http import MAX_BODY_BYTES, ok, query_params, route
 from chalicelib.integrations import notify_config
 from chalicelib.integrations.sms import EsmsGateway
 from chalicelib.persistence import notification_store
@@ -93,10 +93,7 @@ def esms_callback():
     auth=(SERVICE,),
     errors=(409, 503),
 )
-def officer_notification():
-    request = bp.current_request
-    principal = require(request, SERVICE)
-    body = json_body(request, "api/officer-notification.json")
+def officer_notification(principal, body):
     answer, replayed = officer_notifications.request(principal, body, now())
     return ok(answer, 201, {"Idempotent-Replayed": "true"} if replayed else None)
 
@@ -110,10 +107,7 @@ def officer_notification():
     response="api/officer-notification-list.json",
     auth=OFFICER_ROLES,
 )
-def my_notifications():
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    params = query_params(request, "api/officer-notifications.query.json")
+def my_notifications(principal, params):
     mine = params.get("scope", "mine") == "mine"
     subject = f"OFFICER#{principal.subject}" if mine else f"AGENCY#{principal.agency}"
     items, last = notification_store.subject_page(

@@ -10,14 +10,7 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import citizen_from_token, require
-from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, routes_of
 from chalicelib.services.dossiers import (
     assisted,
     control_slip,
@@ -29,44 +22,36 @@ from chalicelib.services.dossiers import (
 )
 from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
-from chalicelib.web.pages import PDF, document_response
+from chalicelib.web.pages import printable
 
 bp = Blueprint(__name__)
 TAG = "Cán bộ xử lý hồ sơ"
 
+officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
-@route(
-    bp,
+
+@officer_route(
     "/v1/officer/dossiers",
     summary="Hồ sơ của cơ quan (sớm hạn nhất trước)",
-    tag=TAG,
     query="api/officer-inbox.query.json",
     response="api/officer-dossier-list.json",
-    auth=OFFICER_ROLES,
 )
-def officer_inbox():
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    return ok(inbox.inbox(principal, query_params(request, "api/officer-inbox.query.json"), now()))
+def officer_inbox(principal, params):
+    return ok(inbox.inbox(principal, params, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/uploads",
     "POST",
     summary="Tải lên bản quét một thành phần hồ sơ tại Bộ phận Một cửa (S3 presigned POST)",
-    tag=TAG,
     request="api/upload-request.json",
     response="api/upload.json",
-    status=201,
     auth=intake.RECEPTIONISTS,
     errors=(404, 409, 413),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
-def officer_upload():
+def officer_upload(principal, body):
     request = bp.current_request
-    principal = require(request, *intake.RECEPTIONISTS)
-    body = json_body(request, "api/upload-request.json")
     return idempotent_create(
         request,
         "officer-upload",
@@ -76,23 +61,18 @@ def officer_upload():
     )
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers",
     "POST",
     summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
-    tag=TAG,
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
-    status=201,
     auth=intake.RECEPTIONISTS,
     errors=(404, 409, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
-def officer_intake():
+def officer_intake(principal, body):
     request = bp.current_request
-    principal = require(request, *intake.RECEPTIONISTS)
-    body = json_body(request, "api/officer-intake.json")
     if body["channel"] == "online":
         token = (body.get("citizen") or {}).get("access_token")
         citizen = citizen_from_token(token, "citizen.access_token") if token else None
@@ -109,15 +89,12 @@ def officer_intake():
     )
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/shipment",
     "POST",
     summary="Cập nhật hành trình bưu gửi trả kết quả (từ đơn vị bưu chính)",
-    tag=TAG,
     request="api/shipment-refresh.json",
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409, 503),
 )
 def officer_shipment(code):
@@ -127,130 +104,79 @@ def officer_shipment(code):
     return ok(workflow.refresh_shipment(code, principal, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}",
     summary="Chi tiết hồ sơ, tệp đính kèm và lịch sử",
-    tag=TAG,
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_dossier(code):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_dossier(code, principal):
     dossier = workflow.load_consulted(code, principal)
     return ok(workflow.officer_view(dossier, principal, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/control-slip",
     summary="Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu số 06) dạng JSON",
-    tag=TAG,
     response="api/control-slip.response.json",
-    auth=OFFICER_ROLES,
     errors=(404,),
 )
-def officer_control_slip(code):
-    principal = require(bp.current_request, *OFFICER_ROLES)
+def officer_control_slip(code, principal):
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/actions",
     "POST",
     summary="Thực hiện thao tác xử lý",
-    tag=TAG,
     request="api/officer-action.json",
     response="api/officer-dossier.json",
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_action(code):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    return ok(workflow.act(code, principal, json_body(request, "api/officer-action.json"), now()))
+def officer_action(code, principal, body):
+    return ok(workflow.act(code, principal, body, now()))
 
 
-@route(
-    bp,
+@officer_route(
     "/v1/officer/dossiers/{code}/result",
     "POST",
     summary="Đính kèm văn bản kết quả",
-    tag=TAG,
     request="api/result-upload.json",
     response="api/result-upload.response.json",
     status=201,
-    auth=OFFICER_ROLES,
     errors=(404, 409),
 )
-def officer_result(code):
-    request = bp.current_request
-    principal = require(request, *OFFICER_ROLES)
-    body = json_body(request, "api/result-upload.json")
+def officer_result(code, principal, body):
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 
-@route(
+@printable(
     bp,
     "/v1/officer/dossiers/{code}/forms/{number}",
-    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP) để in (HTML)",
+    "Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP) để in (HTML)",
+    "Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP), bản PDF khổ A4",
     tag=TAG,
     auth=OFFICER_ROLES,
     errors=(404,),
-    content_type="text/html",
 )
 def officer_form(code, number):
     principal = require(bp.current_request, *OFFICER_ROLES)
-    return document_response(forms.form_document(workflow.load_for(code, principal), number), False)
+    return forms.form_document(workflow.load_for(code, principal), number)
 
 
-@route(
+@printable(
     bp,
-    "/v1/officer/dossiers/{code}/forms/{number}/pdf",
-    summary="Mẫu số 01–06 (Thông tư 03/2025/TT-VPCP), bản PDF khổ A4",
+    "/v1/officer/agencies/{agency}/register",
+    "Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP) của cơ quan để in (HTML)",
+    "Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP), bản PDF khổ A4 ngang",
     tag=TAG,
-    auth=OFFICER_ROLES,
-    errors=(404,),
-    content_type=PDF,
+    query="api/tracking-register.query.json",
+    auth=register.KEEPERS,
+    errors=(400, 404),
 )
-def officer_form_pdf(code, number):
-    principal = require(bp.current_request, *OFFICER_ROLES)
-    return document_response(forms.form_document(workflow.load_for(code, principal), number), True)
-
-
-def _register(agency: str, as_pdf: bool):
+def officer_register(agency):
     request = bp.current_request
     principal = require(request, *register.KEEPERS)
     period = query_params(request, "api/tracking-register.query.json")
     start, end = (date.fromisoformat(period[name]) for name in ("from", "to"))
-    return document_response(register.register_document(agency, start, end, principal), as_pdf)
-
-
-@route(
-    bp,
-    "/v1/officer/agencies/{agency}/register",
-    summary="Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP) của cơ quan để in (HTML)",
-    tag=TAG,
-    query="api/tracking-register.query.json",
-    auth=register.KEEPERS,
-    errors=(400, 404),
-    content_type="text/html",
-)
-def officer_register(agency):
-    return _register(agency, False)
-
-
-@route(
-    bp,
-    "/v1/officer/agencies/{agency}/register/pdf",
-    summary="Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP), bản PDF khổ A4 ngang",
-    tag=TAG,
-    query="api/tracking-register.query.json",
-    auth=register.KEEPERS,
-    errors=(400, 404),
-    content_type=PDF,
-)
-def officer_register_pdf(agency):
-    return _register(agency, True)
+    return register.register_document(agency, start, end, principal)

@@ -56,6 +56,22 @@ OPEN311_ERRORS = {
 }
 
 
+def _open311(
+    path: str, summary: str, method: str = "GET", content_types: list | None = None, **extra: object
+) -> Callable:
+    """Register an Open311 resource: XML or JSON by its name's extension, the spec's errors."""
+    return route(
+        bp,
+        f"/open311/v2/{path}",
+        method,
+        summary=summary,
+        tag=TAG,
+        content_type="text/xml",
+        content_types=content_types,
+        extra={**extra, "responses": OPEN311_ERRORS},
+    )
+
+
 def _split(name: str) -> tuple[str, str]:
     stem, dot, fmt = name.rpartition(".")
     if not dot or fmt not in FORMATS:
@@ -104,13 +120,10 @@ def _resource(stem: str, fmt: str) -> tuple[str, object]:
     raise Open311Error(404, (404, f"Không có tài nguyên '{stem}'."))
 
 
-@route(
-    bp,
-    "/open311/v2/{resource}",
-    summary="Open311: discovery, services, requests — `.json` hoặc `.xml` (ví dụ services.xml)",
-    tag=TAG,
-    content_type="text/xml",
-    extra={"parameters": REQUEST_FILTERS, "responses": OPEN311_ERRORS},
+@_open311(
+    "{resource}",
+    "Open311: discovery, services, requests — `.json` hoặc `.xml` (ví dụ services.xml)",
+    parameters=REQUEST_FILTERS,
 )
 def open311_get(resource):
     return _serve(resource, _resource)
@@ -135,57 +148,36 @@ def _create(stem: str, fmt: str) -> tuple[str, object]:
     return "requests", open311.create(_form(), now())
 
 
-@route(
-    bp,
-    "/open311/v2/{resource}",
+@_open311(
+    "{resource}",
+    "Open311: tạo yêu cầu (requests.json / requests.xml), form-urlencoded, cần api_key",
     "POST",
-    summary="Open311: tạo yêu cầu (requests.json / requests.xml), form-urlencoded, cần api_key",
-    tag=TAG,
-    content_type="text/xml",
     content_types=[FORM, "*/*"],
-    extra={
-        "requestBody": {
-            "required": True,
-            "content": {FORM: {"schema": {"type": "object", "properties": FORM_FIELDS}}},
-        },
-        "responses": OPEN311_ERRORS,
+    requestBody={
+        "required": True,
+        "content": {FORM: {"schema": {"type": "object", "properties": FORM_FIELDS}}},
     },
 )
 def open311_post(resource):
     return _serve(resource, _create)
 
 
-@route(
-    bp,
-    "/open311/v2/services/{code_fmt}",
-    summary="Open311: định nghĩa dịch vụ (thuộc tính), ví dụ services/moi_truong.json",
-    tag=TAG,
-    content_type="text/xml",
-    extra={"responses": OPEN311_ERRORS},
+@_open311(
+    "services/{code_fmt}",
+    "Open311: định nghĩa dịch vụ (thuộc tính), ví dụ services/moi_truong.json",
 )
 def open311_service(code_fmt):
     return _serve(code_fmt, lambda code, fmt: ("service_definition", open311.definition(code)))
 
 
-@route(
-    bp,
-    "/open311/v2/requests/{id_fmt}",
-    summary="Open311: một yêu cầu, ví dụ requests/PAKN-251127-ABCDE.json",
-    tag=TAG,
-    content_type="text/xml",
-    extra={"responses": OPEN311_ERRORS},
-)
+@_open311("requests/{id_fmt}", "Open311: một yêu cầu, ví dụ requests/PAKN-251127-ABCDE.json")
 def open311_request(id_fmt):
     return _serve(id_fmt, lambda request_id, fmt: ("requests", open311.one(request_id)))
 
 
-@route(
-    bp,
-    "/open311/v2/tokens/{token_fmt}",
-    summary="Open311: tra mã yêu cầu từ token (yêu cầu được tạo ngay nên không cấp token)",
-    tag=TAG,
-    content_type="text/xml",
-    extra={"responses": OPEN311_ERRORS},
+@_open311(
+    "tokens/{token_fmt}",
+    "Open311: tra mã yêu cầu từ token (yêu cầu được tạo ngay nên không cấp token)",
 )
 def open311_token(token_fmt):
     def work(token: str, fmt: str):

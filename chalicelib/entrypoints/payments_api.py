@@ -7,17 +7,8 @@ from chalice import Blueprint
 from chalice.app import Request
 
 from chalicelib.config import get_settings
-from chalicelib.entrypoints.auth import optional_principal, require_phone_or_principal
-from chalicelib.entrypoints.http import (
-    IDEMPOTENCY_HEADER,
-    client_ip,
-    html,
-    idempotent_create,
-    json_body,
-    ok,
-    query_params,
-    route,
-)
+from chalicelib.entrypoints.auth import applicant_body, applicant_query
+from chalicelib.entrypoints.http import client_ip, html, idempotent_create, ok, route
 from chalicelib.services.dossiers import results
 from chalicelib.services.payments import fees as payments
 from chalicelib.services.shared.clock import now
@@ -64,15 +55,12 @@ def public_base(request: Request) -> str:
     tag=TAG,
     request="api/payment-request.json",
     response="api/payment.json",
-    status=201,
     errors=(401, 404, 409, 429, 503),
-    extra={"parameters": [IDEMPOTENCY_HEADER]},
+    idempotent=True,
 )
 def create_payment(code):
     request = bp.current_request
-    principal = optional_principal(request)
-    body = json_body(request, "api/payment-request.json")
-    require_phone_or_principal(body.get("phone"), principal)
+    principal, body = applicant_body(request, "api/payment-request.json")
     return idempotent_create(
         request,
         "payment",
@@ -95,9 +83,7 @@ def create_payment(code):
 )
 def download_result(code):
     request = bp.current_request
-    params = query_params(request, "api/dossier-lookup.query.json")
-    principal = optional_principal(request)
-    require_phone_or_principal(params.get("phone"), principal)
+    principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(results.download(code, principal, params.get("phone"), client_ip(request), now()))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.domain.errors import ValidationFailed
-from chalicelib.entrypoints.http import ok, query_params, route
+from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
 from chalicelib.services.stats import counters as stats
@@ -22,60 +22,42 @@ QUERY = "api/stats.query.json"
 CACHE = {"Cache-Control": "public, max-age=300"}
 
 
-@route(
-    bp,
+def _report(path: str, summary: str, csv_summary: str, response: str, build, csv_text, name):
+    """A report at `path` as JSON and at `path`.csv as CSV, both built from the same query."""
+
+    def as_json(params):
+        return ok(build(params, now()), headers=CACHE)
+
+    def as_csv(params):
+        report = build(params, now())
+        return _csv(csv_text(report), name, report["scope"])
+
+    as_json.__name__, as_csv.__name__ = f"{name}_json", f"{name}_csv"
+    doc = {"tag": TAG, "query": QUERY, "errors": (400,)}
+    route(bp, path, summary=summary, response=response, **doc)(as_json)
+    route(bp, f"{path}.csv", summary=csv_summary, content_type="text/csv", **doc)(as_csv)
+
+
+_report(
     "/v1/stats",
-    summary="Thống kê hồ sơ, tỉ lệ đúng hạn, trực tuyến, thanh toán, phản ánh, hài lòng; "
+    "Thống kê hồ sơ, tỉ lệ đúng hạn, trực tuyến, thanh toán, phản ánh, hài lòng; "
     "thủ tục theo mức độ; các thành phần Bộ chỉ số 766",
-    tag=TAG,
-    query=QUERY,
-    response="api/stats.json",
-    errors=(400,),
+    "Cùng số liệu thống kê dưới dạng CSV (tổng, từng cơ quan, từng tuần)",
+    "api/stats.json",
+    stats.report,
+    stats_page.csv_text,
+    "thong-ke",
 )
-def get_stats():
-    return ok(stats.report(query_params(bp.current_request, QUERY), now()), headers=CACHE)
-
-
-@route(
-    bp,
-    "/v1/stats.csv",
-    summary="Cùng số liệu thống kê dưới dạng CSV (tổng, từng cơ quan, từng tuần)",
-    tag=TAG,
-    query=QUERY,
-    content_type="text/csv",
-    errors=(400,),
-)
-def get_stats_csv():
-    report = stats.report(query_params(bp.current_request, QUERY), now())
-    return _csv(stats_page.csv_text(report), "thong-ke", report["scope"])
-
-
-@route(
-    bp,
+_report(
     "/v1/stats/index",
-    summary="Bộ chỉ số 766 theo từng tuần (toàn tỉnh hoặc một cơ quan): công thức, số liệu "
+    "Bộ chỉ số 766 theo từng tuần (toàn tỉnh hoặc một cơ quan): công thức, số liệu "
     "đầu vào và phần cổng chưa có dữ liệu của từng thành phần",
-    tag=TAG,
-    query=QUERY,
-    response="api/stats-index.json",
-    errors=(400,),
+    "Bộ chỉ số 766 theo từng tuần dưới dạng CSV (mỗi dòng một thành phần con)",
+    "api/stats-index.json",
+    stats.weekly_index,
+    stats_page.index_csv_text,
+    "chi-so-766",
 )
-def get_stats_index():
-    return ok(stats.weekly_index(query_params(bp.current_request, QUERY), now()), headers=CACHE)
-
-
-@route(
-    bp,
-    "/v1/stats/index.csv",
-    summary="Bộ chỉ số 766 theo từng tuần dưới dạng CSV (mỗi dòng một thành phần con)",
-    tag=TAG,
-    query=QUERY,
-    content_type="text/csv",
-    errors=(400,),
-)
-def get_stats_index_csv():
-    index = stats.weekly_index(query_params(bp.current_request, QUERY), now())
-    return _csv(stats_page.index_csv_text(index), "chi-so-766", index["scope"])
 
 
 def _csv(text: str, name: str, scope: dict) -> Response:

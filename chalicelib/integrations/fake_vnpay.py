@@ -14,7 +14,6 @@ The ledger lives in memory: the local stack is one process, and moto's state is 
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import threading
@@ -22,23 +21,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from chalicelib.domain.calendar import VN_TZ
-from chalicelib.integrations.vnpay import VnpayConfig, sign, verify
+from chalicelib.integrations.vnpay import (
+    VnpayConfig,
+    format_vn_time,
+    parse_vn_time,
+    query_request_hash,
+    query_response_hash,
+    sign,
+    verify,
+)
 
-_FORMAT = "%Y%m%d%H%M%S"
 _REQUIRED = (
     "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_Amount", "vnp_CurrCode", "vnp_TxnRef",
     "vnp_OrderInfo", "vnp_ReturnUrl", "vnp_IpAddr", "vnp_CreateDate", "vnp_ExpireDate",
-)  # fmt: skip
-_QUERY_REQUEST = (
-    "vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef",
-    "vnp_TransactionDate", "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo",
-)  # fmt: skip
-_QUERY_RESPONSE = (
-    "vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode",
-    "vnp_TxnRef", "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo",
-    "vnp_TransactionType", "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode",
-    "vnp_PromotionAmount",
 )  # fmt: skip
 # (vnp_ResponseCode, vnp_TransactionStatus) per outcome (docs/integrations.md §2.4).
 _CODES = {"paid": ("00", "00"), "cancelled": ("24", "02"), "pending": ("", "01")}
@@ -61,7 +56,7 @@ class FakeTransaction:
 
     @property
     def expires_at(self) -> datetime:
-        return datetime.strptime(self.request["vnp_ExpireDate"], _FORMAT).replace(tzinfo=VN_TZ)
+        return parse_vn_time(self.request["vnp_ExpireDate"])
 
 
 class FakeVnpayGateway:
@@ -104,7 +99,7 @@ class FakeVnpayGateway:
                 raise FakeGatewayError("Không có giao dịch đang chờ thanh toán với mã này.")
             transaction.state = "paid" if paid else "cancelled"
             transaction.transaction_no = str(secrets.randbelow(10**8)).zfill(8) if paid else "0"
-            transaction.pay_date = now.astimezone(VN_TZ).strftime(_FORMAT)
+            transaction.pay_date = format_vn_time(now)
         request = transaction.request
         response_code, status = _CODES[transaction.state]
         query = {
@@ -127,7 +122,7 @@ class FakeVnpayGateway:
     def querydr(self, body: Mapping[str, object], config: VnpayConfig, now: datetime) -> dict:
         """Answer a querydr request (docs/integrations.md §2.6)."""
         body = {k: "" if v is None else str(v) for k, v in dict(body).items()}
-        expected = _pipe_hash(config.hash_secret, body, _QUERY_REQUEST)
+        expected = query_request_hash(config.hash_secret, body)
         if not hmac.compare_digest(
             body.get("vnp_SecureHash", "").lower().encode(), expected.encode()
         ):
@@ -148,7 +143,7 @@ class FakeVnpayGateway:
             answer.update(vnp_ResponseCode="91", vnp_Message="Transaction not found")
         else:
             answer.update(_found(transaction))
-        answer["vnp_SecureHash"] = _pipe_hash(config.hash_secret, answer, _QUERY_RESPONSE)
+        answer["vnp_SecureHash"] = query_response_hash(config.hash_secret, answer)
         return answer
 
 
@@ -166,11 +161,6 @@ def _found(transaction: FakeTransaction) -> dict[str, str]:
         "vnp_PromotionCode": "",
         "vnp_PromotionAmount": "",
     }
-
-
-def _pipe_hash(secret: str, values: Mapping[str, str], fields: tuple[str, ...]) -> str:
-    message = "|".join(values.get(name, "") for name in fields)
-    return hmac.new(secret.encode(), message.encode(), hashlib.sha512).hexdigest()
 
 
 GATEWAY = FakeVnpayGateway()

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.integrations.json_http import post_json
+
 if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
     import httpx
 
@@ -181,19 +183,8 @@ class EsmsGateway(SmsGateway):
         return DeliveryReport(sms_id, ref, status, raw)
 
     def _post(self, payload: dict[str, str]) -> dict[str, Any]:
-        import httpx
-
-        try:
-            response = self._http.post(ESMS_SEND_URL, json=payload)
-        except httpx.RequestError as exc:
-            raise SmsTemporaryError(f"esms unreachable: {type(exc).__name__}") from exc
-        if response.is_error:
-            error = SmsTemporaryError if response.is_server_error else SmsPermanentError
-            raise error(f"esms HTTP {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise SmsTemporaryError("esms answered with a non-JSON body") from exc
+        errors = (SmsTemporaryError, SmsPermanentError)
+        body = post_json(self._http, ESMS_SEND_URL, "esms", errors, json=payload)
         return body if isinstance(body, dict) else {}
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote_plus
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.text import ascii_fold
+from chalicelib.integrations.json_http import post_json
 from chalicelib.integrations.payments import (
     PaymentOutcome,
     PaymentPermanentError,
@@ -305,29 +306,18 @@ class VnpayClient:
             "vnp_IpAddr": ip_addr,
             "vnp_OrderInfo": f"Query {txn_ref}",
         }
-        body["vnp_SecureHash"] = _pipe_hash(self._config.hash_secret, body, _QUERY_REQUEST_FIELDS)
+        body["vnp_SecureHash"] = query_request_hash(self._config.hash_secret, body)
         return body
 
     def _check_response_hash(self, answer: Mapping[str, str]) -> None:
-        expected = _pipe_hash(self._config.hash_secret, answer, _QUERY_RESPONSE_FIELDS)
+        expected = query_response_hash(self._config.hash_secret, answer)
         if not _same_hash(answer.get("vnp_SecureHash", ""), expected):
             logger.warning("vnpay querydr answer has a bad checksum")
             raise PaymentSignatureError("querydr response checksum mismatch")
 
     def _post(self, body: dict[str, str]) -> dict[str, Any]:
-        import httpx
-
-        try:
-            response = self._http.post(self._config.api_url, json=body)
-        except httpx.RequestError as exc:
-            raise PaymentTemporaryError(f"vnpay unreachable: {type(exc).__name__}") from exc
-        if response.is_error:
-            error = PaymentTemporaryError if response.is_server_error else PaymentPermanentError
-            raise error(f"vnpay HTTP {response.status_code}")
-        try:
-            data = response.json()
-        except ValueError as exc:
-            raise PaymentTemporaryError("vnpay answered with a non-JSON body") from exc
+        errors = (PaymentTemporaryError, PaymentPermanentError)
+        data = post_json(self._http, self._config.api_url, "vnpay", errors, json=body)
         if not isinstance(data, dict):
             raise PaymentTemporaryError("vnpay answered with an unexpected JSON shape")
         return data
@@ -388,6 +378,16 @@ def _hmac_sha512(secret: str, message: str) -> str:
 def _pipe_hash(secret: str, values: Mapping[str, Any], fields: tuple[str, ...]) -> str:
     # An absent field contributes "" (§2.6).
     return _hmac_sha512(secret, "|".join(_text(values.get(name)) for name in fields))
+
+
+def query_request_hash(secret: str, values: Mapping[str, Any]) -> str:
+    """The querydr request's checksum (§2.6): what the merchant signs, the gateway checks."""
+    return _pipe_hash(secret, values, _QUERY_REQUEST_FIELDS)
+
+
+def query_response_hash(secret: str, values: Mapping[str, Any]) -> str:
+    """The querydr answer's checksum (§2.6): what the gateway signs, the merchant checks."""
+    return _pipe_hash(secret, values, _QUERY_RESPONSE_FIELDS)
 
 
 def _same_hash(received: str, expected: str) -> bool:

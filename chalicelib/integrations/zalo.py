@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.integrations.json_http import post_json
 from chalicelib.integrations.sms import normalise_vn_mobile
 
 if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start)
@@ -332,21 +333,8 @@ class ZaloClient:
         return tokens
 
     def _post(self, url: str, **kwargs: Any) -> Mapping[str, Any]:
-        import httpx
-
-        try:
-            response = self._http.post(url, **kwargs)
-        except httpx.RequestError as exc:
-            raise ZaloTemporaryError(f"zalo unreachable: {type(exc).__name__}") from exc
-        if response.is_error:
-            retryable = response.is_server_error or response.status_code == 429
-            error = ZaloTemporaryError if retryable else ZaloPermanentError
-            raise error(f"zalo HTTP {response.status_code}")
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise ZaloTemporaryError("zalo answered with a non-JSON body") from exc
-        return _mapping(body)
+        errors = (ZaloTemporaryError, ZaloPermanentError)
+        return _mapping(post_json(self._http, url, "zalo", errors, (429,), **kwargs))
 
 
 def _template_payload(template_id: str, data: Mapping[str, Any], **recipient: str) -> dict:

@@ -4,10 +4,13 @@ answer in one place, entrypoints/middleware.py `secure`."""
 
 from __future__ import annotations
 
-from chalice import Response
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
-from chalicelib.entrypoints.http import ROUTES
+from chalicelib.entrypoints.http import ROUTES, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
@@ -130,3 +133,29 @@ def document_response(document, as_pdf: bool) -> Response:
         return Response(body=render_pdf(document), status_code=200, headers=headers)
     headers["Content-Type"] = "text/html; charset=utf-8"
     return Response(body=form_html(document), status_code=200, headers=headers)
+
+
+def printable(bp: Blueprint, path: str, summary: str, pdf_summary: str, **doc: Any) -> Callable:
+    """Register a printable document twice: its HTML page at `path` and its A4 PDF at
+    `path`/pdf. The decorated function makes the document from the path's parameters."""
+
+    def decorator(make: Callable) -> Callable:
+        for as_pdf in (False, True):
+            route(
+                bp,
+                f"{path}/pdf" if as_pdf else path,
+                summary=pdf_summary if as_pdf else summary,
+                content_type=PDF if as_pdf else "text/html",
+                **doc,
+            )(_printed(make, as_pdf))
+        return make
+
+    return decorator
+
+
+def _printed(make: Callable, as_pdf: bool) -> Callable:
+    def view(**params: str) -> Response:
+        return document_response(make(**params), as_pdf)
+
+    view.__name__ = f"{make.__name__}_pdf" if as_pdf else make.__name__
+    return view

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import time
-import urllib.request
 import uuid
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.test_local_stack import multipart, request, stack  # noqa: F401 - the fixture
+from bench.common import request, upload_attachments
+from tests.e2e.test_local_stack import stack  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
@@ -67,26 +67,7 @@ def _submitted(base: str, citizen: str) -> dict:
     auth = {"Authorization": f"Bearer {citizen}"}
     _, procedure = request("GET", f"{base}/v1/procedures/{PROCEDURE}")
     _, form = request("GET", f"{base}/v1/procedures/{PROCEDURE}/form")
-    attachments = []
-    for component in procedure["components"]:
-        if not component["required"] or component.get("filled_online"):
-            continue
-        content = b"%PDF-1.4 fuzz"
-        spec = {
-            "procedure_code": PROCEDURE,
-            "component_code": component["code"],
-            "filename": "tep.pdf",
-            "content_type": "application/pdf",
-            "size_bytes": len(content),
-        }
-        status, upload = request("POST", f"{base}/v1/uploads", spec, auth)
-        assert status == 201, upload
-        body, content_type = multipart(upload["fields"], "tep.pdf", content, "application/pdf")
-        post = urllib.request.Request(
-            upload["url"], data=body, method="POST", headers={"Content-Type": content_type}
-        )
-        urllib.request.urlopen(post, timeout=30).close()  # noqa: S310 - loopback only
-        attachments.append({"component_code": component["code"], "upload_id": upload["upload_id"]})
+    attachments = upload_attachments(base, procedure, b"%PDF-1.4 fuzz", auth)
     phone = "0912345678"
     status, created = request(
         "POST",

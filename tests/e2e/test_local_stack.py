@@ -3,45 +3,15 @@ client would (the presigned upload goes to the emulated S3 as a browser would se
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
 
+from bench.common import multipart, request
+
 pytestmark = pytest.mark.slow
-
-
-def request(method, url, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        url,
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - loopback only
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def multipart(fields: dict, filename: str, content: bytes, content_type: str):
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-        for k, v in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-        + content
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ and the links of the README and of docs/ resolve in a fresh clone."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_SUFFIXES = {".py", ".json", ".html", ".js", ".css", ".txt", ".md", ".j2", ".jinja"}
 CITED_MARKDOWN = re.compile(r"(?<![\w/.-])([\w./-]+\.md)\b")
-OUTSIDE = re.compile(r"\.\./|/work/|reference notes?\b|domain reference", re.IGNORECASE)
+OUTSIDE = re.compile(
+    r"\.\./|/work/|\bshared/(?:reference|contract)|reference notes?\b|domain reference",
+    re.IGNORECASE,
+)
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 
 
@@ -66,3 +70,23 @@ def test_relative_links_resolve(page):
             broken.append(target)
 
     assert broken == []
+
+
+def test_linked_files_are_in_a_fresh_clone():
+    """A link to a file git ignores (a build output, chalicelib/_schemas) exists here only."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    targets = {
+        str((page.parent / target.split("#", 1)[0]).resolve().relative_to(ROOT))
+        for page in PAGES
+        for target in LINK.findall(page.read_text(encoding="utf-8"))
+        if not re.match(r"[a-z][a-z0-9+.-]*:", target) and not target.startswith("#")
+    }
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *sorted(targets)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+
+    assert ignored == []

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
@@ -77,21 +78,29 @@ def json_object(text: str, not_an_object: str) -> dict:
     return document
 
 
-def _from_csv(text: str) -> dict:
-    """CSV rows are procedures; nested columns hold JSON. Agencies come from the current catalog."""
-    current = catalog_service.get_catalog()
+def csv_rows(text: str, cell: Callable[[str, str, int, list[FieldError]], Any]) -> list[dict]:
+    """Each row after the header as {column: cell(column, stripped text, line, problems)}; a row
+    whose cells do not match the header, or any problem a cell reports, refuses the whole file
+    (shared by both imports)."""
     problems: list[FieldError] = []
-    procedures = []
+    rows = []
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        procedure: dict = {}
+        parsed: dict = {}
         for column, value in row.items():
             if column is None or value is None:
                 problems.append(FieldError(f"dòng {line}", "số cột không khớp với dòng tiêu đề"))
                 continue
-            procedure[column] = _csv_value(column, value.strip(), line, problems)
-        procedures.append(procedure)
+            parsed[column] = cell(column, value.strip(), line, problems)
+        rows.append(parsed)
     if problems:
         raise ValidationFailed("Tệp CSV có lỗi; không có gì được nhập.", problems)
+    return rows
+
+
+def _from_csv(text: str) -> dict:
+    """CSV rows are procedures; nested columns hold JSON. Agencies come from the current catalog."""
+    current = catalog_service.get_catalog()
+    procedures = csv_rows(text, _csv_value)
     merged = {p.code: p.to_dict() for p in current.procedures.values()}
     merged.update({p.get("code"): p for p in procedures})
     pointer = catalog_store.current_version() or {}

@@ -22,8 +22,6 @@ goes through the catalog's own checks and atomic publication (services/catalog/i
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -280,23 +278,16 @@ def _agency_for(national: dict, catalog):
 
 
 def _from_csv(text: str) -> dict:
-    problems: list[FieldError] = []
-    procedures = []
-    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        procedure: dict = {}
-        for column, value in row.items():
-            if column is None or value is None:
-                problems.append(FieldError(f"dòng {line}", "số cột không khớp với dòng tiêu đề"))
-                continue
-            value = value.strip()
-            if column in CSV_JSON_COLUMNS:
-                try:
-                    procedure[column] = json.loads(value) if value else []
-                except ValueError:
-                    problems.append(FieldError(f"dòng {line}, cột {column}", "không phải JSON"))
-            elif value:
-                procedure[column] = value
-        procedures.append(procedure)
-    if problems:
-        raise ValidationFailed("Tệp CSV có lỗi; không có gì được nhập.", problems)
-    return {"procedures": procedures}
+    rows = importer.csv_rows(text, _csv_cell)
+    return {"procedures": [{k: v for k, v in row.items() if v != ""} for row in rows]}
+
+
+def _csv_cell(column: str, value: str, line: int, problems: list[FieldError]):
+    """A JSON column's value ([] when empty), any other column's text ("" when empty)."""
+    if column not in CSV_JSON_COLUMNS:
+        return value
+    try:
+        return json.loads(value) if value else []
+    except ValueError:
+        problems.append(FieldError(f"dòng {line}, cột {column}", "không phải JSON"))
+        return None

@@ -12,7 +12,6 @@ from chalicelib.config import get_settings
 from chalicelib.domain import consult, process, workflow
 from chalicelib.domain.dossier import Dossier, DossierSummary
 from chalicelib.domain.errors import (
-    Conflict,
     Forbidden,
     InvalidTransition,
     NotFound,
@@ -21,11 +20,10 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.documents import issuing, wallet
 from chalicelib.services.dossiers import deadlines, forms, shipments
 from chalicelib.services.national_portal import sync as national_sync
-from chalicelib.services.shared import outbox
+from chalicelib.services.shared import officer_actions, outbox
 
 log = logging.getLogger(__name__)
 PARAMS = (
@@ -84,13 +82,7 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
         if not dossier.readable_by(principal.agency):
             raise Forbidden("Cơ quan được xin ý kiến chỉ trả lời ý kiến về hồ sơ này.")
         raise TransferredReadOnly()
-    if body["version"] != dossier.version:
-        raise Conflict(
-            "Hồ sơ đã thay đổi từ khi bạn mở (phiên bản "
-            f"{dossier.version}). Vui lòng tải lại và thử lại."
-        )
-    if body.get("agency"):
-        body = {**body, "agency": catalog_service.agency_id(body["agency"])}
+    body = officer_actions.checked(body, dossier.version, "Hồ sơ")
     params = {k: body[k] for k in PARAMS if k in body}
     if body["action"] == "return_result" and _ships_by_post(dossier, principal, params):
         params["shipment"] = shipments.ship_result(dossier)

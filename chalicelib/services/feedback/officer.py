@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.domain import feedback_workflow as workflow
-from chalicelib.domain.errors import Conflict, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.feedback import Feedback, Status
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import feedback_store
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.feedback import views
-from chalicelib.services.shared import outbox, paging
+from chalicelib.services.shared import officer_actions, outbox, paging
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.CLASSIFIED, Status.ASSIGNED, Status.FORWARDED})
 PARAMS = ("classification", "agency", "external_agency", "assignee", "answer")
@@ -54,13 +53,7 @@ def view(feedback_id: str, principal: Principal, now: datetime) -> dict:
 
 def act(feedback_id: str, principal: Principal, body: dict, now: datetime) -> dict:
     feedback = load_for(feedback_id, principal)
-    if body["version"] != feedback.version:
-        raise Conflict(
-            "Phản ánh đã thay đổi từ khi bạn mở (phiên bản "
-            f"{feedback.version}). Vui lòng tải lại và thử lại."
-        )
-    if body.get("agency"):
-        body = {**body, "agency": catalog_service.agency_id(body["agency"])}
+    body = officer_actions.checked(body, feedback.version, "Phản ánh")
     command = workflow.Command(
         body["action"],
         principal.role,

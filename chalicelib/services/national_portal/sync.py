@@ -20,8 +20,6 @@ follows a newer one: two jobs of one dossier never run at once, and the step onl
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 from datetime import datetime, timedelta
 
@@ -30,7 +28,6 @@ from chalicelib.domain import national_sync
 from chalicelib.domain.events import Event
 from chalicelib.domain.workflow import TRANSITIONS
 from chalicelib.integrations import queues, storage
-from chalicelib.integrations.aws import client
 from chalicelib.integrations.national_portal import (
     NationalPortal,
     NationalPortalPermanentError,
@@ -44,16 +41,11 @@ from chalicelib.services.shared import batches, outbox
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
-BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS = 30, 900
 ON_TIME = timedelta(hours=1)  # a change reaching the national portal later counts as late sync
 RECONCILE_GRACE = timedelta(minutes=15)
 DOCUMENT_LINK_SECONDS = 7 * 24 * 3600  # the longest a presigned S3 link may live
 TRIGGERS = frozenset({"dossier.submitted", *(t.event for t in TRANSITIONS.values())})
 MAX_ROUNDS = 5
-
-
-class Retry(Exception):
-    """Leave the job on the queue: it comes back after its backoff."""
 
 
 def on_event(event: dict, now: datetime) -> None:
@@ -81,28 +73,22 @@ def handle_batch(
     records, now: datetime, portal: NationalPortal | None = None, time_left_ms=None
 ) -> dict:
     """Sync each job; report the ones to retry (and, near the timeout, those not started)."""
-    return batches.run(records, lambda r: _job(r, now, portal), time_left_ms, RESERVE_MS)
-
-
-def _job(record, now: datetime, portal: NationalPortal | None) -> None:
-    raw = record.to_dict()
-    try:
-        sync(json.loads(raw["body"])["dossier_code"], now, portal)
-    except Retry as exc:
-        receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
-        log.info("national sync will be retried", extra={"reason": str(exc), "receives": receives})
-        _back_off(raw, receives)
-        raise batches.Failed from exc
+    job = batches.retrying(
+        queues.QueueNames.NATIONAL_SYNC,
+        "national sync",
+        lambda body: sync(body["dossier_code"], now, portal),
+    )
+    return batches.run(records, job, time_left_ms, RESERVE_MS)
 
 
 def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
     """Bring the national portal up to date with one dossier; returns the sync state."""
     token = store.claim(code, now, LEASE)
     if token is None:
-        raise Retry("another worker is syncing this dossier")
+        raise batches.Retry("another worker is syncing this dossier")
     try:
         return _sync_under_lease(code, token, now, portal)
-    except Retry:
+    except batches.Retry:
         raise
     except Exception:
         store.release(code, token)
@@ -126,7 +112,7 @@ def _sync_under_lease(code: str, token: str, now: datetime, portal: NationalPort
             return national_sync.FAILED if failed else national_sync.SYNCED
         dossier = dossier_store.get(code) or dossier  # a change came in meanwhile
     store.release(code, token)
-    raise Retry("the dossier keeps changing")
+    raise batches.Retry("the dossier keeps changing")
 
 
 def _send_one(dossier, history, change, token, now, portal) -> bool:
@@ -140,7 +126,7 @@ def _send_one(dossier, history, change, token, now, portal) -> bool:
     except NationalPortalTemporaryError as exc:
         state = store.get(dossier.code)
         store.postpone(dossier.code, token, str(exc), int(state.attempts or 0) + 1, now)
-        raise Retry(str(exc)) from exc
+        raise batches.Retry(str(exc)) from exc
     except NationalPortalPermanentError as exc:
         log.warning(
             "national portal refused a sync record",
@@ -188,16 +174,6 @@ def _document_link(attachment: dict) -> str:
         attachment.get("filename", "file"),
         DOCUMENT_LINK_SECONDS,
     )
-
-
-def _back_off(raw: dict, receives: int) -> None:
-    delay = min(BACKOFF_FIRST_SECONDS * 2 ** max(receives - 1, 0), BACKOFF_MAX_SECONDS)
-    with contextlib.suppress(Exception):
-        client("sqs").change_message_visibility(
-            QueueUrl=queues.url(queues.QueueNames.NATIONAL_SYNC),
-            ReceiptHandle=raw["receiptHandle"],
-            VisibilityTimeout=delay,
-        )
 
 
 def reconcile(now: datetime) -> dict:

@@ -20,15 +20,12 @@ notification like any other reason (docs/security.md).
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 from datetime import datetime, timedelta
 
 from chalicelib.domain import notifications as plan
 from chalicelib.domain.notification_templates import Message, mask
 from chalicelib.integrations import notify_channels, notify_config, queues
-from chalicelib.integrations.aws import client
 from chalicelib.integrations.notify_channels import (
     ChannelError,
     ChannelPermanentError,
@@ -40,11 +37,6 @@ from chalicelib.services.shared import batches, throttle
 
 log = logging.getLogger(__name__)
 LOCK = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
-BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS = 30, 900
-
-
-class Retry(Exception):
-    """Leave the job on the queue: it comes back after its visibility timeout."""
 
 
 # The slowest job: a provider call at its HTTP timeout (10 s), then the state update.
@@ -53,18 +45,12 @@ RESERVE_MS = 12_000
 
 def handle_batch(records, now: datetime, time_left_ms=None) -> dict:
     """Deliver each job; report the ones to retry (partial batch response)."""
-    return batches.run(records, lambda r: _job(r, now), time_left_ms, RESERVE_MS)
-
-
-def _job(record, now: datetime) -> None:
-    raw = record.to_dict()
-    try:
-        deliver(json.loads(raw["body"])["notification_id"], now)
-    except Retry as exc:
-        receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
-        log.info("notification will be retried", extra={"reason": str(exc), "receives": receives})
-        _back_off(raw, receives)
-        raise batches.Failed from exc
+    job = batches.retrying(
+        queues.QueueNames.NOTIFICATIONS,
+        "notification",
+        lambda body: deliver(body["notification_id"], now),
+    )
+    return batches.run(records, job, time_left_ms, RESERVE_MS)
 
 
 def deliver(notification_id: str, now: datetime) -> str:
@@ -81,7 +67,7 @@ def deliver(notification_id: str, now: datetime) -> str:
         current = store.get(notification_id)
         if current is not None and current.state in store.FINAL:
             return current.state
-        raise Retry("another worker is sending it")
+        raise batches.Retry("another worker is sending it")
     return _send(record, now)
 
 
@@ -121,7 +107,7 @@ def _send(record: store.Notification, now: datetime) -> str:
                 last_error=str(exc),
                 locked_until=0,
             )
-            raise Retry(str(exc)) from exc
+            raise batches.Retry(str(exc)) from exc
         except ChannelPermanentError as exc:
             tried.append({"channel": channel, "error": str(exc)})
             following = plan.next_channel(
@@ -212,15 +198,4 @@ def _sent(job: Job, sender: notify_channels.Channel, now: datetime) -> None:
         log.info(
             "notification sent",
             extra={"notification": job.id, "channel": job.channel, "template": job.template},
-        )
-
-
-def _back_off(raw: dict, receives: int) -> None:
-    """Exponential backoff through the message's visibility (best effort)."""
-    delay = min(BACKOFF_FIRST_SECONDS * 2 ** max(receives - 1, 0), BACKOFF_MAX_SECONDS)
-    with contextlib.suppress(Exception):
-        client("sqs").change_message_visibility(
-            QueueUrl=queues.url(queues.QueueNames.NOTIFICATIONS),
-            ReceiptHandle=raw["receiptHandle"],
-            VisibilityTimeout=delay,
         )

@@ -14,14 +14,24 @@ for this module."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 from collections.abc import Callable, Sequence
 
+from chalicelib.integrations import queues
+from chalicelib.integrations.aws import client
+
 log = logging.getLogger(__name__)
+BACKOFF_FIRST_SECONDS, BACKOFF_MAX_SECONDS = 30, 900
 
 
 class Failed(Exception):
     """A record that failed for a reason its handler already logged: redeliver it quietly."""
+
+
+class Retry(Exception):
+    """Leave the job on the queue: it comes back after its backoff (see `retrying`)."""
 
 
 def run(
@@ -49,6 +59,30 @@ def run(
             log.exception("queue record failed", extra={"message_id": message_id})
             failures.append({"itemIdentifier": message_id})
     return {"batchItemFailures": failures}
+
+
+def retrying(queue: str, job: str, work: Callable[[dict], object]) -> Callable:
+    """A record handler that runs `work` on the record's JSON body; a `Retry` leaves the record
+    on `queue` and makes it visible again after an exponential backoff (30 s doubling up to
+    15 min, best effort), `job` naming it in the log."""
+
+    def handle_one(record) -> None:
+        raw = record.to_dict()
+        try:
+            work(json.loads(raw["body"]))
+        except Retry as exc:
+            receives = int((raw.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
+            log.info(f"{job} will be retried", extra={"reason": str(exc), "receives": receives})
+            delay = min(BACKOFF_FIRST_SECONDS * 2 ** max(receives - 1, 0), BACKOFF_MAX_SECONDS)
+            with contextlib.suppress(Exception):
+                client("sqs").change_message_visibility(
+                    QueueUrl=queues.url(queue),
+                    ReceiptHandle=raw["receiptHandle"],
+                    VisibilityTimeout=delay,
+                )
+            raise Failed from exc
+
+    return handle_one
 
 
 def time_left(event) -> Callable[[], float] | None:

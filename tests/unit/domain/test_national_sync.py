@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from chalicelib.domain import national_sync
 from chalicelib.domain.dossier import Dossier, Status
 from chalicelib.validation import errors_for
+from tests import builders
 
 VN = timezone(timedelta(hours=7))
 T0 = datetime(2025, 3, 3, 8, 5, 9, tzinfo=VN)
@@ -54,22 +55,18 @@ def dossier(**changes) -> Dossier:
             "id_number": "001090000001",
             "phone": "0912345678",
         },
-        owner=None,
-        form={},
         attachments=[
             {"component_code": "TP2", "filename": "a.pdf", "key": "k1"},
             {"component_code": "TP3", "filename": "b.pdf", "key": "k2", "document_id": "d1"},
         ],
         result_delivery="counter",
-        notify=[],
         status=Status.RETURNED,
         submitted_at=T0,
         acknowledge_by=T0 + timedelta(hours=8),
         version=6,
         extra={"payments": [{"channel": "online", "amount": 8000}]},
     )
-    fields.update(changes)
-    return Dossier(**fields)
+    return builders.dossier(**{**fields, **changes})
 
 
 def build(change_seq: int, d: Dossier | None = None) -> dict:

@@ -6,24 +6,21 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chalicelib.domain import payment
-from chalicelib.domain.dossier import Dossier, Status
+from chalicelib.domain.dossier import Status
 from chalicelib.domain.errors import Forbidden, InvalidTransition
+from tests import builders
 
 ICT = timezone(timedelta(hours=7))
 NOW = datetime(2025, 8, 1, 9, 0, tzinfo=ICT)
 
 
 def dossier(status=Status.AWAITING_PAYMENT, level=4, fee_due=5000, fee_paid=0, **extra):
-    return Dossier(
+    return builders.dossier(
         code="000.00.56.H06-250801-0001",
         procedure={"code": "1.004873", "level": level},
         agency_id="ubnd-xa-hop-thinh",
         applicant={"phone": "0912345678"},
-        owner=None,
-        form={},
-        attachments=[],
         result_delivery="online",
-        notify=[],
         status=status,
         submitted_at=NOW,
         acknowledge_by=NOW,

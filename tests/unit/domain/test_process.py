@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain import process, workflow
 from chalicelib.domain.calendar import VN_TZ
-from tests.unit.domain.test_workflow import CALENDAR, MONDAY, make_dossier
+from tests.builders import CALENDAR, MONDAY, make_dossier
 
 STEPS = [
     {"code": "receive", "name": "Tiếp nhận", "role": "receptionist", "share": 10},

@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from chalicelib.domain import workflow
-from chalicelib.domain.calendar import VN_TZ, WorkingCalendar
-from chalicelib.domain.dossier import VERIFIED_NAME, Dossier, Status, submit
+from chalicelib.domain.calendar import VN_TZ
+from chalicelib.domain.dossier import VERIFIED_NAME, Dossier, Status
 from chalicelib.domain.errors import Forbidden, InvalidTransition, ValidationFailed
+from tests.builders import CALENDAR, MONDAY, make_dossier
 
-CALENDAR = WorkingCalendar(holidays=frozenset())
-MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)
 ROLES = ("citizen", "receptionist", "specialist", "leader", "admin", "system")
 PARAMS = {
     "reject": {"note": "Không thuộc thẩm quyền"},
@@ -28,57 +27,6 @@ PARAMS = {
     "request_consult": {"agency": "so-tu-phap", "note": "Xin ý kiến về nơi cư trú"},
     "answer_consult": {"note": "Đã xác minh"},
 }
-FEES = [
-    {
-        "channel": "online",
-        "name": "Lệ phí",
-        "amount": 50000,
-        "exemptions": None,
-        "reductions": [
-            {"code": "mien-phi", "name": "Trẻ em", "amount": 0, "legal_basis": "Thông tư X"},
-            {"code": "giam", "name": "Sinh viên", "amount": 20000, "legal_basis": "Thông tư X"},
-        ],
-    }
-]
-
-
-def make_dossier(status=Status.SUBMITTED, level=3, days=10, at=MONDAY) -> Dossier:
-    procedure = {
-        "code": "1.000894",
-        "version": 1,
-        "name": "Đăng ký kết hôn",
-        "agency_id": "ubnd-a",
-        "agency_name": "UBND phường A",
-        "level": level,
-        "processing_time": {"value": days, "unit": "working_days", "same_day": False},
-        "fees": FEES,
-    }
-    dossier = submit(
-        "000.00.01.H06-260302-0001",
-        procedure,
-        {"full_name": "A", "phone": "0912345678"},
-        None,
-        {},
-        [],
-        "counter",
-        ["sms"],
-        at,
-        CALENDAR.acknowledge_by(at),
-        0,
-    )
-    dossier.pending_history.clear()
-    dossier.pending_events.clear()
-    dossier.status = status
-    if status not in (Status.SUBMITTED,):
-        dossier.accepted_at = at
-        dossier.due_at = CALENDAR.due_at(at, days, "working_days")
-    if status is Status.AWAITING_PAYMENT:
-        dossier.fee_due = 50000
-    if status is Status.SUPPLEMENT_REQUESTED:
-        dossier.requested = {"type": "supplement", "phase": "appraisal", "items": ["x"]}
-    if status is Status.RESULT_READY:
-        dossier.fee_due, dossier.outcome = 50000, "approved"
-    return dossier
 
 
 def command(action, role, at=MONDAY + timedelta(hours=1), **params):

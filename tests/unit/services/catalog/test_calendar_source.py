@@ -18,7 +18,7 @@ from chalicelib.services.catalog.calendar_source import (
     read_overrides,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[4]
 SCHEMA_PATH = REPO_ROOT / "schemas" / "data" / "calendar.schema.json"
 DATA_FILES = sorted(DATA_DIR.glob("*.json"))
 

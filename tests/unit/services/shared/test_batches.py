@@ -62,3 +62,55 @@ def test_without_a_lambda_context_there_is_no_clock():
         context = None
 
     assert batches.time_left(Event()) is None
+
+
+class SqsRecord:
+    def __init__(self, body, receives):
+        self.raw = {
+            "messageId": "m1",
+            "body": body,
+            "receiptHandle": "h1",
+            "attributes": {"ApproximateReceiveCount": str(receives)},
+        }
+
+    def to_dict(self):
+        return self.raw
+
+
+class Sqs:
+    def __init__(self):
+        self.calls = []
+
+    def change_message_visibility(self, **kwargs):
+        self.calls.append(kwargs)
+
+
+def test_a_job_to_retry_stays_on_its_queue_with_an_exponential_backoff(monkeypatch):
+    sqs, seen = Sqs(), []
+    monkeypatch.setattr(batches, "client", lambda name: sqs)
+    monkeypatch.setattr(batches.queues, "url", lambda name: f"https://sqs.test/{name}")
+
+    def work(body):
+        seen.append(body["id"])
+        raise batches.Retry("busy")
+
+    job = batches.retrying("jobs", "test job", work)
+    answers = [batches.run([SqsRecord('{"id": "a"}', n)], job, None, 0) for n in (1, 3, 9)]
+
+    assert seen == ["a", "a", "a"]
+    assert answers[0] == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert [c["VisibilityTimeout"] for c in sqs.calls] == [30, 120, 900]
+    where = {(c["QueueUrl"], c["ReceiptHandle"]) for c in sqs.calls}
+    assert where == {("https://sqs.test/jobs", "h1")}
+
+
+def test_a_job_done_or_failed_otherwise_does_not_touch_the_visibility(monkeypatch):
+    sqs = Sqs()
+    monkeypatch.setattr(batches, "client", lambda name: sqs)
+
+    done = batches.run([SqsRecord("{}", 1)], batches.retrying("jobs", "j", lambda b: None), None, 0)
+    broken = batches.run([SqsRecord("not json", 1)], batches.retrying("jobs", "j", print), None, 0)
+
+    assert done == {"batchItemFailures": []}
+    assert broken == {"batchItemFailures": [{"itemIdentifier": "m1"}]}
+    assert sqs.calls == []

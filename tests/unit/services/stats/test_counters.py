@@ -23,7 +23,7 @@ from chalicelib.services.catalog.calendar_source import load_calendar
 from chalicelib.services.stats import counters as stats_service
 from tests.stats_workload import START, Workload, days_between, flag_deadlines, observed, truth
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 CATALOG = json.loads((ROOT / "chalicelib/data/catalog/bac-ninh.json").read_text("utf-8"))
 CALENDAR = load_calendar()
 AT = datetime(2025, 3, 3, 9, 0, tzinfo=VN_TZ)
