@@ -24,6 +24,8 @@ region = aws_region
 def bind(model: type[Model], table_name: str) -> type[Model]:
     """Point a record class at its table (PynamoDB reconnects when the name changes)."""
     if _BOUND.get(model) != table_name:
+        if "Meta" not in vars(model):  # inherited from its table's base class: make it its own
+            model.Meta = type("Meta", (model.Meta,), {})
         model.Meta.table_name = table_name
         model.Meta.region = region()
         model._connection = None

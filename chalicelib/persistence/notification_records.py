@@ -31,6 +31,13 @@ from chalicelib.persistence.base import CompactJSON, CompressedJSON, Keyed
 LISTED = ["id", "template", "message", "dossier_code", "created_at"]
 
 
+class NotificationsItem(Keyed):
+    """Base of this table's record classes: the table they live in."""
+
+    class Meta:
+        table_name = "notifications"
+
+
 class BySubject(GlobalSecondaryIndex):
     class Meta:
         index_name = "by_subject"
@@ -40,10 +47,7 @@ class BySubject(GlobalSecondaryIndex):
     subject_sk = UnicodeAttribute(range_key=True)
 
 
-class NotificationRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class NotificationRecord(NotificationsItem):
     id = UnicodeAttribute()
     source = UnicodeAttribute()  # the event id, "document:..." or "zalo:..."
     kind = UnicodeAttribute()  # event type, "officer.document", "zalo.reply"
@@ -73,10 +77,7 @@ class NotificationRecord(Keyed):
     by_subject = BySubject()
 
 
-class DevMessageRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class DevMessageRecord(NotificationsItem):
     notification_id = UnicodeAttribute()
     channel = UnicodeAttribute()
     template = UnicodeAttribute()
@@ -88,20 +89,14 @@ class DevMessageRecord(Keyed):
     ttl = NumberAttribute()
 
 
-class ZaloEventRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class ZaloEventRecord(NotificationsItem):
     event = CompactJSON()  # the parsed webhook event (may hold a phone and a message)
     state = UnicodeAttribute()  # received -> done
     received_at = UnicodeAttribute()
     ttl = NumberAttribute()
 
 
-class ZaloUserRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class ZaloUserRecord(NotificationsItem):
     user_id = UnicodeAttribute()
     following = BooleanAttribute(default=True)
     phone = UnicodeAttribute(null=True)  # shared with consent (user_submit_info)
@@ -109,20 +104,14 @@ class ZaloUserRecord(Keyed):
     updated_at = UnicodeAttribute()
 
 
-class DocumentRequestRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class DocumentRequestRecord(NotificationsItem):
     request_hash = UnicodeAttribute()
     notification_id = UnicodeAttribute()
     created_at = UnicodeAttribute()
     ttl = NumberAttribute()
 
 
-class ReceivedRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class ReceivedRecord(NotificationsItem):
     status_code = NumberAttribute()
     version = NumberAttribute()
     sent_at = UnicodeAttribute()
@@ -130,10 +119,7 @@ class ReceivedRecord(Keyed):
     ttl = NumberAttribute()
 
 
-class FaultRecord(Keyed):
-    class Meta:
-        table_name = "notifications"
-
+class FaultRecord(NotificationsItem):
     mode = UnicodeAttribute()
     remaining = NumberAttribute(null=True)  # absent: until cleared
     ttl = NumberAttribute()
