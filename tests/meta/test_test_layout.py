@@ -15,7 +15,6 @@ NOT_YET = {
     "accounts/citizens", "accounts/officers", "catalog/importer", "catalog/national_import",
     "dossiers/submission", "dossiers/workflow", "national_portal/intake",
     "national_portal/sync", "notifications/delivery", "notifications/zalo_inbound",
-    "dossiers/register", "documents/form_issue", "dossiers/closing",
 }  # fmt: skip
 
 
