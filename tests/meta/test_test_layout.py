@@ -11,8 +11,7 @@ SERVICES = ROOT / "chalicelib" / "services"
 # Service modules still tested only through the API (tests/functional) or on the emulated AWS
 # (tests/integration): this list only shrinks. Give a module its plain-Python unit test module
 # at tests/unit/services/<context>/test_<module>.py, then take it off the list.
-NOT_YET = { "catalog/importer", "catalog/national_import", "national_portal/intake",
-    "national_portal/sync",
+NOT_YET = { "catalog/importer", "catalog/national_import",
 }  # fmt: skip
 
 
