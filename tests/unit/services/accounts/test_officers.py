@@ -88,10 +88,6 @@ def test_a_sign_in_opens_a_session_with_the_group_as_role_and_the_agency(pool):
                                    "expires_at": 2_000_000_000}  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ROLE_ORDER says the highest group wins, principal() takes the token's first group",
-)
 def test_of_several_groups_the_highest_is_the_role(pool):
     pool.claims["cognito:groups"] = ["specialist", "leader"]
 
