@@ -8,15 +8,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ROOT / "chalicelib" / "services"
-# Service modules still tested only through the API (tests/functional) or on the emulated AWS
-# (tests/integration): this list only shrinks. Give a module its plain-Python unit test module
-# at tests/unit/services/<context>/test_<module>.py, then take it off the list.
-NOT_YET = {
-    "accounts/citizens", "accounts/officers", "catalog/importer", "catalog/national_import",
-    "dossiers/submission", "dossiers/workflow", "national_portal/intake",
-    "national_portal/sync", "notifications/delivery", "notifications/zalo_inbound",
-    "dossiers/register", "documents/form_issue", "dossiers/closing",
-}  # fmt: skip
 
 
 def service_modules() -> set[str]:
@@ -33,14 +24,9 @@ def unit_test_of(module: str) -> Path:
 
 
 def test_every_service_module_has_its_unit_test_module():
-    missing = {m for m in service_modules() - NOT_YET if not unit_test_of(m).is_file()}
+    missing = {m for m in service_modules() if not unit_test_of(m).is_file()}
 
     assert missing == set()
-
-
-def test_the_list_of_modules_without_one_only_shrinks():
-    assert {m for m in NOT_YET if unit_test_of(m).is_file()} == set(), "take them off NOT_YET"
-    assert NOT_YET <= service_modules(), "a module listed that no longer exists"
 
 
 def names_a_module(test: Path) -> bool:

@@ -140,7 +140,8 @@ class ChallengeRetry(SignInFailed):
 
 
 def principal(claims: dict) -> Principal:
-    role = next((g for g in claims.get("cognito:groups", []) if g in ROLE_ORDER), None)
+    groups = set(claims.get("cognito:groups", []))
+    role = next((r for r in ROLE_ORDER if r in groups), None)
     agency = claims.get(cognito.AGENCY_ATTRIBUTE)
     if not role or not agency:
         raise _failed("no_role")

@@ -16,7 +16,7 @@ ENTRY = {"at": "2026-03-02T10:00:00+07:00", "action": "accept", "status_to": "ac
 
 @pytest.fixture
 def agencies(monkeypatch):
-    known = {"ubnd-phuong-kinh-bac": SimpleNamespace(name="UBND phường Kinh Bắc")}
+    known = {"ubnd-phuong-kinh-bac": SimpleNamespace(name="UBND phường Kinh Bắc", data={})}
     catalog = SimpleNamespace(agency=known.get)
     monkeypatch.setattr(receipts.catalog_service, "get_catalog", lambda: catalog)
 
@@ -38,6 +38,7 @@ def test_the_status_view_names_the_agency_never_the_officer(agencies):
     assert step["action_label"] == "Tiếp nhận hồ sơ" and step["status"] == "accepted"
     assert not {"actor_id", "actor_name"} & set(step) and step["note"] is None  # public note only
     assert "receptionist-7" not in str(view) and "nội bộ" not in str(view)
+    assert view["handling_officer"] is None  # the catalog entry names no officer by default
 
 
 def test_an_agency_missing_from_the_catalog_is_named_from_the_procedure(agencies):

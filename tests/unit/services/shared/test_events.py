@@ -12,12 +12,13 @@ PAID = {"type": "payment.confirmed", "dossier_code": "D-1",
         "data": {"amount": "8000", "provider": "vnpay", "payment_id": "p1"}}  # fmt: skip
 
 
-def test_every_status_change_reaches_notifications_the_national_portal_and_the_statistics():
+def test_every_status_change_reaches_notifications_the_national_portal_closing_and_statistics():
     subscribers = {s.__module__ for s in events.SUBSCRIBERS["dossier.submitted"]}
 
     assert subscribers == {
         "chalicelib.services.notifications.dispatch",
         "chalicelib.services.national_portal.sync",
+        "chalicelib.services.dossiers.closing",  # a closed dossier's files to cheaper storage
         "chalicelib.services.stats.counters",
     }
 

@@ -1,5 +1,6 @@
-"""The outbox relay: what SQS took is marked sent, what it refused stays pending for the sweep,
-and an SQS outage never fails the request that committed the change."""
+"""The outbox relay: the request publishes and writes nothing more; the worker takes a handled
+event off the pending ones, the sweep republishes what is still pending and takes off what SQS
+took; an SQS outage never fails the request that committed the change."""
 
 from datetime import datetime, timedelta
 
@@ -40,18 +41,26 @@ def events(n: int) -> list[Event]:
     return [Event("dossier.submitted", f"D-{i}", AT, id=f"e{i}") for i in range(n)]
 
 
-def test_events_go_to_the_events_queue_and_are_marked_sent(relay):
+def test_events_go_to_the_events_queue_and_the_request_writes_nothing_more(relay):
     assert outbox.publish(events(2)) == 2
 
     assert relay.sent[0][0] == outbox.queues.QueueNames.EVENTS
     assert set(relay.sent[0][1]) == {"e0", "e1"}
-    assert [b["id"] for b in relay.marked] == ["e0", "e1"]
+    assert relay.marked == []  # still pending until the worker has handled them
 
 
-def test_what_sqs_refuses_stays_pending(relay):
+def test_a_handled_event_is_taken_off_the_pending_ones(relay):
+    outbox.delivered(events(1)[0].to_dict())
+
+    assert [b["id"] for b in relay.marked] == ["e0"]
+
+
+def test_what_sqs_refuses_stays_pending_after_the_sweep(relay, monkeypatch):
     relay.refuse = {"e1"}
+    pending = [e.to_dict() for e in events(3)]
+    monkeypatch.setattr(outbox.dossier_store, "pending_events", lambda before, batch: pending)
 
-    assert outbox.publish(events(3)) == 2
+    assert outbox.sweep(AT) == 2
     assert [b["id"] for b in relay.marked] == ["e0", "e2"]
 
 
