@@ -5,10 +5,15 @@ Prices: on-demand list prices of ap-southeast-1 (Singapore), the Region the port
 as published at the time of writing (DynamoDB after its Nov 2024 cut); check them against the
 AWS pricing pages before relying on a figure. What is counted comes from the measured life; what
 is assumed is named here:
-- API Gateway is a REST API (what Chalice deploys), every API call one request; catalog pages and
-  JSON and static assets are left out of a dossier's life, as if a cache (CloudFront) served
-  them. No such cache is deployed yet (the template has no CloudFront distribution), so today
-  they cost an API Gateway request and a Lambda invocation each, on top of this figure;
+- API Gateway is a REST API (what Chalice deploys), every API call one request, behind the
+  template's CloudFront distribution: every request a browser or partner sends pays a CloudFront
+  HTTPS request (Asia Pacific price, free tier left out);
+- around each dossier, CATALOG_REQUESTS_PER_DOSSIER requests for public catalog pages and JSON,
+  the calendar, statistics and static files (browsing, the procedure's page and form, the CSS
+  and scripts), of which CDN_HIT_RATIO are answered from CloudFront's cache; a miss costs an API
+  Gateway request and a LAMBDA_CATALOG_SECONDS invocation (the catalog is cached per container,
+  so no DynamoDB read). `cdn=False` prices the same requests without the cache;
+- data transfer out is not priced (the same bytes leave through API Gateway or CloudFront);
 - Lambda on arm64 at 1,024 MB, API calls LAMBDA_API_SECONDS each, worker invocations
   LAMBDA_WORKER_SECONDS each, WORKER_BATCH records per worker invocation (queues are read in
   batches of 10: at national volume batches are far from empty);
@@ -22,6 +27,7 @@ PRICES = {  # ap-southeast-1, USD
     "ddb_wru": 0.7125 / 1e6,
     "ddb_rru": 0.1425 / 1e6,
     "apigw_rest": 4.25 / 1e6,
+    "cloudfront_https": 0.0120 / 10_000,  # Asia Pacific (Viet Nam included)
     "lambda_req": 0.20 / 1e6,
     "lambda_gbs_arm": 0.0000133334,
     "sqs": 0.40 / 1e6,
@@ -37,6 +43,9 @@ STORAGE_PRICES = {  # USD per GB-month, ap-southeast-1
 }
 LAMBDA_GB, LAMBDA_API_SECONDS, LAMBDA_WORKER_SECONDS, LOG_KB = 1.0, 0.060, 0.100, 1
 WORKER_BATCH = 5
+CATALOG_REQUESTS_PER_DOSSIER = 30  # assumed: ~8 pages and JSON answers, their CSS and scripts
+CDN_HIT_RATIO = 0.90  # assumed share of those served from CloudFront's cache
+LAMBDA_CATALOG_SECONDS = 0.020
 WORKERS = ("event (worker)", "notification (worker)", "national sync (worker)")
 S3_GET_CLASS = {"GetObject", "HeadObject"}
 TARGET_PER_THOUSAND = 0.12
@@ -68,19 +77,26 @@ def per_dossier(steps: dict, counts: dict, lifecycle: dict) -> dict[str, float]:
     return totals
 
 
-def per_thousand(totals: dict[str, float], n: int = 1000) -> dict[str, float]:
+def per_thousand(totals: dict[str, float], n: int = 1000, cdn: bool = True) -> dict[str, float]:
+    """The bill of `n` dossiers' lives, with their catalog and static requests: through the
+    CloudFront distribution (`cdn`), or each reaching the app."""
     p = PRICES
+    catalog = CATALOG_REQUESTS_PER_DOSSIER * ((1 - CDN_HIT_RATIO) if cdn else 1)
     gb_seconds = LAMBDA_GB * (
-        totals["api"] * LAMBDA_API_SECONDS + totals["workers"] * LAMBDA_WORKER_SECONDS
+        totals["api"] * LAMBDA_API_SECONDS
+        + totals["workers"] * LAMBDA_WORKER_SECONDS
+        + catalog * LAMBDA_CATALOG_SECONDS
     )
-    invocations = totals["api"] + totals["workers"]
+    invocations = totals["api"] + totals["workers"] + catalog
+    edge = (totals["api"] + CATALOG_REQUESTS_PER_DOSSIER) if cdn else 0
     return {
         "DynamoDB": n * (totals["wru"] * p["ddb_wru"] + totals["rru"] * p["ddb_rru"]),
-        "API Gateway (REST API)": n * totals["api"] * p["apigw_rest"],
+        "API Gateway (REST API)": n * (totals["api"] + catalog) * p["apigw_rest"],
         "Lambda (arm64)": n * (invocations * p["lambda_req"] + gb_seconds * p["lambda_gbs_arm"]),
         "SQS": n * totals["sqs"] * p["sqs"],
         "S3 requests": n * (totals["s3_put"] * p["s3_put"] + totals["s3_get"] * p["s3_get"]),
         "CloudWatch Logs": n * invocations * LOG_KB / 1024 / 1024 * p["cw_logs_gb"],
+        "CloudFront (requests)": n * edge * p["cloudfront_https"],
     }
 
 

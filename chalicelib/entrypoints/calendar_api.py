@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.calendar import VN_TZ
+from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import ok, query_params, route
 from chalicelib.services.catalog import calendar_admin
@@ -51,10 +52,13 @@ def calendar_due():
     errors=(400, 404),
 )
 def calendar_year(year, params):
+    """Public and the same for everyone: kept 5 minutes, so an administrator's change shows
+    within 5 minutes (due dates computed by the portal use it at once)."""
     return ok(
         calendar_admin.year_view(
             calendar_admin.parse_year(year), calendar_admin.resolve_agency(params.get("agency"))
-        )
+        ),
+        headers={"Cache-Control": caching.SHORT},
     )
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.domain.catalog import Catalog, Offering, Procedure, SearchQuery
+from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE, slice_page
 
 bp = Blueprint(__name__)
 TAG = "Danh mục thủ tục"
+# The same for everyone and without personal data: kept by browsers and the CDN.
+CACHED = {"Cache-Control": caching.CATALOG}
 
 
 @route(
@@ -31,7 +34,7 @@ def list_agencies(params):
     items, token = slice_page(
         agencies, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token"), "agencies"
     )
-    return ok({"items": items, "next_page_token": token})
+    return ok({"items": items, "next_page_token": token}, headers=CACHED)
 
 
 def _agency_order(agency):
@@ -71,7 +74,8 @@ def search_procedures(params):
             "items": [summary(p, catalog, params.get("agency")) for p in items],
             "next_page_token": token,
             "total": len(found),
-        }
+        },
+        headers=CACHED,
     )
 
 
@@ -90,7 +94,7 @@ def get_procedure(code, params):
     chosen = (
         catalog_service.offering_for(procedure, params["agency"]) if "agency" in params else None
     )
-    return ok(detail(procedure, catalog, chosen))
+    return ok(detail(procedure, catalog, chosen), headers=CACHED)
 
 
 @route(
@@ -102,7 +106,7 @@ def get_procedure(code, params):
     errors=(404,),
 )
 def get_form(code):
-    return ok(catalog_service.get_form(code))
+    return ok(catalog_service.get_form(code), headers=CACHED)
 
 
 def _chosen(procedure: Procedure, catalog: Catalog, agency_ref: str | None) -> Offering | None:

@@ -14,7 +14,7 @@ from chalicelib.entrypoints.http import idempotent_create, json_body, ok, route
 from chalicelib.services.documents import form_issue, officer, verification, wallet
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
-from chalicelib.web.pages import not_found, page
+from chalicelib.web.pages import PRIVATE, not_found, page
 
 bp = Blueprint(__name__)
 TAG = "Văn bản điện tử và kho giấy tờ"
@@ -128,7 +128,7 @@ def verification_page(document_id):
         verdict = verification.verification(document_id)
     except NotFound:
         return not_found("Không tìm thấy văn bản điện tử có mã này.")
-    return page("portal/verification.html", nav="", verdict=verdict)
+    return page("portal/verification.html", nav="", cache=PRIVATE, verdict=verdict)
 
 
 @route(

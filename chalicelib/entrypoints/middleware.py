@@ -2,7 +2,8 @@
 Chalice produces itself (unsupported media type, method not allowed, unhandled exceptions), and
 no answer at all outside the local stage without a real app secret (503 SECRETS_NOT_CONFIGURED;
 why per request and not at start-up: chalicelib/integrations/secrets.py), and the security
-headers of every HTML answer (the one place they are set)."""
+headers of every HTML answer (the one place they are set), and `no-store` for every answer whose
+view did not say it may be cached (entrypoints/caching.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from functools import lru_cache
 from chalice import Chalice, Response
 
 from chalicelib.domain.errors import SecretsNotConfigured
+from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import JSON_HEADERS, dumps, error_body, error_response
 from chalicelib.integrations import secrets, storage
 from chalicelib.logs import request_id
@@ -83,18 +85,17 @@ def content_security_policy() -> str:
 def secure(response: Response) -> Response:
     """No answer is sniffed into another type. An HTML answer (page, form, receipt, payment
     return) runs only the portal's own scripts, is never framed, sends only its origin to other
-    sites (a receipt link is a capability), and is never cached unless the page said it may be
-    (public pages without personal data set their own `Cache-Control`)."""
+    sites (a receipt link is a capability). Caching is decided for every answer, HTML or not, by
+    `caching.enforce`."""
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
+    caching.enforce(response)
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     if not str(content_type).startswith("text/html"):
         return response
     headers["Content-Security-Policy"] = content_security_policy()
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"
-    if not any(k.lower() == "cache-control" for k in headers):
-        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.domain.errors import ValidationFailed
+from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ok, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
@@ -19,7 +20,7 @@ from chalicelib.web.pages import page
 bp = Blueprint(__name__)
 TAG = "Thống kê (công khai)"
 QUERY = "api/stats.query.json"
-CACHE = {"Cache-Control": "public, max-age=300"}
+CACHE = {"Cache-Control": caching.SHORT}
 
 
 def _report(path: str, summary: str, csv_summary: str, response: str, build, csv_text, name):
@@ -112,7 +113,7 @@ def stats_page_view():
         report = stats.report({}, now())
     return page(
         "stats/page.html",
-        cache="public, max-age=300",
+        cache=caching.SHORT,
         nav="thong-ke",
         **stats_page.context(report, catalog_service.get_catalog(), query, error),
     )

@@ -10,12 +10,13 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
+from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ROUTES, route
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
 
-PUBLIC_CACHE = "public, max-age=60"
+PUBLIC_CACHE = caching.CATALOG
 PDF = "application/pdf"
 # Parts of the contract the pages use only where the running API has them (other blueprints
 # add them); a page shows an action only when its route is registered.
@@ -29,7 +30,7 @@ FEATURES = {
     "stats": ("GET", "/v1/stats"),
     "officer_feedback": ("GET", "/v1/officer/feedback"),
 }
-PRIVATE = "no-store"
+PRIVATE = caching.PRIVATE
 
 
 def province_name() -> str:
@@ -113,7 +114,7 @@ def static(name: str) -> Response:
         status_code=200,
         headers={
             "Content-Type": content_type,
-            "Cache-Control": "public, max-age=31536000, immutable",
+            "Cache-Control": caching.IMMUTABLE,
         },
     )
 
