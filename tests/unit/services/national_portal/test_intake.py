@@ -37,6 +37,7 @@ def portal(monkeypatch):
     """The markers by national code, the uploads, what was fetched, checked, created, forgotten."""
     state = SimpleNamespace(markers={}, uploads={}, fetched=[], forgotten=[], created=[],
                             problems=[], fetch_error=None, race=False)  # fmt: skip
+    monkeypatch.delenv("NATIONAL_PORTAL_FILE_HOSTS", raising=False)  # the default hosts
 
     def fetch(http, url, declared, allowed, max_bytes, hosts):
         state.fetched.append((url, allowed, max_bytes, hosts))
