@@ -21,6 +21,8 @@ LOG_LEVEL = "LOG_LEVEL"  # read once, when the app is imported (chalicelib/logs.
 AUTH_MODE = "AUTH_MODE"
 # The Secrets Manager secret holding the portal's own secrets (chalicelib/integrations/secrets.py).
 SECRET_APP = "SECRET_APP"  # noqa: S105 - the variable name, not a secret
+# The token CloudFront adds to every request it forwards (chalicelib/entrypoints/viewer.py).
+SECRET_ORIGIN = "SECRET_ORIGIN"  # noqa: S105 - the variable name, not a secret
 DEFAULT_STAGE = "prod"
 DEFAULT_AUTH_MODE = "jwks"
 JWKS_URL = "JWKS_URL"
@@ -89,6 +91,7 @@ class Settings:
     stage: str
     auth_mode: str
     secret_app: str
+    secret_origin: str
     jwks_url: str
     jwt_issuer: str
     jwt_audience: str
@@ -147,6 +150,7 @@ def get_settings() -> Settings:
         stage=stage,
         auth_mode=_env(AUTH_MODE, DEFAULT_AUTH_MODE),
         secret_app=_env(SECRET_APP, ""),
+        secret_origin=_env(SECRET_ORIGIN, ""),
         jwks_url=_env(JWKS_URL, ""),
         jwt_issuer=_env(JWT_ISSUER, f"{prefix}-local-issuer"),
         jwt_audience=_env(JWT_AUDIENCE, "dvc-portal"),

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
-from chalicelib.entrypoints.http import client_ip, ok, routes_of
+from chalicelib.entrypoints.http import ok, routes_of
+from chalicelib.entrypoints.viewer import client_ip
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import submission, supplements
 from chalicelib.services.shared import uploads

@@ -11,7 +11,8 @@ from chalicelib.entrypoints.auth import (
     caller_create,
     optional_principal,
 )
-from chalicelib.entrypoints.http import client_ip, idempotent_create, ok, query_params, route
+from chalicelib.entrypoints.http import idempotent_create, ok, query_params, route
+from chalicelib.entrypoints.viewer import client_ip
 from chalicelib.services.dossiers import ratings
 from chalicelib.services.feedback import intake as feedback
 from chalicelib.services.feedback import uploads as feedback_uploads

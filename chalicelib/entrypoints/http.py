@@ -206,10 +206,6 @@ def redirect(location: str, cookies: list[str] | None = None, status: int = 302)
     return Response(body="", status_code=status, headers=headers)
 
 
-def client_ip(request: Request) -> str | None:
-    return ((request.context or {}).get("identity") or {}).get("sourceIp")
-
-
 def idempotent_create(
     request: Request,
     operation: str,

@@ -8,7 +8,8 @@ from chalice.app import Request
 
 from chalicelib.config import get_settings
 from chalicelib.entrypoints.auth import applicant_body, applicant_query
-from chalicelib.entrypoints.http import client_ip, html, idempotent_create, ok, route
+from chalicelib.entrypoints.http import html, idempotent_create, ok, route
+from chalicelib.entrypoints.viewer import client_ip
 from chalicelib.services.dossiers import results
 from chalicelib.services.payments import fees as payments
 from chalicelib.services.shared.clock import now

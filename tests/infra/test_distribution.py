@@ -64,6 +64,27 @@ def test_the_origin_is_the_api_stage_over_https(distribution, template):
         "Fn::GetAtt": ["ApiDistribution", "DomainName"]}
 
 
+def test_the_origin_proves_a_request_came_through_the_distribution(distribution, template):
+    """X-Origin-Verify carries the generated token of SECRET_ORIGIN, which the API's functions
+    may read: only then does the app believe CloudFront-Viewer-Address (entrypoints/viewer.py)."""
+    (origin,) = distribution["Origins"]
+    (header,) = origin["OriginCustomHeaders"]
+    secret = template["Resources"]["OriginSecret"]
+    assert header["HeaderName"] == "X-Origin-Verify"
+    assert header["HeaderValue"] == {
+        "Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString:token}}"}
+    assert secret["Properties"]["GenerateSecretString"]["GenerateStringKey"] == "token"
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["SECRET_ORIGIN"] == {
+        "Ref": "OriginSecret"}
+    (read,) = template["Resources"]["OriginSecretPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"]
+    assert read["Resource"] == {"Ref": "OriginSecret"}
+    assert {"Ref": "OriginSecretPolicy"} in template["Resources"]["ApiHandlerRole"][
+        "Properties"]["ManagedPolicyArns"]
+    # The default behaviour's policy sends CloudFront's own headers (the viewer's address) on.
+    assert distribution["DefaultCacheBehavior"]["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
+
+
 def test_by_default_nothing_is_cached_and_the_request_reaches_the_app_whole(distribution):
     default = distribution["DefaultCacheBehavior"]
     assert default["CachePolicyId"] == CACHING_DISABLED
