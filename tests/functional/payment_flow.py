@@ -125,14 +125,21 @@ def consume(client, events: list[dict]) -> None:
     assert client.lambda_.invoke("on_event", sqs_event).payload == {"batchItemFailures": []}
 
 
-def attach_result(client, code) -> None:
-    specialist = officer(client, "specialist")
-    content = sample_pdf("Giay xac nhan tinh trang hon nhan")
+def attach_result(
+    client,
+    code,
+    specialist=None,
+    title="Giay xac nhan tinh trang hon nhan",
+    filename="xac-nhan.pdf",
+) -> None:
+    """The specialist (the sample agency's, unless given) uploads a PDF result."""
+    specialist = specialist or officer(client, "specialist")
+    content = sample_pdf(title)
     status, upload = call(
         client,
         "POST",
         f"/v1/officer/dossiers/{code}/result",
-        {"filename": "xac-nhan.pdf", "content_type": "application/pdf", "size_bytes": len(content)},
+        {"filename": filename, "content_type": "application/pdf", "size_bytes": len(content)},
         token=specialist,
     )
     assert status == 201, upload

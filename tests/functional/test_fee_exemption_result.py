@@ -5,10 +5,8 @@ arts. 10 and 19: the electronic result goes to the applicant)."""
 
 from __future__ import annotations
 
-import boto3
-
-from chalicelib.config import get_settings
-from tests.factories import call, sample_pdf, submit, token
+from tests.factories import call, submit, token
+from tests.functional.payment_flow import attach_result
 
 PROCEDURE = "3.000333"  # judicial record certificate, level 4, VND 200,000 with exemptions
 AGENCY = "cong-an-tinh"
@@ -27,24 +25,6 @@ def act(client, code, who, action, **params):
     return view
 
 
-def attach_result(client, code, specialist):
-    content = sample_pdf("Phieu ly lich tu phap so 1")
-    status, upload = call(
-        client,
-        "POST",
-        f"/v1/officer/dossiers/{code}/result",
-        {"filename": "lltp.pdf", "content_type": "application/pdf", "size_bytes": len(content)},
-        token=specialist,
-    )
-    assert status == 201, upload
-    boto3.client("s3").put_object(
-        Bucket=get_settings().bucket_results,
-        Key=upload["key"],
-        Body=content,
-        ContentType="application/pdf",
-    )
-
-
 def test_an_exempt_citizen_downloads_the_electronic_result_without_paying(client):
     citizen = token(client)
     _, created = submit(client, PROCEDURE, token_=citizen, result_delivery="online")
@@ -56,7 +36,7 @@ def test_an_exempt_citizen_downloads_the_electronic_result_without_paying(client
     exempt = act(client, code, desk, "apply_fee_reduction", reduction="mien-phi")
     act(client, code, desk, "accept")
     act(client, code, leader, "assign", assignee="canbo.lltp")
-    attach_result(client, code, specialist)
+    attach_result(client, code, specialist, "Phieu ly lich tu phap so 1", "lltp.pdf")
     approved = act(client, code, leader, "approve")
     status, result = call(client, "GET", f"/v1/dossiers/{code}/result", token=citizen)
 

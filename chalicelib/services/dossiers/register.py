@@ -19,7 +19,12 @@ from chalicelib.domain.errors import FieldError, NotFound, ValidationFailed
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.services.dossiers.forms import LEGAL_BASIS, UNIT_NAME, book_and_sequence
+from chalicelib.services.dossiers.forms import (
+    LEGAL_BASIS,
+    OUTCOME_LABELS,
+    UNIT_NAME,
+    book_and_sequence,
+)
 from chalicelib.web.render import vn_date, vn_datetime
 
 NUMBER = "07"
@@ -49,7 +54,6 @@ OUTCOME_NOTES = {
     "stopped": "Dừng giải quyết",
     "withdrawn": "Công dân rút hồ sơ",
 }
-TIMELINESS_NOTES = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 
 
 def register_document(agency_id: str, start: date, end: date, principal: Principal) -> Document:
@@ -134,7 +138,7 @@ def _row(d: Dossier) -> list[str]:
     _, sequence = book_and_sequence(d.code)
     transferred = d.extra.get("received_by_agency_at")
     decided = d.finished_at if d.outcome in ("approved", "refused") else None
-    note = OUTCOME_NOTES.get(d.outcome or "") or TIMELINESS_NOTES.get(
+    note = OUTCOME_NOTES.get(d.outcome or "") or OUTCOME_LABELS.get(
         d.extra.get("timeliness") or "", d.status.label
     )
     return [
