@@ -3,12 +3,14 @@
     PK=DOSSIER#<code>      SK=EVENT#<0001>     one history entry per step (audit, control slip)
     PK=DOSSIER#<code>      SK=META             the dossier: its state, applicant, form answers and
                                                attachments; the procedure only by reference
-    PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event waiting to be relayed to SQS
+    PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event waiting to be relayed to SQS (see
+                                               outbox_store)
     PK=DOSSIER#<code>      SK=PAYSLOT#<amount> the dossier's current payment for that amount
     PK=DOSSIER#<code>      SK=RATING           the applicant's rating, written once
     PK=PROCEDURE#<code>    SK=SNAPSHOT#<version>#<digest>
                                                what a dossier keeps of its procedure (name, time
                                                limit, fees, components), stored once per version
+                                               (see snapshot_store)
     PK=PAYMENT#<txn_ref>   SK=META             one payment (see payment_store)
     PK=UPLOAD#<id>         SK=META             a presigned upload, until a dossier uses it or TTL
     PK=DOSSIER#<code>      SK=SHARED#<agency>  the dossier as an agency whose opinion it waits on

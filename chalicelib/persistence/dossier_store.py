@@ -3,19 +3,15 @@
 and the events can never disagree with the state. See dossier_records.py for the key layout.
 
 Items are lean: the procedure a dossier was submitted under (name, time limit, fees,
-components) is stored once per procedure version (`PROCEDURE#<code>`, content-addressed) and
-the dossier keeps a reference; this module puts the snapshot back when it loads a dossier
-(cached per container: a snapshot never changes)."""
+components) is stored once per procedure version (snapshot_store.py) and the dossier keeps a
+reference; this module puts the snapshot back when it loads a dossier. The outbox relay reads
+and retires the events through outbox_store.py."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.config import get_settings
 from chalicelib.domain import consult, national_sync
@@ -35,7 +31,13 @@ from chalicelib.persistence.dossier_records import (
     DossierRecord,
     HistoryRecord,
     OutboxRecord,
-    SnapshotRecord,
+)
+from chalicelib.persistence.snapshot_store import (
+    AGENCY_FIELDS,
+    procedure_ref,
+    remember,
+    snapshot,
+    stage_snapshot,
 )
 
 # Sized in bench/keys.py: at 1,000 submissions/s no shard key takes more than 300 WCU/s.
@@ -44,7 +46,6 @@ OUTBOX_SHARDS = 32
 DUE_PAGE = 500  # index entries per Query page of the deadline watch
 # Statuses in which the agency holds the dossier and its clock runs: watched for deadlines.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
-AGENCY_FIELDS = ("agency_name", "agency_id_code")
 META = "META"
 TIMES = ("submitted_at", "acknowledge_by", "accepted_at", "due_at", "finished_at")
 CONSULTED = "SHARED#"  # + agency: the dossier as an agency whose opinion it waits on lists it
@@ -55,56 +56,8 @@ def models() -> tuple[type[DossierRecord], type[HistoryRecord], type[OutboxRecor
     return bind(DossierRecord, table), bind(HistoryRecord, table), bind(OutboxRecord, table)
 
 
-def _snapshots() -> type[SnapshotRecord]:
-    return bind(SnapshotRecord, get_settings().table_dossiers)
-
-
 def pk(code: str) -> str:
     return f"DOSSIER#{code}"
-
-
-# --- procedure snapshots ------------------------------------------------------------------
-
-
-def procedure_ref(procedure: dict) -> str:
-    """`<code>#<version>#<digest>` of the procedure part of a dossier's snapshot."""
-    body = _procedure_part(procedure)
-    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]
-    return f"{body['code']}#{body.get('version', '')}#{digest}"
-
-
-def _procedure_part(procedure: dict) -> dict:
-    return {k: v for k, v in procedure.items() if k not in AGENCY_FIELDS and k != "agency_id"}
-
-
-def _snapshot_key(ref: str) -> tuple[str, str]:
-    code, rest = ref.split("#", 1)
-    return f"PROCEDURE#{code}", f"SNAPSHOT#{rest}"
-
-
-_KNOWN: dict[str, dict] = {}  # snapshots this container has read or written (immutable)
-
-
-def snapshot(ref: str) -> dict:
-    if ref not in _KNOWN:
-        _KNOWN[ref] = _snapshots().get(*_snapshot_key(ref)).snapshot
-    return _KNOWN[ref]
-
-
-def _stage_snapshot(tx: store.Transaction, procedure: dict) -> str:
-    """The dossier's reference; the first dossier that ever uses a snapshot writes it (the
-    condition makes a concurrent first writer retry, and then find it)."""
-    ref = procedure_ref(procedure)
-    if ref in _KNOWN:
-        return ref
-    model = _snapshots()
-    try:
-        _KNOWN[ref] = model.get(*_snapshot_key(ref)).snapshot
-    except model.DoesNotExist:
-        body = _procedure_part(procedure)
-        condition = model.PK.does_not_exist()
-        tx.save(model(*_snapshot_key(ref), snapshot=body), condition=condition, label="snapshot")
-    return ref
 
 
 # --- records ------------------------------------------------------------------------------
@@ -254,7 +207,7 @@ def stage_changes(tx: store.Transaction, dossier: Dossier, expected_version: int
     also marks the dossier for the national portal (persistence/national_sync_store.py)."""
     model, _, _ = models()
     if expected_version is None:
-        ref = _stage_snapshot(tx, dossier.procedure)
+        ref = stage_snapshot(tx, dossier.procedure)
     else:
         ref = procedure_ref(dossier.procedure)
     dossier.version = (expected_version or 0) + 1
@@ -319,7 +272,7 @@ def _committed(dossier: Dossier) -> list[Event]:
     events = list(dossier.pending_events)
     dossier.pending_history.clear()
     dossier.pending_events.clear()
-    _KNOWN.setdefault(procedure_ref(dossier.procedure), _procedure_part(dossier.procedure))
+    remember(dossier.procedure)
     return events
 
 
@@ -570,40 +523,3 @@ def every_dossier() -> Iterator[Dossier]:
     for record in model.scan(model.SK == META, page_size=200):
         if record.PK.startswith("DOSSIER#"):
             yield from_record(record)
-
-
-# --- outbox -------------------------------------------------------------------------------
-
-
-def mark_sent(event: dict, keep_until: int, sent_at: datetime) -> None:
-    """Take a delivered event off the pending index (kept a week for tracing, then TTL); an
-    event without an outbox item (none was ever written, or it expired) is left alone."""
-    if not event.get("dossier_code") or not event.get("id"):
-        return
-    _, _, model = models()
-    try:
-        model(pk(event["dossier_code"]), f"OUTBOX#{event['id']}").update(
-            actions=[
-                model.outbox_pk.remove(),
-                model.outbox_sk.remove(),
-                model.sent_at.set(sent_at.isoformat()),
-                model.ttl.set(keep_until),
-            ],
-            condition=model.PK.exists(),
-        )
-    except UpdateError as exc:
-        if not store.condition_failed(exc):
-            raise
-
-
-def pending_events(before: datetime, limit: int) -> list[dict]:
-    """Events still pending since before `before`, per shard at most `limit` (KEYS_ONLY index,
-    then one BatchGetItem for their bodies)."""
-    _, _, model = models()
-    keys = []
-    for shard in range(OUTBOX_SHARDS):
-        result = model.pending.query(
-            f"PENDING#{shard}", model.outbox_sk < before.isoformat(), limit=limit
-        )
-        keys += [(r.PK, r.SK) for r in store.take(result, limit)]
-    return [r.event for r in model.batch_get(keys)] if keys else []

@@ -427,7 +427,7 @@ class TestDeadlineWatchAtScale:
         that read a fixed number of entries per shard, earliest first, would never reach it."""
         import dataclasses
 
-        from chalicelib.persistence import dossier_store
+        from chalicelib.persistence import dossier_store, snapshot_store
         from chalicelib.services.dossiers import overdue
         from chalicelib.services.shared.clock import now
         from tests.functional.test_dossier_lookup import counted_aws_calls
@@ -436,7 +436,7 @@ class TestDeadlineWatchAtScale:
         monkeypatch.setattr(dossier_store, "DUE_PAGE", 100)
         _, created = submit(client)
         newest = dossier_store.get(created["code"])
-        ref = dossier_store.procedure_ref(newest.procedure)
+        ref = snapshot_store.procedure_ref(newest.procedure)
         model, _, _ = dossier_store.models()
         with model.batch_write() as batch:
             for n in range(1050):

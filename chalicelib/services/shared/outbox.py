@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from chalicelib.domain.events import Event
 from chalicelib.integrations import queues
-from chalicelib.persistence import dossier_store
+from chalicelib.persistence import outbox_store
 from chalicelib.services.shared import clock
 
 log = logging.getLogger(__name__)
@@ -32,13 +32,13 @@ def publish(events: list[Event] | list[dict]) -> int:
 
 def delivered(event: dict) -> None:
     """The events worker handled `event`: take it off the pending events."""
-    dossier_store.mark_sent(event, int(time.time()) + KEEP_SENT_SECONDS, clock.now())
+    outbox_store.mark_sent(event, int(time.time()) + KEEP_SENT_SECONDS, clock.now())
 
 
 def sweep(now: datetime, batch: int = 100) -> int:
     """Publish every event still pending since before `now - grace` and take it off the pending
     events; returns how many."""
-    sent = _send(dossier_store.pending_events(now - SWEEP_GRACE, batch))
+    sent = _send(outbox_store.pending_events(now - SWEEP_GRACE, batch))
     for body in sent:
         delivered(body)
     return len(sent)

@@ -33,7 +33,7 @@ def relay(monkeypatch):
         Relay.marked.append(body)
 
     monkeypatch.setattr(outbox.queues, "send_batch", send_batch)
-    monkeypatch.setattr(outbox.dossier_store, "mark_sent", mark_sent)
+    monkeypatch.setattr(outbox.outbox_store, "mark_sent", mark_sent)
     return Relay
 
 
@@ -58,7 +58,7 @@ def test_a_handled_event_is_taken_off_the_pending_ones(relay):
 def test_what_sqs_refuses_stays_pending_after_the_sweep(relay, monkeypatch):
     relay.refuse = {"e1"}
     pending = [e.to_dict() for e in events(3)]
-    monkeypatch.setattr(outbox.dossier_store, "pending_events", lambda before, batch: pending)
+    monkeypatch.setattr(outbox.outbox_store, "pending_events", lambda before, batch: pending)
 
     assert outbox.sweep(AT) == 2
     assert [b["id"] for b in relay.marked] == ["e0", "e2"]
@@ -83,7 +83,7 @@ def test_the_sweep_takes_what_is_pending_since_before_the_grace(relay, monkeypat
         asked.append((before, batch))
         return [e.to_dict() for e in events(1)]
 
-    monkeypatch.setattr(outbox.dossier_store, "pending_events", pending_events)
+    monkeypatch.setattr(outbox.outbox_store, "pending_events", pending_events)
 
     assert outbox.sweep(AT, batch=10) == 1
     assert asked == [(AT - timedelta(seconds=30), 10)]
