@@ -15,15 +15,13 @@ TAG = "Cán bộ xử lý phản ánh, kiến nghị"
 
 officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
-
-@officer_route(
+officer_route.listing(
     "/v1/officer/feedback",
+    feedback_officer.listing,
     summary="Phản ánh, kiến nghị của cơ quan (sớm hạn nhất trước; mặc định: đang xử lý)",
     query="api/officer-feedback.query.json",
     response="api/officer-feedback-list.json",
 )
-def officer_feedback_list(principal, params):
-    return ok(feedback_officer.listing(principal, params, now()))
 
 
 @officer_route(
@@ -36,25 +34,20 @@ def officer_feedback(feedback_id, principal):
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
-@officer_route(
+officer_route.action(
     "/v1/officer/feedback/{feedback_id}/actions",
-    "POST",
+    feedback_officer.act,
     summary="Phân loại, giao xử lý, chuyển cơ quan có thẩm quyền, trả lời, công khai, kết thúc",
     request="api/officer-feedback-action.json",
     response="api/officer-feedback.json",
     errors=(404, 409),
 )
-def officer_feedback_action(feedback_id, principal, body):
-    return ok(feedback_officer.act(feedback_id, principal, body, now()))
 
-
-@officer_route(
+officer_route.action(
     "/v1/officer/feedback/{feedback_id}/answer",
-    "POST",
+    feedback_officer.answer,
     summary="Trả lời phản ánh, kiến nghị",
     request="api/officer-feedback-answer.json",
     response="api/officer-feedback.json",
     errors=(404, 409),
 )
-def officer_feedback_answer(feedback_id, principal, body):
-    return ok(feedback_officer.act(feedback_id, principal, {**body, "action": "answer"}, now()))

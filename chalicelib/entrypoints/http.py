@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -21,6 +22,7 @@ from chalice.app import Request
 
 from chalicelib.domain.errors import DomainError, FieldError, PayloadTooLarge, ValidationFailed
 from chalicelib.integrations.aws_errors import as_service_unavailable, aws_error_code
+from chalicelib.services.shared import clock
 from chalicelib.validation import property_types, validate
 
 log = logging.getLogger(__name__)
@@ -110,14 +112,47 @@ def route(
     return decorator
 
 
-def routes_of(bp: Blueprint, **defaults: Any) -> Callable:
+def routes_of(bp: Blueprint, **defaults: Any) -> BlueprintRoutes:
     """`route` for the views of one blueprint, which share `defaults` (their tag, the roles they
     admit); a route's own arguments win."""
+    return BlueprintRoutes(bp, defaults)
 
-    def blueprint_route(path: str, method: str = "GET", **doc: Any) -> Callable:
-        return route(bp, path, method, **{**defaults, **doc})
 
-    return blueprint_route
+@dataclass(frozen=True)
+class BlueprintRoutes:
+    """The routes of one blueprint: called with `(path, method, **doc)` it decorates a view;
+    `listing` and `action` declare the two kinds of route whose view would only hand its inputs
+    to one service call (with the clock's `now`) and answer the result."""
+
+    bp: Blueprint
+    defaults: dict
+
+    def __call__(self, path: str, method: str = "GET", **doc: Any) -> Callable:
+        return route(self.bp, path, method, **{**self.defaults, **doc})
+
+    def listing(self, path: str, page: Callable[[Any, dict, datetime], dict], **doc: Any) -> None:
+        """GET `path`: one page of the caller's list, as `page(principal, params, now)` finds
+        it; the caller is one of the route's roles and `params` its query, valid against the
+        `query` schema (a listing declares both)."""
+
+        def view(principal: Any, params: dict) -> Response:
+            return ok(page(principal, params, clock.now()))
+
+        view.__name__ = view.__qualname__ = page.__name__
+        self(path, **doc)(view)
+
+    def action(self, path: str, act: Callable[..., dict], **doc: Any) -> None:
+        """POST `path`, an action on the one item the path names: `act(item_id, principal, body,
+        now)` changes it and answers what the caller now sees of it; the caller is one of the
+        route's roles and `body` is valid against the `request` schema (an action declares
+        both)."""
+
+        def view(principal: Any, body: dict, **path_params: str) -> Response:
+            (item_id,) = path_params.values()
+            return ok(act(item_id, principal, body, clock.now()))
+
+        view.__name__ = view.__qualname__ = act.__name__
+        self(path, "POST", **doc)(view)
 
 
 def _inputs(view: Callable, doc: RouteDoc) -> Callable[[Request], dict] | None:

@@ -29,15 +29,13 @@ TAG = "Cán bộ xử lý hồ sơ"
 
 officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
-
-@officer_route(
+officer_route.listing(
     "/v1/officer/dossiers",
+    inbox.inbox,
     summary="Hồ sơ của cơ quan (sớm hạn nhất trước)",
     query="api/officer-inbox.query.json",
     response="api/officer-dossier-list.json",
 )
-def officer_inbox(principal, params):
-    return ok(inbox.inbox(principal, params, now()))
 
 
 @officer_route(
@@ -125,16 +123,14 @@ def officer_control_slip(code, principal):
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
-@officer_route(
+officer_route.action(
     "/v1/officer/dossiers/{code}/actions",
-    "POST",
+    workflow.act,
     summary="Thực hiện thao tác xử lý",
     request="api/officer-action.json",
     response="api/officer-dossier.json",
     errors=(404, 409),
 )
-def officer_action(code, principal, body):
-    return ok(workflow.act(code, principal, body, now()))
 
 
 @officer_route(

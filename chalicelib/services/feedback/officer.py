@@ -67,3 +67,8 @@ def act(feedback_id: str, principal: Principal, body: dict, now: datetime) -> di
     workflow.apply(feedback, command, deadlines.calendar())
     outbox.publish(feedback_store.save(feedback, expected))
     return views.officer_view(feedback, principal, feedback_store.history(feedback.id), now)
+
+
+def answer(feedback_id: str, principal: Principal, body: dict, now: datetime) -> dict:
+    """The answer shortcut: `act` with the action "answer"."""
+    return act(feedback_id, principal, {**body, "action": "answer"}, now)
