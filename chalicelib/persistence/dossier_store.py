@@ -26,6 +26,7 @@ from chalicelib.domain.dossier import (
     HistoryEntry,
     Status,
     dossier_code,
+    phone_digest,
 )
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
@@ -136,6 +137,7 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
         procedure_ref=ref,
         applicant=dossier.applicant,
         applicant_name=dossier.applicant.get("full_name"),
+        phone_digest=phone_digest(dossier.applicant.get("phone") or ""),
         owner=dossier.owner,
         form=dossier.form,
         attachments=dossier.attachments,
@@ -375,6 +377,22 @@ def create(dossier: Dossier, first: store.Staged, also: Sequence[store.Staged] =
         dossier.version = 0
         raise
     return _committed(dossier)
+
+
+def stage_wrong_phone(code: str, phone: str) -> store.Staged:
+    """Stage a check (label "phone") that holds when `phone` is surely not the applicant's: no
+    such dossier, or its phone's digest differs. It fails when the phone may be right, and
+    for a dossier stored before items carried the digest: the caller then compares the phone
+    it loads."""
+    model, _, _ = models()
+
+    def staged(tx: store.Transaction) -> None:
+        wrong = model.PK.does_not_exist() | (
+            model.phone_digest.exists() & (model.phone_digest != phone_digest(phone))
+        )
+        tx.condition_check(model, pk(code), META, condition=wrong, label="phone")
+
+    return staged
 
 
 # --- reads --------------------------------------------------------------------------------

@@ -9,18 +9,23 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.persistence.base import region, shared_connection
 
-ORDER = ("check", "delete", "put", "update")  # how PynamoDB sends a transaction's actions
+ORDER = ("delete", "put", "update", "check")  # how a Transaction sends its actions
 
 
 class Transaction(TransactWrite):
     """A TransactWrite whose actions carry a label ("dossier", "counter", "upload", ...), so
     that a cancelled transaction can say which condition failed: DynamoDB gives one reason per
-    action, in the order sent."""
+    action, in the order sent.
+
+    Condition checks are sent last (PynamoDB sends them first): a check that only asks a
+    question (is this phone wrong?) then never stands before the writes whose refusal must be
+    seen whatever its answer (a limit reached), even were DynamoDB to stop at a first failure."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,9 +53,30 @@ class Transaction(TransactWrite):
         self._labels["delete"].append(label or self._default)
         return super().delete(model, condition=condition, **kwargs)
 
+    def condition_check(self, model_cls, hash_key, range_key=None, condition=None, *, label=None):
+        self._labels["check"].append(label or self._default)
+        return super().condition_check(model_cls, hash_key, range_key, condition)
+
     @property
     def labels(self) -> list[str]:
         return [label for kind in ORDER for label in self._labels[kind]]
+
+    def _commit(self):
+        """PynamoDB's commit, with the actions in ORDER."""
+        actions = {
+            "delete": [{"Delete": item} for item in self._delete_items],
+            "put": [{"Put": item} for item in self._put_items],
+            "update": [{"Update": item} for item in self._update_items],
+            "check": [{"ConditionCheck": item} for item in self._condition_check_items],
+        }
+        items = [action for kind in ORDER for action in actions[kind]]
+        try:
+            response = self._connection.dispatch("TransactWriteItems", {"TransactItems": items})
+        except (BotoCoreError, ClientError) as exc:
+            raise TransactWriteError("Failed to write transaction items", exc) from exc
+        for model in self._models_for_version_attribute_update:
+            model.update_local_version_attribute()
+        return response
 
 
 # Something a store adds to another store's transaction (upload marked used, idempotency answer

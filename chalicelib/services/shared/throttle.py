@@ -88,9 +88,22 @@ class Attempt:
             log.warning("attempt not given back", extra={"error": type(exc).__name__})
 
 
+def guess(kind: str, code: str, wrong: store.Staged, client_address: str | None) -> bool:
+    """One guess of `code`'s phone, in one transaction: an attempt under each lookup limit,
+    committed only if the check `wrong` holds (the phone is surely wrong, or the code unknown).
+    False: counted, answer 404. True: the phone may be right and nothing was counted; the caller
+    compares it and `take`s the attempt after all if it is wrong. RateLimited (429 with
+    Retry-After) when a limit is already reached, whatever the phone."""
+    return _lookup_budget(kind, code, client_address).guess(wrong)
+
+
 def take(kind: str, code: str, client_address: str | None) -> Attempt:
     """Count one lookup attempt of `code` from `client_address`, or refuse it (429 with
     Retry-After) when a limit is already reached; nothing is counted when refused."""
+    return _lookup_budget(kind, code, client_address).take()
+
+
+def _lookup_budget(kind: str, code: str, client_address: str | None) -> Budget:
     settings = get_settings()
     network = client_network(client_address)
     limits = [("code", code, settings.lookup_failures_per_code, CODE_WINDOW_SECONDS)]
@@ -100,7 +113,7 @@ def take(kind: str, code: str, client_address: str | None) -> Attempt:
             ("ip", network, settings.lookup_failures_per_ip, WINDOW_SECONDS),
             *limits,
         ]
-    return _take(kind, limits, MESSAGE)
+    return _budget(kind, limits, MESSAGE)
 
 
 def take_submission(
@@ -175,6 +188,15 @@ class Budget:
         if error is not None:
             raise error
         return Attempt(tuple((pk, sk) for pk, sk, _, _ in self.counters))
+
+    def guess(self, wrong: store.Staged) -> bool:
+        """Take one attempt if the check `wrong` holds, in the same transaction: True when only
+        that check failed (nothing counted); RateLimited when a counter refused."""
+        failed = counter_store.take_attempts(self._limits(), self.expires, also=[wrong])
+        error = self.refusal(failed)
+        if error is not None:
+            raise error
+        return bool(failed)
 
     def refusal(self, failed: set[str]) -> RateLimited | None:
         """The 429 (Retry-After: the longest window that refused) when one of these counters
