@@ -26,7 +26,6 @@ from chalicelib.domain.dossier import (
     HistoryEntry,
     Status,
     dossier_code,
-    phone_digest,
 )
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.events import Event
@@ -137,7 +136,7 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
         procedure_ref=ref,
         applicant=dossier.applicant,
         applicant_name=dossier.applicant.get("full_name"),
-        phone_digest=phone_digest(dossier.applicant.get("phone") or ""),
+        phone_digest=store.phone_digest(dossier.applicant.get("phone")),
         owner=dossier.owner,
         form=dossier.form,
         attachments=dossier.attachments,
@@ -380,19 +379,9 @@ def create(dossier: Dossier, first: store.Staged, also: Sequence[store.Staged] =
 
 
 def stage_wrong_phone(code: str, phone: str) -> store.Staged:
-    """Stage a check (label "phone") that holds when `phone` is surely not the applicant's: no
-    such dossier, or its phone's digest differs. It fails when the phone may be right, and
-    for a dossier stored before items carried the digest: the caller then compares the phone
-    it loads."""
+    """A check that `phone` is surely not the applicant's (store.stage_wrong_phone)."""
     model, _, _ = models()
-
-    def staged(tx: store.Transaction) -> None:
-        wrong = model.PK.does_not_exist() | (
-            model.phone_digest.exists() & (model.phone_digest != phone_digest(phone))
-        )
-        tx.condition_check(model, pk(code), META, condition=wrong, label="phone")
-
-    return staged
+    return store.stage_wrong_phone(model, pk(code), META, phone)
 
 
 # --- reads --------------------------------------------------------------------------------

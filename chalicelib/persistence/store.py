@@ -1,6 +1,6 @@
 """Helpers every store module shares, so that each exists once: transactions and their
-cancellation reasons, conditional writes, page loops over a Query, ISO time in items, history
-entries and shard hashing of sharded keys."""
+cancellation reasons, conditional writes, a lookup's phone check, page loops over a Query, ISO
+time in items, history entries and shard hashing of sharded keys."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain import dossier as dossier_domain
 from chalicelib.persistence.base import region, shared_connection
 
 ORDER = ("delete", "put", "update", "check")  # how a Transaction sends its actions
@@ -117,6 +118,30 @@ def commit(stage: Staged, also: Sequence[Staged] = (), retry_conflicts: bool = F
         if not failed and not (retry_conflicts and "TransactionConflict" in codes):
             raise
         raise Cancelled(failed, "TransactionConflict" in codes) from exc
+
+
+NO_PHONE = "-"  # the phone digest of an item without a phone: equal to no phone's digest
+
+
+def phone_digest(phone: str | None) -> str:
+    """What an item keeps in its `phone_digest` attribute for `phone`."""
+    return dossier_domain.phone_digest(phone) if phone else NO_PHONE
+
+
+def stage_wrong_phone(model, hash_key: str, range_key: str, phone: str) -> Staged:
+    """Stage a check (label "phone") that holds when `phone` is surely not the one on the item:
+    no such item, or its `phone_digest` differs. It fails when the phone may be right, and on
+    an item stored before items carried the digest (the caller compares the phone it loads).
+    Items keep the digest top-level for this condition; they hold the phone itself too, so it
+    tells nothing more."""
+
+    def staged(tx: Transaction) -> None:
+        wrong = model.PK.does_not_exist() | (
+            model.phone_digest.exists() & (model.phone_digest != phone_digest(phone))
+        )
+        tx.condition_check(model, hash_key, range_key, condition=wrong, label="phone")
+
+    return staged
 
 
 def reasons(exc: TransactWriteError) -> list[str | None]:

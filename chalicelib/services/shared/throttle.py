@@ -1,9 +1,11 @@
 """Throttling of lookups by code and phone, so that phones cannot be guessed and a stranger
 cannot lock the applicant out.
 
-Every lookup with a phone first *takes* an attempt, before the phone is compared: one
-conditional counter update per limit, all in one transaction, so parallel guesses can never
-pass a limit together. A right phone gives its attempt back, so only wrong guesses stay counted.
+Every lookup with a phone is one *guess* (`guess`): one conditional counter update per limit
+and, last, a check the caller stages that the phone is surely wrong, all in one transaction, so
+parallel guesses can never pass a limit together. It commits (the attempt counted) only for a
+wrong phone or an unknown code; a phone that may be right fails the check and counts nothing,
+so only wrong guesses count. A counter at its limit refuses whatever the phone (429).
 
 Three limits (counters table items with a TTL, `counter_store`):
 
@@ -70,8 +72,8 @@ def client_network(address: str | None) -> str:
 
 @dataclass(frozen=True)
 class Attempt:
-    """An attempt taken; `give_back()` when it should not count (a right phone, a submission
-    that created nothing, a message not sent)."""
+    """An attempt taken; `give_back()` when it should not count (a submission that created
+    nothing, a message not sent)."""
 
     keys: tuple[tuple[str, str], ...]
 
