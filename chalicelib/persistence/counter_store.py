@@ -110,7 +110,7 @@ def _take_one(pk: str, sk: str, limit: int, expires: int) -> set[str]:
 
 
 def give_back_attempts(keys: list[tuple[str, str]]) -> None:
-    """Uncount one attempt under each (key, window) (a right answer is not a guess)."""
+    """Uncount one attempt under each (key, window) (work that did not happen after all)."""
     model = _model()
 
     def staged(tx: store.Transaction) -> None:
