@@ -5,8 +5,11 @@ units and items examined. Every botocore client (PynamoDB's too) goes through
 moto does not report capacity faithfully, so units are computed as DynamoDB bills them: reads
 per 4 KB (half for eventually consistent), writes per 1 KB of the larger of the item before and
 after the write, twice inside a transaction, plus the index writes the change causes given each
-index's projection (see `Meter._units`). Item sizes follow DynamoDB's rules (names + values);
-the images before and after each write are read with unmetered GetItems."""
+index's projection (see `Meter._units`). A transaction's ConditionCheck is billed as a write of
+the item it checks. A refused write (a failed condition, a cancelled transaction) is billed too:
+each of its items per 1 KB of the larger of the item stored and the item put (twice inside a
+transaction), with no index write. Item sizes follow DynamoDB's rules (names + values); the
+images before and after each write are read with unmetered GetItems."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from unittest import mock
 
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 
 def item_size(item: dict) -> int:
@@ -107,7 +111,11 @@ class Meter:
             if meter.current is None:
                 return meter._real(client, operation, params)
             before = meter._images(client, operation, params)
-            answer = meter._real(client, operation, params)
+            try:
+                answer = meter._real(client, operation, params)
+            except ClientError:
+                meter._record_refused(client, operation, params, before)
+                raise
             meter._record(client, operation, params, answer, before)
             return answer
 
@@ -132,8 +140,7 @@ class Meter:
             return [
                 (spec["TableName"], spec, 2)
                 for action in params.get("TransactItems", [])
-                for kind, spec in action.items()
-                if kind != "ConditionCheck"
+                for spec in action.values()
             ]
         if operation == "BatchWriteItem":
             return [
@@ -178,6 +185,24 @@ class Meter:
                 usage.writers[(table, kind_of(key))] += units
         else:
             self._reads(operation, params, answer, usage)
+
+    def _record_refused(self, client, operation: str, params: dict, before) -> None:
+        """A call that failed: counted, and its writes billed as DynamoDB bills a refused
+        write (the larger of the stored and the given item, no index write)."""
+        service = client.meta.service_model.service_name
+        usage = self.steps[self.current]
+        usage.calls[(service, operation)] += 1
+        if service != "dynamodb":
+            return
+        writes = self._writes_of(operation, params)
+        for (table, spec, factor), old in zip(writes, before, strict=True):
+            key = self._key(client, table, spec)
+            if kind_of(key).split("/")[0] in LOCAL_ONLY:
+                continue
+            size = max(item_size(old), item_size(spec.get("Item", {})))
+            units = max(1, math.ceil(size / 1024)) * factor
+            usage.wru += units
+            usage.writers[(table, kind_of(key))] += units
 
     def _reads(self, operation, params, answer, usage: Usage) -> None:
         factor = 1.0 if params.get("ConsistentRead") else 0.5

@@ -3,6 +3,7 @@ events it emits, and the rules of submission and withdrawal that need no officer
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -244,6 +245,12 @@ def normalize_phone(phone: str) -> str:
     if digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
     return digits
+
+
+def phone_digest(phone: str) -> str:
+    """What a phone is compared by where it is not read (a condition in the store): a short
+    digest of its normal form, so "+84 912 345 678" and "0912345678" agree."""
+    return hashlib.sha256(normalize_phone(phone).encode()).hexdigest()[:16]
 
 
 def _submitted(

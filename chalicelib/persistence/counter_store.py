@@ -1,9 +1,10 @@
 """The counters table (see counter_records.py): the day's dossier numbers of each agency and the
-attempt windows of the lookup throttle."""
+attempt windows of the throttle (lookups, submissions, messages)."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import datetime
 
 from pynamodb.exceptions import UpdateError
@@ -69,21 +70,27 @@ def stage_attempts(counters: list[tuple[str, str, int]], expires: int) -> store.
     return staged
 
 
-def take_attempts(counters: list[tuple[str, str, int]], expires: int) -> set[str]:
-    """Count one attempt under each (key, window) unless one of them already holds its limit,
-    in a transaction of its own (one counter: a conditional update, half a transaction's
-    units). Returns the keys whose limit was reached (nothing is counted then), or an empty
-    set."""
-    if len(counters) == 1:
+def take_attempts(
+    counters: list[tuple[str, str, int]], expires: int, also: Sequence[store.Staged] = ()
+) -> set[str]:
+    """Count one attempt under each (key, window) unless one of them already holds its limit
+    or a condition `also` stages fails, all in one transaction (one counter and nothing else:
+    a conditional update, half a transaction's units). Returns the labels of the conditions
+    that failed (a counter's is its key; nothing is counted then), or an empty set.
+
+    `also` is how a lookup asks its question in the same call: a check that fails when the
+    phone guessed may be right, after the counters (see store.Transaction), so a limit reached
+    is reported whatever the phone."""
+    if len(counters) == 1 and not also:
         return _take_one(*counters[0], expires)
     staged = stage_attempts(counters, expires)
     tries = 0
     while True:
         tries += 1
         try:
-            store.commit(staged, retry_conflicts=tries < CONFLICT_RETRIES)
+            store.commit(staged, also, retry_conflicts=tries < CONFLICT_RETRIES)
             return set()
-        except store.Cancelled as cancelled:  # a limit reached, or a concurrent take to retry
+        except store.Cancelled as cancelled:  # a condition failed, or a concurrent take to retry
             if cancelled.failed:
                 return cancelled.failed
 
@@ -103,7 +110,7 @@ def _take_one(pk: str, sk: str, limit: int, expires: int) -> set[str]:
 
 
 def give_back_attempts(keys: list[tuple[str, str]]) -> None:
-    """Uncount one attempt under each (key, window) (a right answer is not a guess)."""
+    """Uncount one attempt under each (key, window) (work that did not happen after all)."""
     model = _model()
 
     def staged(tx: store.Transaction) -> None:

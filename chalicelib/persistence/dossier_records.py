@@ -85,6 +85,10 @@ class DossierRecord(Keyed):
     procedure_ref = UnicodeAttribute()
     applicant = CompactJSON()
     applicant_name = UnicodeAttribute(null=True)
+    # domain.dossier.phone_digest of the applicant's phone, top-level so that a lookup's
+    # transaction can check a phone guess against it (store.stage_wrong_phone); the item
+    # holds the phone itself too, so it tells nothing more. Absent on older items.
+    phone_digest = UnicodeAttribute(null=True)
     owner = UnicodeAttribute(null=True)
     form = CompactJSON()
     attachments = CompactJSON()

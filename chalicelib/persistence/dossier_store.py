@@ -89,6 +89,7 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
         procedure_ref=ref,
         applicant=dossier.applicant,
         applicant_name=dossier.applicant.get("full_name"),
+        phone_digest=store.phone_digest(dossier.applicant.get("phone")),
         owner=dossier.owner,
         form=dossier.form,
         attachments=dossier.attachments,
@@ -328,6 +329,12 @@ def create(dossier: Dossier, first: store.Staged, also: Sequence[store.Staged] =
         dossier.version = 0
         raise
     return _committed(dossier)
+
+
+def stage_wrong_phone(code: str, phone: str) -> store.Staged:
+    """A check that `phone` is surely not the applicant's (store.stage_wrong_phone)."""
+    model, _, _ = models()
+    return store.stage_wrong_phone(model, pk(code), META, phone)
 
 
 # --- reads --------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ class FeedbackRecord(Keyed):
     category = UnicodeAttribute()
     agency_id = UnicodeAttribute()
     sender = CompactJSON()
+    phone_digest = UnicodeAttribute(null=True)  # the sender's, for a lookup's check (store.py)
     public = BooleanAttribute()
     channel = UnicodeAttribute()
     status = UnicodeAttribute()

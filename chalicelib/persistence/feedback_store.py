@@ -52,6 +52,7 @@ def to_record(f: Feedback) -> FeedbackRecord:
         category=f.category.value,
         agency_id=f.agency_id,
         sender=f.sender,
+        phone_digest=store.phone_digest(f.sender.get("phone")),
         public=f.public,
         channel=f.channel,
         status=f.status.value,
@@ -146,6 +147,12 @@ def save(
     feedback.pending_history.clear()
     feedback.pending_events.clear()
     return events
+
+
+def stage_wrong_phone(feedback_id: str, phone: str) -> store.Staged:
+    """A check that `phone` is surely not the sender's (store.stage_wrong_phone)."""
+    model, _ = models()
+    return store.stage_wrong_phone(model, pk(feedback_id), "META", phone)
 
 
 def get(feedback_id: str) -> Feedback | None:

@@ -1,6 +1,6 @@
 """Helpers every store module shares, so that each exists once: transactions and their
-cancellation reasons, conditional writes, page loops over a Query, ISO time in items, history
-entries and shard hashing of sharded keys."""
+cancellation reasons, conditional writes, a lookup's phone check, page loops over a Query, ISO
+time in items, history entries and shard hashing of sharded keys."""
 
 from __future__ import annotations
 
@@ -9,18 +9,24 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain import dossier as dossier_domain
 from chalicelib.persistence.base import region, shared_connection
 
-ORDER = ("check", "delete", "put", "update")  # how PynamoDB sends a transaction's actions
+ORDER = ("delete", "put", "update", "check")  # how a Transaction sends its actions
 
 
 class Transaction(TransactWrite):
     """A TransactWrite whose actions carry a label ("dossier", "counter", "upload", ...), so
     that a cancelled transaction can say which condition failed: DynamoDB gives one reason per
-    action, in the order sent."""
+    action, in the order sent.
+
+    Condition checks are sent last (PynamoDB sends them first): a check that only asks a
+    question (is this phone wrong?) then never stands before the writes whose refusal must be
+    seen whatever its answer (a limit reached), even were DynamoDB to stop at a first failure."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,9 +54,30 @@ class Transaction(TransactWrite):
         self._labels["delete"].append(label or self._default)
         return super().delete(model, condition=condition, **kwargs)
 
+    def condition_check(self, model_cls, hash_key, range_key=None, condition=None, *, label=None):
+        self._labels["check"].append(label or self._default)
+        return super().condition_check(model_cls, hash_key, range_key, condition)
+
     @property
     def labels(self) -> list[str]:
         return [label for kind in ORDER for label in self._labels[kind]]
+
+    def _commit(self):
+        """PynamoDB's commit, with the actions in ORDER."""
+        actions = {
+            "delete": [{"Delete": item} for item in self._delete_items],
+            "put": [{"Put": item} for item in self._put_items],
+            "update": [{"Update": item} for item in self._update_items],
+            "check": [{"ConditionCheck": item} for item in self._condition_check_items],
+        }
+        items = [action for kind in ORDER for action in actions[kind]]
+        try:
+            response = self._connection.dispatch("TransactWriteItems", {"TransactItems": items})
+        except (BotoCoreError, ClientError) as exc:
+            raise TransactWriteError("Failed to write transaction items", exc) from exc
+        for model in self._models_for_version_attribute_update:
+            model.update_local_version_attribute()
+        return response
 
 
 # Something a store adds to another store's transaction (upload marked used, idempotency answer
@@ -91,6 +118,30 @@ def commit(stage: Staged, also: Sequence[Staged] = (), retry_conflicts: bool = F
         if not failed and not (retry_conflicts and "TransactionConflict" in codes):
             raise
         raise Cancelled(failed, "TransactionConflict" in codes) from exc
+
+
+NO_PHONE = "-"  # the phone digest of an item without a phone: equal to no phone's digest
+
+
+def phone_digest(phone: str | None) -> str:
+    """What an item keeps in its `phone_digest` attribute for `phone`."""
+    return dossier_domain.phone_digest(phone) if phone else NO_PHONE
+
+
+def stage_wrong_phone(model, hash_key: str, range_key: str, phone: str) -> Staged:
+    """Stage a check (label "phone") that holds when `phone` is surely not the one on the item:
+    no such item, or its `phone_digest` differs. It fails when the phone may be right, and on
+    an item stored before items carried the digest (the caller compares the phone it loads).
+    Items keep the digest top-level for this condition; they hold the phone itself too, so it
+    tells nothing more."""
+
+    def staged(tx: Transaction) -> None:
+        wrong = model.PK.does_not_exist() | (
+            model.phone_digest.exists() & (model.phone_digest != phone_digest(phone))
+        )
+        tx.condition_check(model, hash_key, range_key, condition=wrong, label="phone")
+
+    return staged
 
 
 def reasons(exc: TransactWriteError) -> list[str | None]:

@@ -1,5 +1,10 @@
 """Citizen-side reads and changes of a dossier: lookup by code and phone (throttled), the signed-in
-citizen's own dossiers, withdrawal, and the printable receipt."""
+citizen's own dossiers, withdrawal, and the printable receipt.
+
+Every way in by code and phone (status, withdrawal, payment, rating, result, supplement, the
+Zalo chat) goes through `authorized`: the signed-in owner with one read; anyone else with one
+guess transaction (throttle.guess) and, when the phone may be right, one read. So an
+anonymous lookup is two DynamoDB calls, a signed-in one is one."""
 
 from __future__ import annotations
 
@@ -26,26 +31,41 @@ def authorized(
 
 
 def _authorized(code, principal, phone, client_ip, load):
-    """The signed-in owner always gets in; a phone is compared only after an attempt was taken
-    (see throttle), and a right one gives the attempt back."""
-    found = load(code)
-    dossier = found[0] if isinstance(found, tuple) else found
-    if dossier is not None and principal is not None and dossier.is_owned_by(principal.subject):
+    """The signed-in owner gets in with one read. A phone is one guess (throttle.guess): a
+    wrong phone or an unknown code is counted in the same call that finds it wrong; a phone
+    that may be right costs nothing and is compared once its dossier is loaded (a dossier
+    stored without its phone's digest is counted then, if the phone is wrong)."""
+    found = load(code) if principal is not None else None
+    if principal is not None and _owned(found, principal):
         return found
     if not phone:
         raise NotFound(NOT_FOUND_MESSAGE)
-    attempt = throttle.take("lookup", code, client_ip)
-    if dossier is None or not dossier.matches_phone(phone):
+    if not throttle.guess("lookup", code, dossier_store.stage_wrong_phone(code, phone), client_ip):
         raise NotFound(NOT_FOUND_MESSAGE)
-    attempt.give_back()
+    if principal is None:
+        found = load(code)
+    dossier = _dossier(found)
+    if dossier is None or not dossier.matches_phone(phone):
+        throttle.take("lookup", code, client_ip)
+        raise NotFound(NOT_FOUND_MESSAGE)
     return found
+
+
+def _dossier(found) -> Dossier | None:
+    """The dossier of what `load` returned (a dossier, or the view's (dossier, history))."""
+    return found[0] if isinstance(found, tuple) else found
+
+
+def _owned(found, principal: Principal) -> bool:
+    dossier = _dossier(found)
+    return dossier is not None and dossier.is_owned_by(principal.subject)
 
 
 def lookup(
     code: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> dict:
-    """The status view: one Query for the dossier and its history (plus, with a phone, the
-    throttle's read)."""
+    """The status view: one Query for the dossier and its history, after (anonymous) or
+    before (signed in) the phone's guess, when a phone is needed."""
     dossier, history = _authorized(code, principal, phone, client_ip, dossier_store.view)
     return receipts.status_view(dossier, history)
 

@@ -141,19 +141,22 @@ def _intake(body: dict, principal: Principal | None, channel: str) -> dict:
 def _authorized(
     feedback_id: str, principal: Principal | None, phone: str | None, client_ip: str | None
 ) -> tuple[Feedback | None, bool]:
-    """(feedback, is the caller its sender). A phone is compared only after a lookup attempt was
-    taken (see throttle); a right one gives it back."""
+    """(feedback, is the caller its sender). A phone is one guess (throttle.guess, as a dossier
+    lookup's): a wrong one is counted in the call that finds it wrong, a right one costs
+    nothing; feedback stored without its phone's digest is compared here and counted then."""
     feedback = feedback_store.get(feedback_id)
     if feedback is not None and principal is not None and feedback.is_owned_by(principal.subject):
         return feedback, True
     if not phone:
         return feedback, False
-    attempt = throttle.take("feedback", feedback_id, client_ip)
+    wrong = feedback_store.stage_wrong_phone(feedback_id, phone)
+    if not throttle.guess("feedback", feedback_id, wrong, client_ip):
+        return feedback, False
     stored = feedback.sender.get("phone") if feedback is not None else None
-    sender = bool(stored) and normalize_phone(stored) == normalize_phone(phone)
-    if sender:
-        attempt.give_back()
-    return feedback, sender
+    if stored and normalize_phone(stored) == normalize_phone(phone):
+        return feedback, True
+    throttle.take("feedback", feedback_id, client_ip)
+    return feedback, False
 
 
 def read(

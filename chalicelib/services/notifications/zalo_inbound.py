@@ -20,6 +20,7 @@ from chalicelib.domain import zalo_chat as chat
 from chalicelib.domain.dossier import normalize_phone
 from chalicelib.domain.errors import (
     Forbidden,
+    NotFound,
     RateLimited,
     ServiceUnavailable,
     Unauthenticated,
@@ -27,12 +28,12 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.notification_templates import mask, vn_date
 from chalicelib.integrations import notify_config, queues
 from chalicelib.integrations.zalo import parse_event, verify_webhook_signature
-from chalicelib.persistence import dossier_store
 from chalicelib.persistence import notification_store as store
+from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import receipts
 from chalicelib.services.feedback import intake as feedback
 from chalicelib.services.notifications import dispatch as notifications
-from chalicelib.services.shared import batches, idempotency, throttle
+from chalicelib.services.shared import batches, idempotency
 
 log = logging.getLogger(__name__)
 BAD_SIGNATURE = "Chữ ký X-ZEvent-Signature không hợp lệ."
@@ -147,7 +148,8 @@ def _receipt(event: dict, key: str, now: datetime) -> None:
 
 def _lookup(command: chat.ChatCommand, user_id: str) -> str:
     """Status of a dossier for whoever proves the applicant's phone (sent now, or shared
-    with the OA before); wrong guesses count towards the same throttle as the web lookup."""
+    with the OA before), as the web lookup checks it (the chat user counts as the client):
+    wrong guesses count towards the same limits."""
     if not command.code:
         return chat.ASK_CODE
     phone = command.phone
@@ -157,13 +159,11 @@ def _lookup(command: chat.ChatCommand, user_id: str) -> str:
     if not phone:
         return chat.ASK_PHONE.format(code=command.code)
     try:
-        attempt = throttle.take("lookup", command.code, f"zalo:{user_id}")
+        dossier = dossiers.authorized(command.code, None, phone, f"zalo:{user_id}")
     except RateLimited:
         return chat.RATE_LIMITED
-    dossier = dossier_store.get(command.code)
-    if dossier is None or not dossier.matches_phone(phone):
+    except NotFound:
         return chat.NOT_FOUND.format(code=command.code)
-    attempt.give_back()
     view = receipts.status_view(dossier, [])
     url = f"{get_settings().public_base_url}/v1/dossiers/{dossier.code}"
     due = vn_date(dossier.due_at) if dossier.status.is_open else ""

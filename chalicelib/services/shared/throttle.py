@@ -1,9 +1,11 @@
 """Throttling of lookups by code and phone, so that phones cannot be guessed and a stranger
 cannot lock the applicant out.
 
-Every lookup with a phone first *takes* an attempt, before the phone is compared: one
-conditional counter update per limit, all in one transaction, so parallel guesses can never
-pass a limit together. A right phone gives its attempt back, so only wrong guesses stay counted.
+Every lookup with a phone is one *guess* (`guess`): one conditional counter update per limit
+and, last, a check the caller stages that the phone is surely wrong, all in one transaction, so
+parallel guesses can never pass a limit together. It commits (the attempt counted) only for a
+wrong phone or an unknown code; a phone that may be right fails the check and counts nothing,
+so only wrong guesses count. A counter at its limit refuses whatever the phone (429).
 
 Three limits (counters table items with a TTL, `counter_store`):
 
@@ -70,8 +72,8 @@ def client_network(address: str | None) -> str:
 
 @dataclass(frozen=True)
 class Attempt:
-    """An attempt taken; `give_back()` when it should not count (a right phone, a submission
-    that created nothing, a message not sent)."""
+    """An attempt taken; `give_back()` when it should not count (a submission that created
+    nothing, a message not sent)."""
 
     keys: tuple[tuple[str, str], ...]
 
@@ -88,9 +90,22 @@ class Attempt:
             log.warning("attempt not given back", extra={"error": type(exc).__name__})
 
 
+def guess(kind: str, code: str, wrong: store.Staged, client_address: str | None) -> bool:
+    """One guess of `code`'s phone, in one transaction: an attempt under each lookup limit,
+    committed only if the check `wrong` holds (the phone is surely wrong, or the code unknown).
+    False: counted, answer 404. True: the phone may be right and nothing was counted; the caller
+    compares it and `take`s the attempt after all if it is wrong. RateLimited (429 with
+    Retry-After) when a limit is already reached, whatever the phone."""
+    return _lookup_budget(kind, code, client_address).guess(wrong)
+
+
 def take(kind: str, code: str, client_address: str | None) -> Attempt:
     """Count one lookup attempt of `code` from `client_address`, or refuse it (429 with
     Retry-After) when a limit is already reached; nothing is counted when refused."""
+    return _lookup_budget(kind, code, client_address).take()
+
+
+def _lookup_budget(kind: str, code: str, client_address: str | None) -> Budget:
     settings = get_settings()
     network = client_network(client_address)
     limits = [("code", code, settings.lookup_failures_per_code, CODE_WINDOW_SECONDS)]
@@ -100,7 +115,7 @@ def take(kind: str, code: str, client_address: str | None) -> Attempt:
             ("ip", network, settings.lookup_failures_per_ip, WINDOW_SECONDS),
             *limits,
         ]
-    return _take(kind, limits, MESSAGE)
+    return _budget(kind, limits, MESSAGE)
 
 
 def take_submission(
@@ -175,6 +190,15 @@ class Budget:
         if error is not None:
             raise error
         return Attempt(tuple((pk, sk) for pk, sk, _, _ in self.counters))
+
+    def guess(self, wrong: store.Staged) -> bool:
+        """Take one attempt if the check `wrong` holds, in the same transaction: True when only
+        that check failed (nothing counted); RateLimited when a counter refused."""
+        failed = counter_store.take_attempts(self._limits(), self.expires, also=[wrong])
+        error = self.refusal(failed)
+        if error is not None:
+            raise error
+        return bool(failed)
 
     def refusal(self, failed: set[str]) -> RateLimited | None:
         """The 429 (Retry-After: the longest window that refused) when one of these counters

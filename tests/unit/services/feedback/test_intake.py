@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from chalicelib.domain.dossier import normalize_phone
 from chalicelib.domain.errors import NotFound, ValidationFailed
 from chalicelib.domain.feedback import Status
 from chalicelib.domain.principal import Principal
@@ -58,18 +59,22 @@ def stored(monkeypatch):
     answer = {"text": "x", "answered_at": "t", "agency_id": "a"}
     answered = builders.feedback(id="PAKN-260302-PUBL1", status=Status.PUBLISHED, answer=answer)
     attempts = []
+    stored = {f.id: f for f in (sent, answered)}
 
-    class Attempt:
-        def give_back(self):
-            attempts.append("given back")
+    def wrong_phone(feedback_id, phone):  # stands for the staged check: surely not the sender's
+        found = stored.get(feedback_id)
+        return found is None or found.sender.get("phone") != normalize_phone(phone)
 
-    def take(kind, code, client):
-        attempts.append(kind)
-        return Attempt()
+    def guess(kind, code, wrong, client):
+        if wrong:
+            attempts.append(kind)
+        return not wrong
 
-    monkeypatch.setattr(intake.feedback_store, "get", {f.id: f for f in (sent, answered)}.get)
+    monkeypatch.setattr(intake.feedback_store, "get", stored.get)
     monkeypatch.setattr(intake.feedback_store, "history", lambda feedback_id: [])
-    monkeypatch.setattr(intake.throttle, "take", take)
+    monkeypatch.setattr(intake.feedback_store, "stage_wrong_phone", wrong_phone)
+    monkeypatch.setattr(intake.throttle, "guess", guess)
+    monkeypatch.setattr(intake.throttle, "take", lambda kind, *_: attempts.append(kind))
     monkeypatch.setattr(intake.views, "sender_view", lambda f, history: "sender view")
     monkeypatch.setattr(intake.views, "public_view", lambda f: "public view")
     return SimpleNamespace(sent=sent, answered=answered, attempts=attempts)
@@ -78,7 +83,7 @@ def stored(monkeypatch):
 def test_the_sender_reads_in_full_by_account_or_phone(stored):
     assert intake.read(stored.sent.id, SENDER, None, "10.0.0.1") == "sender view"
     assert intake.read(stored.sent.id, None, "0912 345 678", "10.0.0.1") == "sender view"
-    assert stored.attempts == ["feedback", "given back"]
+    assert stored.attempts == []  # a right phone counts nothing
 
 
 def test_anyone_else_reads_a_published_answer_or_nothing(stored):
@@ -87,4 +92,4 @@ def test_anyone_else_reads_a_published_answer_or_nothing(stored):
     for feedback_id, phone in [(stored.sent.id, None), (stored.sent.id, "0987654321"), ("x", None)]:
         with pytest.raises(NotFound):
             intake.read(feedback_id, Principal("citizen-2", "citizen"), phone, "10.0.0.1")
-    assert "given back" not in stored.attempts
+    assert stored.attempts == ["feedback", "feedback"]  # the wrong phones

@@ -10,7 +10,13 @@ import pytest
 
 from chalicelib.domain import zalo_chat as chat
 from chalicelib.domain.dossier import Status
-from chalicelib.domain.errors import Forbidden, RateLimited, ServiceUnavailable, Unauthenticated
+from chalicelib.domain.errors import (
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServiceUnavailable,
+    Unauthenticated,
+)
 from chalicelib.services.notifications import zalo_inbound
 from tests import builders
 
@@ -101,11 +107,14 @@ def consumer(monkeypatch):
     def notify(source, kind, planned, params, *rest):
         state.replies.append((source, planned[0].addresses, params["text"]))
 
-    def take(kind, code, who):
+    def authorized(code, principal, phone, who):  # the web lookup's check, faked
         if state.limited:
             raise RateLimited("")
-        state.wrong_guesses += 1
-        return SimpleNamespace(give_back=lambda: setattr(state, "wrong_guesses", 0))
+        dossier = state.dossiers.get(code)
+        if dossier is None or not dossier.matches_phone(phone):
+            state.wrong_guesses += 1
+            raise NotFound("")
+        return dossier
 
     def submit(body, principal, now, channel, claim):
         state.feedback.append((body, channel))
@@ -116,8 +125,7 @@ def consumer(monkeypatch):
     monkeypatch.setattr(zalo_inbound.store, "save_user", save_user)
     monkeypatch.setattr(zalo_inbound.store, "get_user", state.users.get)
     monkeypatch.setattr(zalo_inbound.notifications, "notify", notify)
-    monkeypatch.setattr(zalo_inbound.throttle, "take", take)
-    monkeypatch.setattr(zalo_inbound.dossier_store, "get", state.dossiers.get)
+    monkeypatch.setattr(zalo_inbound.dossiers, "authorized", authorized)
     monkeypatch.setattr(zalo_inbound.receipts, "status_view",
                         lambda d, history: {"code": d.code, "procedure": d.procedure,
                                             "status": d.status.value})  # fmt: skip
@@ -170,7 +178,7 @@ def test_a_lookup_answers_whoever_proves_the_phone_and_counts_wrong_guesses(cons
     assert consumer.wrong_guesses == 1
     handle(consumer, "m-2", event_name="user_send_text", text=f"tra cuu {CODE} 0912345678")
     assert consumer.replies[-1][2] == f"OK https://dvc.example.vn/v1/dossiers/{CODE}"
-    assert consumer.wrong_guesses == 0
+    assert consumer.wrong_guesses == 1  # a right phone counts nothing
 
 
 def test_a_lookup_without_a_phone_uses_the_shared_one_or_asks_for_it(consumer):
