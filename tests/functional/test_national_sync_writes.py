@@ -1,6 +1,6 @@
 """What a national sync job writes (issue 18): its lease, then the accepted change together with
-the end of the job in one transaction; a change that came meanwhile keeps the job going, with
-the accepted one still recorded."""
+the end of the job in one transaction; nothing when an earlier job sent its change already; a
+change that came meanwhile keeps the job going, with the accepted one still recorded."""
 
 from __future__ import annotations
 
@@ -63,6 +63,19 @@ def test_a_job_of_one_change_takes_its_lease_then_ends_in_the_same_write_as_the_
     state = sync_store.get(code)
     assert state.state == SYNCED and state.synced_step == 1
     assert state.lease_token is None and state.nsync_pk is None
+
+
+def test_a_job_whose_change_an_earlier_job_sent_writes_nothing(client):
+    _, created = submit(client)
+    code = created["code"]
+    run_sync(client, code)
+
+    with sync_state_writes() as writes:
+        assert run_sync(client, code) == []
+
+    assert writes == []
+    assert codes_received(client, code) == [1]
+    assert sync_store.get(code).state == SYNCED
 
 
 def test_a_change_that_came_meanwhile_leaves_the_job_open_and_nothing_written(client):

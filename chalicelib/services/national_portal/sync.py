@@ -83,7 +83,12 @@ def handle_batch(
 
 
 def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
-    """Bring the national portal up to date with one dossier; returns the sync state."""
+    """Bring the national portal up to date with one dossier; returns the sync state. A job
+    whose changes an earlier job already sent (every `dossier.*` event queues one, and a job
+    sends all the changes it finds) reads the state and writes nothing."""
+    state = store.get(code)
+    if state is not None and _nothing_left(state):
+        return state.state
     token = store.claim(code, now, LEASE)
     if token is None:
         raise batches.Retry("another worker is syncing this dossier")
@@ -94,6 +99,12 @@ def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
     except Exception:
         store.release(code, token)
         raise
+
+
+def _nothing_left(state) -> bool:
+    """Every change marked was answered, and the job that sent the last one has ended."""
+    done = state.state in (national_sync.SYNCED, national_sync.FAILED)
+    return done and int(state.want_step or 0) <= int(state.synced_step or 0)
 
 
 def _sync_under_lease(code: str, token: str, now: datetime, portal: NationalPortal | None) -> str:

@@ -63,7 +63,7 @@ def world(monkeypatch):
 
     def stored(code):
         return SimpleNamespace(synced_step=state.synced_step, state=state.sync_state,
-                               attempts=state.attempts)  # fmt: skip
+                               attempts=state.attempts, want_step=max(state.changes))  # fmt: skip
 
     def delivered(code, token, step, version, status_code, now, event):
         state.log.append(("delivered", step, event.id))
@@ -140,6 +140,15 @@ def test_when_a_change_came_meanwhile_the_last_one_is_still_recorded_and_the_job
         ("finish", False),
         ("finish", False),
     ]
+
+
+def test_a_job_whose_changes_an_earlier_job_sent_writes_nothing(world):
+    world.synced_step, world.sync_state = 3, national_sync.SYNCED
+    portal = Portal()
+
+    assert sync.sync(CODE, MONDAY, portal) == national_sync.SYNCED
+
+    assert portal.sent == [] and world.log == [] and world.lease is None
 
 
 def test_a_dossier_another_worker_syncs_is_retried(world):
