@@ -112,10 +112,10 @@ class CompressedJSON(BinaryAttribute):
 
 class PackedJSON(BinaryAttribute):
     """JSON deflated against a preset dictionary: the text such values share (their keys, the
-    common words of their text). On a value under 1 KB plain zlib saves a third at best, as it
-    starts with no history to refer to; with the dictionary as that history it saves about two
-    thirds. The first byte says which dictionary: a stored value must stay readable, so a
-    dictionary is never changed, a new one is added (and used) after it."""
+    common words of their text). On a value under 1 KB plain zlib saves about a third, having no
+    history to refer to at first; with the dictionary as that history, a dossier's 0.8 KB of
+    details take 0.3 KB. The first byte says which dictionary: a stored value must stay
+    readable, so a dictionary is never changed, a new one is added (and used) after it."""
 
     def __init__(self, dictionaries: Sequence[bytes], **kwargs):
         super().__init__(legacy_encoding=False, **kwargs)

@@ -102,7 +102,7 @@ def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
 
 
 def _nothing_left(state) -> bool:
-    """Every change marked was answered, and the job that sent the last one has ended."""
+    """Every change marked was answered (accepted, or refused for good): nothing to send."""
     done = state.state in (national_sync.SYNCED, national_sync.FAILED)
     return done and int(state.want_step or 0) <= int(state.synced_step or 0)
 
