@@ -250,17 +250,25 @@ def seed(code: str, total: int, seconds: float) -> int:
     template = dynamodb.get_item(
         TableName=table, Key={"PK": {"S": f"DOSSIER#{code}"}, "SK": {"S": "META"}}
     )["Item"]
-    text, stop = json.dumps(template), time.monotonic() + seconds
+    stop = time.monotonic() + seconds
     made = getattr(seed, "made", 0)
     while made < total and time.monotonic() < stop:
         batch = []
         for n in range(made, min(made + 25, total)):
             clone = f"{code[:-4]}B{n:07d}"
-            batch.append({"PutRequest": {"Item": json.loads(text.replace(code, clone))}})
+            batch.append({"PutRequest": {"Item": _cloned(template, code, clone)}})
         dynamodb.batch_write_item(RequestItems={table: batch})
         made += len(batch)
     seed.made = made
     return made
+
+
+def _cloned(item: dict, code: str, clone: str) -> dict:
+    """The item with `clone` wherever its text attributes say `code` (binary ones as they are)."""
+    return {
+        name: {"S": value["S"].replace(code, clone)} if "S" in value else value
+        for name, value in item.items()
+    }
 
 
 def reads(bench: Bench, code: str) -> dict[str, object]:

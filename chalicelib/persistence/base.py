@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Sequence
 from functools import cache
 
 from pynamodb.attributes import BinaryAttribute, JSONAttribute, UnicodeAttribute
@@ -107,3 +108,27 @@ class CompressedJSON(BinaryAttribute):
         if isinstance(value, str):
             return json.loads(value)
         return json.loads(zlib.decompress(value))
+
+
+class PackedJSON(BinaryAttribute):
+    """JSON deflated against a preset dictionary: the text such values share (their keys, the
+    common words of their text). On a value under 1 KB plain zlib saves about a third, having no
+    history to refer to at first; with the dictionary as that history, a dossier's 0.8 KB of
+    details take 0.3 KB. The first byte says which dictionary: a stored value must stay
+    readable, so a dictionary is never changed, a new one is added (and used) after it."""
+
+    def __init__(self, dictionaries: Sequence[bytes], **kwargs):
+        super().__init__(legacy_encoding=False, **kwargs)
+        self.dictionaries = tuple(dictionaries)
+
+    def serialize(self, value):
+        if value is None:
+            return None
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        number = len(self.dictionaries)
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zdict=self.dictionaries[-1])
+        return bytes([number]) + packer.compress(text) + packer.flush()
+
+    def deserialize(self, value):
+        unpacker = zlib.decompressobj(-15, zdict=self.dictionaries[value[0] - 1])
+        return json.loads(unpacker.decompress(value[1:]) + unpacker.flush())

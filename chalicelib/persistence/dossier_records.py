@@ -2,7 +2,8 @@
 
     PK=DOSSIER#<code>      SK=EVENT#<0001>     one history entry per step (audit, control slip)
     PK=DOSSIER#<code>      SK=META             the dossier: its state, applicant, form answers and
-                                               attachments; the procedure only by reference
+                                               attachments (these packed in `details`); the
+                                               procedure only by reference
     PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event waiting to be relayed to SQS (see
                                                outbox_store)
     PK=DOSSIER#<code>      SK=PAYSLOT#<amount> the dossier's current payment for that amount
@@ -55,8 +56,35 @@ from pynamodb.indexes import (
 )
 
 from chalicelib.domain.national_sync import PENDING
-from chalicelib.persistence.base import CompactJSON, Keyed, index
+from chalicelib.persistence.base import CompactJSON, Keyed, PackedJSON, index
 
+# The dictionaries of a dossier's `details` (base.PackedJSON), oldest first. Never edit one:
+# items stored with it must stay readable; a better one goes after it. Version 1 holds what
+# most submissions share, least common first: the keys of the form fields that three or more of
+# the procedures' forms use (schemas/forms/), common words of names and addresses in the
+# province, then the keys and usual values of the details themselves.
+DETAILS_DICTIONARIES = (
+    "".join(
+        (
+            '"so_to_ban_do":"', '"so_thua":"', '"so_giay_kham_suc_khoe":"', '"ten_nganh":"',
+            '"nganh_nghe":"', '"ma_nganh":"', '"nguoi_dai_dien":{', '"ma_so_doanh_nghiep":"',
+            '"nguoi_de_nghi":{', '"ly_do":"', '"gioi_tinh":"', '"dia_chi":"', '"ten":"',
+            '"so_ban":1', '"quoc_tich":"Việt Nam"', '"muc_dich_su_dung":"', '"noi_cu_tru":"',
+            '"nguoi_yeu_cau":{', '"ho_ten":"', '"ngay_sinh":"', '"so_dinh_danh":"',
+            '"so_dien_thoai":"0', " Trần ", " Lê ", " Phạm ", " Hoàng ", " Thị ", " Văn ",
+            " Đức ", "Nguyễn ", "Thôn ", "thôn ", "Tổ dân phố ", ", phường ", ", xã ",
+            ", tỉnh Bắc Ninh", "Ủy ban nhân dân phường ", "Ủy ban nhân dân xã ",
+            '"outcome":"', '"fee_paid":', '"extended":true', '"history_len":', '"extra":{',
+            '"content_type":"image/jpeg"', '"attachments":[{"component_code":"',
+            '","upload_id":"', '","filename":"', '","content_type":"application/pdf",',
+            '"size_bytes":', '"key":"attachments/', '"reused":false},{"component_code":"',
+            '"form":{',
+            '"result_delivery":"online","notify":["sms","email"],"channel":"online",',
+            '"applicant":{"full_name":"', '","id_number":"0', '","phone":"0', '","email":"',
+            '{"agency":{"agency_name":"Ủy ban nhân dân ', '","agency_id_code":"000.',
+        )  # fmt: skip
+    ).encode(),
+)
 SUMMARY = [
     "code",
     "status",
@@ -81,34 +109,39 @@ class DossierRecord(Keyed):
     status = UnicodeAttribute()
     version = NumberAttribute()
     agency_id = UnicodeAttribute()
-    agency = CompactJSON(null=True)
     procedure_ref = UnicodeAttribute()
-    applicant = CompactJSON()
     applicant_name = UnicodeAttribute(null=True)
     # domain.dossier.phone_digest of the applicant's phone, top-level so that a lookup's
     # transaction can check a phone guess against it (store.stage_wrong_phone); the item
     # holds the phone itself too, so it tells nothing more. Absent on older items.
     phone_digest = UnicodeAttribute(null=True)
     owner = UnicodeAttribute(null=True)
-    form = CompactJSON()
-    attachments = CompactJSON()
-    result_delivery = UnicodeAttribute()
-    notify = CompactJSON()
-    channel = UnicodeAttribute()
+    # What no index projects and no condition or filter reads (the applicant, form answers,
+    # attachments, ... see dossier_store.DETAILS), compressed in one attribute: every
+    # transaction of the dossier rewrites this item, and DynamoDB bills a write per 1 KB (twice
+    # in a transaction). Items written before it keep those as the attributes below, still read.
+    details = PackedJSON(DETAILS_DICTIONARIES, null=True)
+    agency = CompactJSON(null=True)
+    applicant = CompactJSON(null=True)
+    form = CompactJSON(null=True)
+    attachments = CompactJSON(null=True)
+    result_delivery = UnicodeAttribute(null=True)
+    notify = CompactJSON(null=True)
+    channel = UnicodeAttribute(null=True)
+    extra = CompactJSON(null=True)
+    outcome = UnicodeAttribute(null=True)
+    fee_due = NumberAttribute(null=True)
+    fee_paid = NumberAttribute(null=True)
+    extended = BooleanAttribute(null=True)
+    history_len = NumberAttribute(null=True)
     submitted_at = UnicodeAttribute()
     acknowledge_by = UnicodeAttribute()
     accepted_at = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
-    outcome = UnicodeAttribute(null=True)
     requested = CompactJSON(null=True)
-    fee_due = NumberAttribute(default=0)
-    fee_paid = NumberAttribute(default=0)
-    extended = BooleanAttribute(default=False)
     assignee = UnicodeAttribute(null=True)
-    history_len = NumberAttribute(default=0)
     deadline_flag = UnicodeAttribute(null=True)
-    extra = CompactJSON(null=True)
     owner_pk = UnicodeAttribute(null=True)
     owner_sk = UnicodeAttribute(null=True)
     inbox_pk = UnicodeAttribute(null=True)

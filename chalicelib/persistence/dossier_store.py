@@ -48,6 +48,23 @@ DUE_PAGE = 500  # index entries per Query page of the deadline watch
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
 META = "META"
 TIMES = ("submitted_at", "acknowledge_by", "accepted_at", "due_at", "finished_at")
+# What the dossier item keeps packed in its `details` attribute (dossier_records.py): no index
+# projects it and no condition or filter reads it. Empty and zero values are left out.
+DETAILS = (
+    "agency",
+    "applicant",
+    "form",
+    "attachments",
+    "result_delivery",
+    "notify",
+    "channel",
+    "outcome",
+    "fee_due",
+    "fee_paid",
+    "extended",
+    "history_len",
+    "extra",
+)
 CONSULTED = "SHARED#"  # + agency: the dossier as an agency whose opinion it waits on lists it
 
 
@@ -85,27 +102,15 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
         status=dossier.status.value,
         version=dossier.version,
         agency_id=dossier.agency_id,
-        agency={k: dossier.procedure[k] for k in AGENCY_FIELDS if dossier.procedure.get(k)},
         procedure_ref=ref,
-        applicant=dossier.applicant,
         applicant_name=dossier.applicant.get("full_name"),
         phone_digest=store.phone_digest(dossier.applicant.get("phone")),
         owner=dossier.owner,
-        form=dossier.form,
-        attachments=dossier.attachments,
-        result_delivery=dossier.result_delivery,
-        notify=dossier.notify,
-        channel=dossier.channel,
+        details=_details(dossier),
         **store.isos(dossier, *TIMES),
-        outcome=dossier.outcome,
         requested=dossier.requested,
-        fee_due=dossier.fee_due,
-        fee_paid=dossier.fee_paid,
-        extended=dossier.extended,
         assignee=dossier.assignee,
-        history_len=dossier.history_len,
         deadline_flag=dossier.deadline_flag,
-        extra=dossier.extra or None,
         owner_pk=f"OWNER#{dossier.owner}" if dossier.owner else None,
         owner_sk=_sort_key(dossier.submitted_at, dossier.code) if dossier.owner else None,
         inbox_pk=f"INBOX#{dossier.agency_id}" if open_ else None,
@@ -119,35 +124,52 @@ def to_record(dossier: Dossier, ref: str) -> DossierRecord:
     )
 
 
-def _procedure(record) -> dict:
-    agency = record.agency or {}
+def _details(dossier: Dossier) -> dict:
+    """The dossier's `details` attribute (DETAILS)."""
+    found = {
+        "agency": {k: dossier.procedure[k] for k in AGENCY_FIELDS if dossier.procedure.get(k)},
+        **{name: getattr(dossier, name) for name in DETAILS if name != "agency"},
+    }
+    return {name: value for name, value in found.items() if value not in (None, {}, [], 0)}
+
+
+def _stored_details(record: DossierRecord) -> dict:
+    """`details`, or for an item written before it existed, its separate attributes."""
+    if record.details is not None:
+        return record.details
+    found = {name: getattr(record, name) for name in DETAILS}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def _procedure(record: DossierRecord, agency: dict) -> dict:
     return {**snapshot(record.procedure_ref), "agency_id": record.agency_id, **agency}
 
 
 def from_record(record: DossierRecord) -> Dossier:
+    details = _stored_details(record)
     return Dossier(
         code=record.code,
-        procedure=_procedure(record),
+        procedure=_procedure(record, details.get("agency") or {}),
         agency_id=record.agency_id,
-        applicant=record.applicant,
+        applicant=details.get("applicant") or {},
         owner=record.owner,
-        form=record.form,
-        attachments=record.attachments,
-        result_delivery=record.result_delivery,
-        notify=record.notify,
+        form=details.get("form") or {},
+        attachments=details.get("attachments") or [],
+        result_delivery=details["result_delivery"],
+        notify=details.get("notify") or [],
         status=Status(record.status),
         **store.times(record, *TIMES),
-        channel=record.channel,
+        channel=details["channel"],
         version=int(record.version),
-        outcome=record.outcome,
+        outcome=details.get("outcome"),
         requested=record.requested,
-        fee_due=int(record.fee_due or 0),
-        fee_paid=int(record.fee_paid or 0),
-        extended=bool(record.extended),
+        fee_due=int(details.get("fee_due") or 0),
+        fee_paid=int(details.get("fee_paid") or 0),
+        extended=bool(details.get("extended")),
         assignee=record.assignee,
-        history_len=int(record.history_len or 0),
+        history_len=int(details.get("history_len") or 0),
         deadline_flag=record.deadline_flag,
-        extra=record.extra or {},
+        extra=details.get("extra") or {},
     )
 
 

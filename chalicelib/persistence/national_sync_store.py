@@ -123,6 +123,18 @@ def delivered(
     return _past(code, token, step, status_code, event, done)
 
 
+def delivered_and_done(
+    code: str, token: str, step: int, version: int, status_code: int, now: datetime, event: Event
+) -> bool:
+    """`delivered` and `finish` in one write, for the last change a job knows of (a job mostly
+    carries one): False, and nothing written, if a later change came meanwhile (or the lease is
+    lost)."""
+    m = model()
+    done = [m.synced_version.set(version), m.synced_at.set(now.isoformat()), m.attempts.set(0)]
+    actions = [m.synced_step.set(step), m.status_code.set(status_code), *done, *_done(False)]
+    return _write(code, token, actions, event, m.want_step <= step)
+
+
 def refused(
     code: str,
     token: str,
@@ -157,11 +169,17 @@ def _past(code: str, token: str, step: int, status_code: int, event: Event, more
 def finish(code: str, token: str, failed: bool, now: datetime) -> bool:
     """Release the lease once every wanted change went out; False if a change came meanwhile."""
     m = model()
+    return _write(code, token, _done(failed), None, m.want_step <= m.synced_step)
+
+
+def _done(failed: bool) -> list:
+    """Release the lease; unless the last record was refused, the dossier is synced."""
+    m = model()
     actions = [m.lease_token.remove(), m.lease_until.remove()]
     if not failed:
         actions += [m.state.set(SYNCED), m.last_error.remove(), m.nsync_pk.remove()]
         actions += [m.nsync_sk.remove()]
-    return _write(code, token, actions, None, m.want_step <= m.synced_step)
+    return actions
 
 
 def postpone(code: str, token: str, error: str, attempts: int, now: datetime) -> None:

@@ -46,6 +46,7 @@ RECONCILE_GRACE = timedelta(minutes=15)
 DOCUMENT_LINK_SECONDS = 7 * 24 * 3600  # the longest a presigned S3 link may live
 TRIGGERS = frozenset({"dossier.submitted", *(t.event for t in TRANSITIONS.values())})
 MAX_ROUNDS = 5
+REFUSED, DELIVERED, DONE = "refused", "delivered", "done"  # what sending one change came to
 
 
 def on_event(event: dict, now: datetime) -> None:
@@ -82,7 +83,12 @@ def handle_batch(
 
 
 def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
-    """Bring the national portal up to date with one dossier; returns the sync state."""
+    """Bring the national portal up to date with one dossier; returns the sync state. A job
+    whose changes an earlier job already sent (every `dossier.*` event queues one, and a job
+    sends all the changes it finds) reads the state and writes nothing."""
+    state = store.get(code)
+    if state is not None and _nothing_left(state):
+        return state.state
     token = store.claim(code, now, LEASE)
     if token is None:
         raise batches.Retry("another worker is syncing this dossier")
@@ -95,6 +101,12 @@ def sync(code: str, now: datetime, portal: NationalPortal | None = None) -> str:
         raise
 
 
+def _nothing_left(state) -> bool:
+    """Every change marked was answered (accepted, or refused for good): nothing to send."""
+    done = state.state in (national_sync.SYNCED, national_sync.FAILED)
+    return done and int(state.want_step or 0) <= int(state.synced_step or 0)
+
+
 def _sync_under_lease(code: str, token: str, now: datetime, portal: NationalPortal | None) -> str:
     dossier = dossier_store.get(code)
     if dossier is None:
@@ -105,9 +117,12 @@ def _sync_under_lease(code: str, token: str, now: datetime, portal: NationalPort
         state = store.get(code)
         history = dossier_store.history(code)
         changes = national_sync.pending_changes(history, int(state.synced_step or 0))
-        failed = state.state == national_sync.FAILED and not changes
+        outcome = None
         for change in changes:
-            failed = _send_one(dossier, history, change, token, now, portal)
+            outcome = _send_one(dossier, history, change, token, now, portal, change is changes[-1])
+        if outcome == DONE:
+            return national_sync.SYNCED
+        failed = outcome == REFUSED if changes else state.state == national_sync.FAILED
         if store.finish(code, token, failed, now):
             return national_sync.FAILED if failed else national_sync.SYNCED
         dossier = dossier_store.get(code) or dossier  # a change came in meanwhile
@@ -115,8 +130,10 @@ def _sync_under_lease(code: str, token: str, now: datetime, portal: NationalPort
     raise batches.Retry("the dossier keeps changing")
 
 
-def _send_one(dossier, history, change, token, now, portal) -> bool:
-    """Send one change's record; True if the national side refused it for good."""
+def _send_one(dossier, history, change, token, now, portal, last: bool) -> str:
+    """Send one change's record: REFUSED if the national side refused it for good, DONE if it
+    was accepted and, being the `last` change known, the same write ended the job (no change
+    came meanwhile), else DELIVERED."""
     record = national_sync.build(
         dossier, history, change, _agency_code(dossier.agency_id), _document_link
     )
@@ -137,11 +154,16 @@ def _send_one(dossier, history, change, token, now, portal) -> bool:
             dossier.code, token, step, status_code, dossier.agency_id, str(exc), now, event
         )
         outbox.publish([event])
-        return True
+        return REFUSED
     event = _event("dossier.national_synced", dossier, change, status_code, now)
-    store.delivered(dossier.code, token, step, record["version"], status_code, now, event)
+    version = record["version"]
+    done = last and store.delivered_and_done(
+        dossier.code, token, step, version, status_code, now, event
+    )
+    if not done:
+        store.delivered(dossier.code, token, step, version, status_code, now, event)
     outbox.publish([event])
-    return False
+    return DONE if done else DELIVERED
 
 
 def _event(kind: str, dossier, change: dict, status_code: int, now: datetime) -> Event:

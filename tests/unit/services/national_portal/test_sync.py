@@ -30,12 +30,25 @@ class Portal:
         self.sent.append(record["step"])
 
 
+def _delivered_and_done(state):
+    """The stored `delivered` then `finish` in one write, unless a change came meanwhile."""
+
+    def delivered_and_done(code, token, step, version, status_code, now, event):
+        if state.finish_ok[:1] != [True]:
+            return False
+        state.in_one_write.append(step)
+        sync.store.delivered(code, token, step, version, status_code, now, event)
+        return sync.store.finish(code, token, False, now)
+
+    return delivered_and_done
+
+
 @pytest.fixture
 def world(monkeypatch):
     """The stored sync state (synced step, lease), the dossier's changes and what was recorded."""
     state = SimpleNamespace(
         lease=None, synced_step=0, sync_state="pending", attempts=0, finish_ok=[True],
-        changes=[1, 2, 3], log=[], published=[], dossier=dossier(code=CODE),
+        changes=[1, 2, 3], log=[], published=[], dossier=dossier(code=CODE), in_one_write=[],
     )  # fmt: skip
 
     def claim(code, now, lease):
@@ -50,7 +63,7 @@ def world(monkeypatch):
 
     def stored(code):
         return SimpleNamespace(synced_step=state.synced_step, state=state.sync_state,
-                               attempts=state.attempts)  # fmt: skip
+                               attempts=state.attempts, want_step=max(state.changes))  # fmt: skip
 
     def delivered(code, token, step, version, status_code, now, event):
         state.log.append(("delivered", step, event.id))
@@ -77,6 +90,7 @@ def world(monkeypatch):
     monkeypatch.setattr(sync.store, "delivered", delivered)
     monkeypatch.setattr(sync.store, "refused", refused)
     monkeypatch.setattr(sync.store, "finish", finish)
+    monkeypatch.setattr(sync.store, "delivered_and_done", _delivered_and_done(state))
     monkeypatch.setattr(sync.store, "postpone",
                         lambda code, token, error, attempts, now:
                         state.log.append(("postpone", error, attempts)))  # fmt: skip
@@ -106,6 +120,35 @@ def test_every_change_not_accepted_goes_oldest_first_each_recorded(world):
     ]
     on_time = [e.data["on_time"] for e in world.published]
     assert on_time == [False, False]  # changed 2 and 3 hours before they reached it
+
+
+def test_the_last_change_and_the_end_of_the_job_are_one_write(world):
+    assert sync.sync(CODE, MONDAY, Portal()) == national_sync.SYNCED
+
+    assert world.in_one_write == [3]
+    assert world.lease is None
+
+
+def test_when_a_change_came_meanwhile_the_last_one_is_still_recorded_and_the_job_goes_on(world):
+    world.finish_ok = [False, True]
+
+    assert sync.sync(CODE, MONDAY, Portal()) == national_sync.SYNCED
+
+    assert world.in_one_write == []
+    assert world.log[-3:] == [
+        ("delivered", 3, f"dossier.national_synced:{CODE}:3"),
+        ("finish", False),
+        ("finish", False),
+    ]
+
+
+def test_a_job_whose_changes_an_earlier_job_sent_writes_nothing(world):
+    world.synced_step, world.sync_state = 3, national_sync.SYNCED
+    portal = Portal()
+
+    assert sync.sync(CODE, MONDAY, portal) == national_sync.SYNCED
+
+    assert portal.sent == [] and world.log == [] and world.lease is None
 
 
 def test_a_dossier_another_worker_syncs_is_retried(world):
