@@ -7,7 +7,6 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.http import ok, routes_of
-from chalicelib.services.feedback import officer as feedback_officer
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -23,6 +22,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
     response="api/officer-feedback-list.json",
 )
 def officer_feedback_list(principal, params):
+    from chalicelib.services.feedback import officer as feedback_officer
     return ok(feedback_officer.listing(principal, params, now()))
 
 
@@ -33,6 +33,7 @@ def officer_feedback_list(principal, params):
     errors=(404,),
 )
 def officer_feedback(feedback_id, principal):
+    from chalicelib.services.feedback import officer as feedback_officer
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
@@ -45,6 +46,7 @@ def officer_feedback(feedback_id, principal):
     errors=(404, 409),
 )
 def officer_feedback_action(feedback_id, principal, body):
+    from chalicelib.services.feedback import officer as feedback_officer
     return ok(feedback_officer.act(feedback_id, principal, body, now()))
 
 
@@ -57,4 +59,5 @@ def officer_feedback_action(feedback_id, principal, body):
     errors=(404, 409),
 )
 def officer_feedback_answer(feedback_id, principal, body):
+    from chalicelib.services.feedback import officer as feedback_officer
     return ok(feedback_officer.act(feedback_id, principal, {**body, "action": "answer"}, now()))

@@ -8,19 +8,9 @@ from datetime import date
 
 from chalice import Blueprint
 
-from chalicelib.domain.principal import OFFICER_ROLES
+from chalicelib.domain.principal import OFFICER_ROLES, RECEPTIONISTS, REGISTER_KEEPERS
 from chalicelib.entrypoints.auth import citizen_from_token, require
 from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, routes_of
-from chalicelib.services.dossiers import (
-    assisted,
-    control_slip,
-    forms,
-    inbox,
-    intake,
-    register,
-    workflow,
-)
-from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import printable
 
@@ -37,6 +27,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
     response="api/officer-dossier-list.json",
 )
 def officer_inbox(principal, params):
+    from chalicelib.services.dossiers import inbox
     return ok(inbox.inbox(principal, params, now()))
 
 
@@ -46,11 +37,12 @@ def officer_inbox(principal, params):
     summary="Tải lên bản quét một thành phần hồ sơ tại Bộ phận Một cửa (S3 presigned POST)",
     request="api/upload-request.json",
     response="api/upload.json",
-    auth=intake.RECEPTIONISTS,
+    auth=RECEPTIONISTS,
     errors=(404, 409, 413),
     idempotent=True,
 )
 def officer_upload(principal, body):
+    from chalicelib.services.shared import uploads
     request = bp.current_request
     return idempotent_create(
         request,
@@ -67,11 +59,12 @@ def officer_upload(principal, body):
     summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
-    auth=intake.RECEPTIONISTS,
+    auth=RECEPTIONISTS,
     errors=(404, 409, 503),
     idempotent=True,
 )
 def officer_intake(principal, body):
+    from chalicelib.services.dossiers import assisted, intake
     request = bp.current_request
     if body["channel"] == "online":
         token = (body.get("citizen") or {}).get("access_token")
@@ -98,6 +91,7 @@ def officer_intake(principal, body):
     errors=(404, 409, 503),
 )
 def officer_shipment(code):
+    from chalicelib.services.dossiers import workflow
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/shipment-refresh.json")
@@ -111,6 +105,7 @@ def officer_shipment(code):
     errors=(404,),
 )
 def officer_dossier(code, principal):
+    from chalicelib.services.dossiers import workflow
     dossier = workflow.load_consulted(code, principal)
     return ok(workflow.officer_view(dossier, principal, now()))
 
@@ -122,6 +117,7 @@ def officer_dossier(code, principal):
     errors=(404,),
 )
 def officer_control_slip(code, principal):
+    from chalicelib.services.dossiers import control_slip, workflow
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
@@ -134,6 +130,7 @@ def officer_control_slip(code, principal):
     errors=(404, 409),
 )
 def officer_action(code, principal, body):
+    from chalicelib.services.dossiers import workflow
     return ok(workflow.act(code, principal, body, now()))
 
 
@@ -147,6 +144,7 @@ def officer_action(code, principal, body):
     errors=(404, 409),
 )
 def officer_result(code, principal, body):
+    from chalicelib.services.dossiers import workflow
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 
@@ -160,6 +158,7 @@ def officer_result(code, principal, body):
     errors=(404,),
 )
 def officer_form(code, number):
+    from chalicelib.services.dossiers import forms, workflow
     principal = require(bp.current_request, *OFFICER_ROLES)
     return forms.form_document(workflow.load_for(code, principal), number)
 
@@ -171,12 +170,14 @@ def officer_form(code, number):
     "Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP), bản PDF khổ A4 ngang",
     tag=TAG,
     query="api/tracking-register.query.json",
-    auth=register.KEEPERS,
+    auth=REGISTER_KEEPERS,
     errors=(400, 404),
 )
 def officer_register(agency):
+    from chalicelib.services.dossiers import register
+
     request = bp.current_request
-    principal = require(request, *register.KEEPERS)
+    principal = require(request, *REGISTER_KEEPERS)
     period = query_params(request, "api/tracking-register.query.json")
     start, end = (date.fromisoformat(period[name]) for name in ("from", "to"))
     return register.register_document(agency, start, end, principal)
