@@ -3,8 +3,8 @@ declares every route but loads only what declaring them needs. The use cases, Dy
 and chalicelib/persistence) and the heavy libraries load with the first request that uses them:
 the entrypoints import services inside their handlers.
 
-A lazy import is only checked when its route runs, so every import inside an entrypoint's
-functions is resolved here too: a misspelt one fails this test, not a citizen's request."""
+A lazy import is only checked when its route runs, so every import inside the functions of an
+entrypoint or of web/ is resolved here too: a misspelt one fails this test, not a request."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINTS = ROOT / "chalicelib" / "entrypoints"
+# The modules app.py imports to declare routes: the entrypoints and the web pages' helpers.
+DECLARING = sorted([*ENTRYPOINTS.glob("*.py"), *(ROOT / "chalicelib" / "web").glob("*.py")])
 # What declaring the routes may import of services/: the clock and paging's page size and cursor
 # (light modules, no DynamoDB).
 SERVICES_AT_IMPORT = {
@@ -83,8 +85,8 @@ def lazy_imports(path: Path) -> list[tuple[int, str, str]]:
     return found
 
 
-@pytest.mark.parametrize("path", sorted(ENTRYPOINTS.glob("*.py")), ids=lambda p: p.name)
-def test_every_lazy_import_of_an_entrypoint_resolves(path):
+@pytest.mark.parametrize("path", DECLARING, ids=lambda p: p.name)
+def test_every_lazy_import_resolves(path):
     unresolved = [
         f"{path.name}:{line} from {module} import {name}"
         for line, module, name in lazy_imports(path)
