@@ -37,6 +37,7 @@ _NO_SESSION = object()
 def current_session(request: Request) -> Session | None:
     """The request's live session (looked up once per request), officers' tokens kept fresh."""
     from chalicelib.services.accounts import sessions
+
     cached = getattr(request, "_dvc_session", _NO_SESSION)
     if cached is not _NO_SESSION:
         return cached
@@ -95,6 +96,7 @@ def citizen_from_token(token: str, field: str) -> Principal:
 
 def require_csrf(session: Session, supplied: str | None) -> None:
     from chalicelib.services.accounts import sessions
+
     if not sessions.csrf_ok(session, supplied):
         raise Forbidden(
             "Yêu cầu không đến từ trang của Cổng (thiếu mã chống giả mạo). "

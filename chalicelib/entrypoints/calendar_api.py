@@ -29,6 +29,7 @@ ADMIN_TAG = "Quản trị lịch làm việc"
 def calendar_due():
     from chalicelib.services.catalog import calendar_admin
     from chalicelib.services.dossiers import deadlines
+
     raw = dict(bp.current_request.query_params or {})
     if "from" in raw:
         # An unencoded "+07:00" arrives as " 07:00" (a "+" in a query string is a space).
@@ -55,6 +56,7 @@ def calendar_year(year, params):
     """Public and the same for everyone: kept 5 minutes, so an administrator's change shows
     within 5 minutes (due dates computed by the portal use it at once)."""
     from chalicelib.services.catalog import calendar_admin
+
     return ok(
         calendar_admin.year_view(
             calendar_admin.parse_year(year), calendar_admin.resolve_agency(params.get("agency"))
@@ -74,6 +76,7 @@ def calendar_year(year, params):
 )
 def admin_calendar_year(year):
     from chalicelib.services.catalog import calendar_admin
+
     require(bp.current_request, "admin")
     return ok(calendar_admin.admin_year(calendar_admin.parse_year(year)))
 
@@ -91,6 +94,7 @@ def admin_calendar_year(year):
 )
 def publish_calendar_year(year, principal, body):
     from chalicelib.services.catalog import calendar_admin
+
     return ok(
         calendar_admin.publish_year(calendar_admin.parse_year(year), body, principal, clock.now())
     )
@@ -107,6 +111,7 @@ def publish_calendar_year(year, principal, body):
 )
 def office_hours(agency, principal):
     from chalicelib.services.catalog import calendar_admin
+
     return ok(calendar_admin.admin_office_hours(agency, principal))
 
 
@@ -123,6 +128,7 @@ def office_hours(agency, principal):
 )
 def set_office_hours(agency, principal, body):
     from chalicelib.services.catalog import calendar_admin
+
     return ok(calendar_admin.set_office_hours(agency, body, principal, clock.now()))
 
 
@@ -138,6 +144,7 @@ def set_office_hours(agency, principal, body):
 )
 def calendar_audit():
     from chalicelib.services.catalog import calendar_admin
+
     require(bp.current_request, "admin")
     params = query_params(bp.current_request, "api/admin-calendar-audit.query.json")
     items, token = calendar_admin.audit(

@@ -26,6 +26,7 @@ CACHED = {"Cache-Control": caching.CATALOG}
 )
 def list_agencies(params):
     from chalicelib.services.catalog import reads as catalog_service
+
     agencies = [
         a.public_dict()
         for a in sorted(catalog_service.get_catalog().agencies.values(), key=_agency_order)
@@ -52,6 +53,7 @@ def _agency_order(agency):
 )
 def search_procedures(params):
     from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     if params.get("agency"):
         catalog_service.get_agency(params["agency"])
@@ -91,6 +93,7 @@ def search_procedures(params):
 )
 def get_procedure(code, params):
     from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     procedure = catalog_service.get_procedure(code)
     chosen = (
@@ -109,6 +112,7 @@ def get_procedure(code, params):
 )
 def get_form(code):
     from chalicelib.services.catalog import reads as catalog_service
+
     return ok(catalog_service.get_form(code), headers=CACHED)
 
 

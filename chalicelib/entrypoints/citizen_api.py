@@ -30,6 +30,7 @@ citizen_route = routes_of(bp, tag=TAG)
 )
 def create_upload():
     from chalicelib.services.shared import uploads
+
     return caller_create(
         bp.current_request,
         "upload",
@@ -49,6 +50,7 @@ def create_upload():
 )
 def submit_dossier():
     from chalicelib.services.dossiers import submission
+
     request = bp.current_request
     return caller_create(
         request,
@@ -70,6 +72,7 @@ def submit_dossier():
 )
 def lookup_dossier(code):
     from chalicelib.services.dossiers import citizen as dossiers
+
     request = bp.current_request
     principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
@@ -88,6 +91,7 @@ def lookup_dossier(code):
 )
 def dossier_receipt(code):
     from chalicelib.services.dossiers import citizen as dossiers
+
     return dossiers.receipt(code, (bp.current_request.query_params or {}).get("t"))
 
 
@@ -100,6 +104,7 @@ def dossier_receipt(code):
 )
 def my_dossiers(principal, params):
     from chalicelib.services.dossiers import citizen as dossiers
+
     return ok(
         dossiers.mine(
             principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token")
@@ -117,6 +122,7 @@ def my_dossiers(principal, params):
 )
 def withdraw_dossier(code):
     from chalicelib.services.dossiers import citizen as dossiers
+
     return _as_applicant(code, "api/withdraw.json", dossiers.withdraw)
 
 
@@ -130,6 +136,7 @@ def withdraw_dossier(code):
 )
 def supplement_dossier(code):
     from chalicelib.services.dossiers import supplements
+
     return _as_applicant(code, "api/supplement.json", supplements.answer)
 
 

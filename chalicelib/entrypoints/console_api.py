@@ -47,6 +47,7 @@ def _officer_session():
 
 def _console(template: str, session, **context):
     from chalicelib.services.catalog import reads as catalog_service
+
     agency = catalog_service.get_catalog().agency(session.principal.agency)
     return page(
         template,
@@ -77,6 +78,7 @@ def _sign_in_page(
     step=None, error=None, status=200, cookies=None, username="", next_path="", secret=None
 ):
     from chalicelib.services.accounts import officers
+
     return page(
         "console/sign_in.html",
         status=status,
@@ -108,6 +110,7 @@ def console_sign_in():
 )
 def console_sign_in_step():
     from chalicelib.services.accounts import officers, sessions
+
     request = bp.current_request
     form = form_body(request)
     next_path = form.get("next")
@@ -141,6 +144,7 @@ def console_sign_in_step():
 
 def _challenge_cookie(step) -> str:
     from chalicelib.services.accounts import officers, sessions
+
     return sessions.set_cookie(
         officers.CHALLENGE_COOKIE, step.challenge_id, officers.CHALLENGE_SECONDS, SIGN_IN
     )
@@ -157,6 +161,7 @@ def console_inbox():
 @route(bp, "/can-bo/ho-so/{code}", summary="Cán bộ: xử lý một hồ sơ", **HTML)
 def console_dossier(code):
     from chalicelib.services.catalog import reads as catalog_service
+
     session = _officer_session()
     if session is None:
         return _to_sign_in(f"/can-bo/ho-so/{code}")
@@ -186,6 +191,7 @@ def console_dossier(code):
 )
 def console_intake():
     from chalicelib.services.catalog import reads as catalog_service
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/tiep-nhan")
@@ -227,6 +233,7 @@ def console_feedback():
 
 def _accounts_page(session, notice=None, error=None, status=200):
     from chalicelib.services.accounts import officer_admin
+
     query = bp.current_request.query_params or {}
     entries, next_token = officer_admin.audit(session.principal, 20, query.get("page_token"))
     return _console(
@@ -272,6 +279,7 @@ def console_accounts():
 )
 def console_accounts_change():
     from chalicelib.services.accounts import officer_admin
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
@@ -303,6 +311,7 @@ def console_accounts_change():
 )
 def console_register():
     from chalicelib.services.dossiers import register
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/so-theo-doi")

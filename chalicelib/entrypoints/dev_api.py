@@ -30,6 +30,7 @@ TAG = "Môi trường thử (local)"
 )
 def issue_token():
     from chalicelib.services.catalog import reads as catalog_service
+
     local_only()
     body = json_body(bp.current_request, "api/dev-token.json")
     found = catalog_service.get_catalog().agency(body.get("agency"))

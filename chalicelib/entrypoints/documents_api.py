@@ -35,6 +35,7 @@ PDF_BODY = {
 )
 def document_verification(document_id):
     from chalicelib.services.documents import verification
+
     return ok(verification.verification(document_id))
 
 
@@ -51,6 +52,7 @@ def document_verification(document_id):
 )
 def document_comparison(document_id):
     from chalicelib.services.documents import verification
+
     data = bp.current_request.raw_body or b""
     if len(data) > verification.MAX_FILE_BYTES:
         raise PayloadTooLarge(
@@ -73,6 +75,7 @@ def document_comparison(document_id):
 )
 def my_documents(principal, params):
     from chalicelib.services.documents import wallet
+
     return ok(
         wallet.mine(principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token"))
     )
@@ -88,6 +91,7 @@ def my_documents(principal, params):
 )
 def export_documents(principal):
     from chalicelib.services.documents import wallet
+
     return ok(wallet.export(principal, now()))
 
 
@@ -102,6 +106,7 @@ def export_documents(principal):
 )
 def download_document(document_id, principal):
     from chalicelib.services.documents import wallet
+
     return ok(wallet.download(principal, document_id, now()))
 
 
@@ -117,6 +122,7 @@ def download_document(document_id, principal):
 )
 def remove_document(document_id):
     from chalicelib.services.documents import wallet
+
     principal = require(bp.current_request, "citizen")
     return ok(wallet.remove(principal, document_id))
 
@@ -130,6 +136,7 @@ def remove_document(document_id):
 )
 def verification_page(document_id):
     from chalicelib.services.documents import verification
+
     try:
         verdict = verification.verification(document_id)
     except NotFound:
@@ -151,6 +158,7 @@ def verification_page(document_id):
 )
 def result_from_template(code):
     from chalicelib.services.documents import officer
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/issue-document.json")
@@ -171,6 +179,7 @@ def result_from_template(code):
 )
 def issue_form(code, number):
     from chalicelib.services.documents import form_issue
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     body = {**json_body(request, "api/issue-document.json"), "code": code, "number": number}

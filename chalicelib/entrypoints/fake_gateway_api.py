@@ -42,6 +42,7 @@ PAGE = "payments/fake_gateway.html"
 def fake_payment_page():
     from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
     from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     query = dict(bp.current_request.query_params or {})
     config = payment_gateway.vnpay_config()
@@ -75,6 +76,7 @@ def fake_payment_page():
 def fake_payment_finish():
     from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
     from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     request = bp.current_request
     form = dict(parse_qsl((request.raw_body or b"").decode("utf-8", "replace")))
@@ -105,6 +107,7 @@ def fake_payment_finish():
 def fake_querydr():
     from chalicelib.integrations.fake_vnpay import GATEWAY
     from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     body = json_body(bp.current_request, "api/fake-querydr.json")
     return ok(GATEWAY.querydr(body, payment_gateway.vnpay_config(), now()))
@@ -113,6 +116,7 @@ def fake_querydr():
 def _send_ipn(encoded: str) -> None:
     from chalicelib.services.payments import fees as payments
     from chalicelib.services.payments import gateway as payment_gateway
+
     base = get_settings().public_base_url
     if not base:
         answer = payments.handle_ipn(dict(parse_qsl(encoded)), now())

@@ -34,6 +34,7 @@ TAG = "Phản ánh, kiến nghị"
 )
 def submit_feedback():
     from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     return caller_create(
         request,
@@ -59,6 +60,7 @@ def submit_feedback():
 )
 def create_feedback_upload():
     from chalicelib.services.feedback import uploads as feedback_uploads
+
     return caller_create(
         bp.current_request,
         "feedback-upload",
@@ -77,6 +79,7 @@ def create_feedback_upload():
 )
 def public_feedback(params):
     from chalicelib.services.feedback import intake as feedback
+
     return ok(feedback.public_answers(params))
 
 
@@ -92,6 +95,7 @@ def public_feedback(params):
 )
 def read_feedback(feedback_id):
     from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     params = query_params(request, "api/feedback-lookup.query.json")
     principal = optional_principal(request)
@@ -110,6 +114,7 @@ def read_feedback(feedback_id):
 )
 def rate_feedback(feedback_id):
     from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/feedback-rating.json", FEEDBACK_PHONE_MESSAGE)
     return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
@@ -126,6 +131,7 @@ def rate_feedback(feedback_id):
 )
 def my_feedback(principal, params):
     from chalicelib.services.feedback import intake as feedback
+
     return ok(feedback.mine(principal, params))
 
 
@@ -142,6 +148,7 @@ def my_feedback(principal, params):
 )
 def rate_dossier(code):
     from chalicelib.services.dossiers import ratings
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/dossier-rating.json")
     return idempotent_create(

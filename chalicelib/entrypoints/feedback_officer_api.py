@@ -23,6 +23,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 )
 def officer_feedback_list(principal, params):
     from chalicelib.services.feedback import officer as feedback_officer
+
     return ok(feedback_officer.listing(principal, params, now()))
 
 
@@ -34,6 +35,7 @@ def officer_feedback_list(principal, params):
 )
 def officer_feedback(feedback_id, principal):
     from chalicelib.services.feedback import officer as feedback_officer
+
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
@@ -47,6 +49,7 @@ def officer_feedback(feedback_id, principal):
 )
 def officer_feedback_action(feedback_id, principal, body):
     from chalicelib.services.feedback import officer as feedback_officer
+
     return ok(feedback_officer.act(feedback_id, principal, body, now()))
 
 
@@ -60,4 +63,5 @@ def officer_feedback_action(feedback_id, principal, body):
 )
 def officer_feedback_answer(feedback_id, principal, body):
     from chalicelib.services.feedback import officer as feedback_officer
+
     return ok(feedback_officer.act(feedback_id, principal, {**body, "action": "answer"}, now()))

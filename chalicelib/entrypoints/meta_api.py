@@ -15,6 +15,7 @@ bp = Blueprint(__name__)
 @route(bp, "/health", summary="Tình trạng hệ thống", tag="Hệ thống", response="api/health.json")
 def health():
     from chalicelib.services.catalog import reads as catalog_service
+
     return ok(
         {
             "status": "ok",

@@ -41,6 +41,7 @@ def _again(schema: str) -> dict:
 )
 def national_dossier(principal, body):
     from chalicelib.services.national_portal import intake
+
     answer, created = intake.receive_dossier(principal, body, now())
     return ok(answer, 201 if created else 200)
 
@@ -60,5 +61,6 @@ def national_dossier(principal, body):
 )
 def national_feedback(principal, body):
     from chalicelib.services.national_portal import intake
+
     answer, created = intake.receive_feedback(principal, body, now())
     return ok(answer, 201 if created else 200)

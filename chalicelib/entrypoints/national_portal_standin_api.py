@@ -30,6 +30,7 @@ TAG = "Môi trường thử (local)"
 )
 def receive_sync_record(code):
     from chalicelib.services.national_portal import standin
+
     local_only()
     request = bp.current_request
     raw = request.raw_body or b""
@@ -55,6 +56,7 @@ def receive_sync_record(code):
 )
 def received_sync_records(code):
     from chalicelib.services.national_portal import standin
+
     local_only()
     return ok(standin.received(code))
 
@@ -71,6 +73,7 @@ def received_sync_records(code):
 )
 def set_sync_fault():
     from chalicelib.services.national_portal import standin
+
     local_only()
     body = json_body(bp.current_request, "api/national-standin-fault.json")
     return ok(standin.set_fault(body, now()))

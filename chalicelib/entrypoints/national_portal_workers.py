@@ -19,6 +19,7 @@ def on_national_sync(event):
     """Send each dossier's pending status changes to the national portal, in order."""
     from chalicelib.services.national_portal import sync as national_sync
     from chalicelib.services.shared import batches
+
     return national_sync.handle_batch(list(event), now(), time_left_ms=batches.time_left(event))
 
 
@@ -26,6 +27,7 @@ def on_national_sync(event):
 def reconcile_national_sync(event):
     """Queue again every dossier whose changes the national portal has not all accepted."""
     from chalicelib.services.national_portal import sync as national_sync
+
     counts = national_sync.reconcile(now())
     log.info("national sync reconciled", extra=counts)
     return counts

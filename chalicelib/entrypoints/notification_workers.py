@@ -15,6 +15,7 @@ def on_notification(event):
     """Send each notification once (ZNS, SMS, email, OA message, officer inbox)."""
     from chalicelib.services.notifications import delivery as notification_delivery
     from chalicelib.services.shared import batches
+
     return notification_delivery.handle_batch(list(event), now(), batches.time_left(event))
 
 
@@ -23,4 +24,5 @@ def on_zalo_inbound(event):
     """Zalo OA events accepted by the webhook: chat commands, follows, receipts."""
     from chalicelib.services.notifications import zalo_inbound
     from chalicelib.services.shared import batches
+
     return zalo_inbound.handle_batch(list(event), now(), batches.time_left(event))

@@ -40,6 +40,7 @@ TAG = "Thông báo và Zalo OA"
 )
 def zalo_webhook():
     from chalicelib.services.notifications import zalo_inbound
+
     request = bp.current_request
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
@@ -65,6 +66,7 @@ def esms_callback():
     from chalicelib.integrations import notify_config
     from chalicelib.integrations.sms import EsmsGateway
     from chalicelib.services.notifications import dispatch as notifications
+
     params = dict(bp.current_request.query_params or {})
     expected = notify_config.sms_callback_token()
     if not expected or not hmac.compare_digest(params.pop("token", "").encode(), expected.encode()):
@@ -93,6 +95,7 @@ def esms_callback():
 )
 def officer_notification(principal, body):
     from chalicelib.services.notifications import officer_requests as officer_notifications
+
     answer, replayed = officer_notifications.request(principal, body, now())
     return ok(answer, 201, {"Idempotent-Replayed": "true"} if replayed else None)
 
@@ -108,6 +111,7 @@ def officer_notification(principal, body):
 )
 def my_notifications(principal, params):
     from chalicelib.persistence import notification_store
+
     mine = params.get("scope", "mine") == "mine"
     subject = f"OFFICER#{principal.subject}" if mine else f"AGENCY#{principal.agency}"
     items, last = notification_store.subject_page(
@@ -144,6 +148,7 @@ def my_notifications(principal, params):
 )
 def dev_messages():
     from chalicelib.persistence import notification_store
+
     local_only()
     params = query_params(bp.current_request, "api/dev-messages.query.json")
     scope = "dev-messages"

@@ -28,6 +28,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 )
 def officer_inbox(principal, params):
     from chalicelib.services.dossiers import inbox
+
     return ok(inbox.inbox(principal, params, now()))
 
 
@@ -43,6 +44,7 @@ def officer_inbox(principal, params):
 )
 def officer_upload(principal, body):
     from chalicelib.services.shared import uploads
+
     request = bp.current_request
     return idempotent_create(
         request,
@@ -65,6 +67,7 @@ def officer_upload(principal, body):
 )
 def officer_intake(principal, body):
     from chalicelib.services.dossiers import assisted, intake
+
     request = bp.current_request
     if body["channel"] == "online":
         token = (body.get("citizen") or {}).get("access_token")
@@ -92,6 +95,7 @@ def officer_intake(principal, body):
 )
 def officer_shipment(code):
     from chalicelib.services.dossiers import workflow
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/shipment-refresh.json")
@@ -106,6 +110,7 @@ def officer_shipment(code):
 )
 def officer_dossier(code, principal):
     from chalicelib.services.dossiers import workflow
+
     dossier = workflow.load_consulted(code, principal)
     return ok(workflow.officer_view(dossier, principal, now()))
 
@@ -118,6 +123,7 @@ def officer_dossier(code, principal):
 )
 def officer_control_slip(code, principal):
     from chalicelib.services.dossiers import control_slip, workflow
+
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
@@ -131,6 +137,7 @@ def officer_control_slip(code, principal):
 )
 def officer_action(code, principal, body):
     from chalicelib.services.dossiers import workflow
+
     return ok(workflow.act(code, principal, body, now()))
 
 
@@ -145,6 +152,7 @@ def officer_action(code, principal, body):
 )
 def officer_result(code, principal, body):
     from chalicelib.services.dossiers import workflow
+
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 
@@ -159,6 +167,7 @@ def officer_result(code, principal, body):
 )
 def officer_form(code, number):
     from chalicelib.services.dossiers import forms, workflow
+
     principal = require(bp.current_request, *OFFICER_ROLES)
     return forms.form_document(workflow.load_for(code, principal), number)
 

@@ -76,6 +76,7 @@ def _open311(
 
 def _split(name: str) -> tuple[str, str]:
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     stem, dot, fmt = name.rpartition(".")
     if not dot or fmt not in FORMATS:
         raise Open311Error(404, (404, "Chỉ hỗ trợ định dạng .json hoặc .xml."))
@@ -84,6 +85,7 @@ def _split(name: str) -> tuple[str, str]:
 
 def _serve(name: str, work: Callable[[str, str], tuple[str, object]], status: int = 200):
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     fmt = name.rpartition(".")[2] if name.rpartition(".")[2] in FORMATS else "xml"
     try:
         stem, fmt = _split(name)
@@ -117,6 +119,7 @@ def _base_url() -> str:
 def _resource(stem: str, fmt: str) -> tuple[str, object]:
     from chalicelib.services.feedback import open311
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     if stem == "discovery":
         return "discovery", open311.discovery(_base_url())
     if stem == "services":
@@ -137,6 +140,7 @@ def open311_get(resource):
 
 def _form() -> dict:
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     request = bp.current_request
     content_type = (request.headers or {}).get("content-type", FORM).split(";")[0].strip()
     if content_type.lower() != FORM:
@@ -152,6 +156,7 @@ def _form() -> dict:
 def _create(stem: str, fmt: str) -> tuple[str, object]:
     from chalicelib.services.feedback import open311
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     if stem != "requests":
         raise Open311Error(404, (404, f"Không có tài nguyên '{stem}' để gửi."))
     return "requests", open311.create(_form(), now())
@@ -177,12 +182,14 @@ def open311_post(resource):
 )
 def open311_service(code_fmt):
     from chalicelib.services.feedback import open311
+
     return _serve(code_fmt, lambda code, fmt: ("service_definition", open311.definition(code)))
 
 
 @_open311("requests/{id_fmt}", "Open311: một yêu cầu, ví dụ requests/PAKN-251127-ABCDE.json")
 def open311_request(id_fmt):
     from chalicelib.services.feedback import open311
+
     return _serve(id_fmt, lambda request_id, fmt: ("requests", open311.one(request_id)))
 
 
@@ -192,6 +199,7 @@ def open311_request(id_fmt):
 )
 def open311_token(token_fmt):
     from chalicelib.services.feedback.open311_intake import Open311Error
+
     def work(token: str, fmt: str):
         raise Open311Error(404, (404, f"Không có token '{token}'."))
 

@@ -36,6 +36,7 @@ BROWSE_PARAMS = [
 @route(bp, "/", summary="Trang chủ: tìm thủ tục, tra cứu hồ sơ", **HTML)
 def home():
     from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     options = portal.browse_options(catalog)
     online = sorted(
@@ -60,6 +61,7 @@ def home():
 )
 def browse():
     from chalicelib.services.catalog import reads as catalog_service
+
     params = bp.current_request.query_params or {}
     catalog = catalog_service.get_catalog()
     options = portal.browse_options(catalog)
@@ -115,6 +117,7 @@ def _heading(chosen: dict, catalog, options) -> str:
 @route(bp, "/thu-tuc/{code}", summary="Thông tin công khai của một thủ tục", **HTML)
 def procedure_page(code):
     from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     try:
         procedure = catalog_service.get_procedure(code)
@@ -150,6 +153,7 @@ def procedure_page(code):
 def apply_page(code):
     from chalicelib.services.catalog import reads as catalog_service
     from chalicelib.services.documents import wallet
+
     params = bp.current_request.query_params or {}
     catalog = catalog_service.get_catalog()
     try:
@@ -253,6 +257,7 @@ def my_dossier_page(code):
 )
 def wallet_page():
     from chalicelib.services.documents import wallet
+
     session = _citizen_session()
     if session is None:
         return page("portal/wallet.html", nav="ho-so-cua-toi", cache=PRIVATE, items=[])
@@ -275,6 +280,7 @@ def wallet_page():
 def feedback_page():
     from chalicelib.domain.feedback import CATEGORY_LABELS
     from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     return page(
         "portal/feedback.html",

@@ -59,6 +59,7 @@ def public_base(request: Request) -> str:
 )
 def create_payment(code):
     from chalicelib.services.payments import fees as payments
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/payment-request.json")
     return idempotent_create(
@@ -83,6 +84,7 @@ def create_payment(code):
 )
 def download_result(code):
     from chalicelib.services.dossiers import results
+
     request = bp.current_request
     principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(results.download(code, principal, params.get("phone"), client_ip(request), now()))
@@ -97,6 +99,7 @@ def download_result(code):
 )
 def vnpay_ipn():
     from chalicelib.services.payments import fees as payments
+
     return ok(payments.handle_ipn(dict(bp.current_request.query_params or {}), now()))
 
 
@@ -109,6 +112,7 @@ def vnpay_ipn():
 )
 def vnpay_return():
     from chalicelib.services.payments import fees as payments
+
     request = bp.current_request
     view = payments.return_view(dict(request.query_params or {}))
     reason = DECLINE_REASONS.get(view.get("result_code", ""), "")

@@ -44,6 +44,7 @@ def form_body(request: Request) -> dict[str, str]:
 
 def _sign_in_page(message: str | None = None, status: int = 200, cookies: list | None = None):
     from chalicelib.services.accounts import citizens
+
     return page(
         "portal/sign_in.html",
         status=status,
@@ -64,6 +65,7 @@ def _sign_in_page(message: str | None = None, status: int = 200, cookies: list |
 )
 def sign_in():
     from chalicelib.services.accounts import citizens, sessions
+
     request = bp.current_request
     if not citizens.enabled():
         return _sign_in_page()
@@ -86,6 +88,7 @@ def sign_in():
 )
 def sign_in_callback():
     from chalicelib.services.accounts import citizens, sessions
+
     request = bp.current_request
     clear = sessions.clear_cookie(citizens.SIGNIN_COOKIE, citizens.CALLBACK_PATH)
     try:
@@ -111,6 +114,7 @@ def sign_in_callback():
 )
 def sign_out():
     from chalicelib.services.accounts import sessions
+
     request = bp.current_request
     session = auth.current_session(request)
     if session is None:

@@ -18,6 +18,7 @@ def relay_outbox(event):
     """Publish events still pending 30 s after their commit: the relay right after it failed
     (SQS unavailable), or the events worker has not handled them yet."""
     from chalicelib.services.shared import outbox
+
     sent = outbox.sweep(now())
     if sent:
         log.info("outbox relayed", extra={"events": sent})
@@ -29,6 +30,7 @@ def flag_deadlines(event):
     """Emit due-soon and overdue events of dossiers and of consult requests to other agencies
     (found through an index, never a scan)."""
     from chalicelib.services.dossiers import consults, overdue
+
     moment = now()
     counts = {**overdue.flag(moment), **consults.remind(moment)}
     log.info("deadlines flagged", extra=counts)
@@ -39,6 +41,7 @@ def flag_deadlines(event):
 def reconcile_payments(event):
     """Settle payments still pending past their expiry by asking the gateway (lost IPNs)."""
     from chalicelib.services.payments import fees as payments
+
     counts = payments.reconcile(now())
     log.info("payments reconciled", extra=counts)
     return counts
@@ -48,4 +51,5 @@ def reconcile_payments(event):
 def on_event(event):
     """Domain events: asynchronous workflow updates (e.g. a confirmed payment)."""
     from chalicelib.services.shared import batches, events
+
     return events.handle_batch(list(event), now(), batches.time_left(event))

@@ -35,6 +35,7 @@ PRIVATE = caching.PRIVATE
 def province_name() -> str:
     """'tỉnh Bắc Ninh', from the provincial People's Committee at the top of the catalog."""
     from chalicelib.services.catalog import reads as catalog_service
+
     for agency in catalog_service.get_catalog().agencies.values():
         if agency.level == "province" and not agency.data.get("parent_id"):
             return agency.name.removeprefix("Ủy ban nhân dân").strip()
