@@ -1,6 +1,7 @@
 """Lookup throughput through the local stack (the whole portal: middleware, validation,
 throttling check, GetItem, history Query) against a bare Chalice route doing one GetItem,
-both served the same way against the same emulated AWS, one client after another.
+both served the same way against the same emulated AWS, by one sequential client that sends
+to each in turn.
 
     python -m bench.throughput [--requests 500]
 """
