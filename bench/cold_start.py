@@ -64,20 +64,22 @@ def build(target: Path) -> None:
     (target / "bare.py").write_text(BARE)
 
 
-def import_seconds(path: Path, module: str, runs: int) -> float:
-    """Median seconds of `import module` in a fresh interpreter without site-packages."""
+def import_seconds(path: Path, modules: tuple[str, ...], runs: int) -> dict[str, float]:
+    """Median seconds of `import module` in a fresh interpreter without site-packages, for each
+    module; the modules take turns, so a change in the machine's load hits them alike."""
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", **ENV}
-    samples = []
+    samples = {module: [] for module in modules}
     for _ in range(runs + 1):  # the first run warms the page cache, not the bytecode
-        out = subprocess.run(
-            [sys.executable, "-S", "-c", PROBE.format(path=str(path), module=module)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        samples.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(samples[1:])
+        for module in modules:
+            out = subprocess.run(
+                [sys.executable, "-S", "-c", PROBE.format(path=str(path), module=module)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            samples[module].append(float(out.stdout.strip().splitlines()[-1]))
+    return {module: statistics.median(times[1:]) for module, times in samples.items()}
 
 
 def measure(runs: int = 7) -> dict[str, dict[str, float]]:
@@ -91,7 +93,7 @@ def measure(runs: int = 7) -> dict[str, dict[str, float]]:
             check=True,
         )  # fmt: skip
         return {
-            variant: {module: import_seconds(path, module, runs) for module in ("app", "bare")}
+            variant: import_seconds(path, ("app", "bare"), runs)
             for variant, path in (("no .pyc", plain), ("checked-hash .pyc", hashed))
         }
 

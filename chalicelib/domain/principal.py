@@ -9,6 +9,9 @@ CITIZEN = "citizen"
 OFFICER_ROLES = ("receptionist", "specialist", "leader", "admin")
 SERVICE = "service"
 ROLES = (CITIZEN, *OFFICER_ROLES, SERVICE)
+RECEPTIONISTS = ("receptionist", "admin")  # who receives dossiers at the one-stop desk
+# Who keeps the tracking register: the one-stop desk, its leaders, the administrator.
+REGISTER_KEEPERS = ("receptionist", "leader", "admin")
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ the token, so its cross-site POST is refused and changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Response
 from chalice.app import Request
@@ -25,15 +25,19 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.principal import Principal
 from chalicelib.entrypoints.http import idempotent_create, json_body, query_params
 from chalicelib.integrations import identity
-from chalicelib.services.accounts import sessions
+
+if TYPE_CHECKING:
+    from chalicelib.services.accounts.sessions import Session
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "x-csrf-token"
 _NO_SESSION = object()
 
 
-def current_session(request: Request) -> sessions.Session | None:
+def current_session(request: Request) -> Session | None:
     """The request's live session (looked up once per request), officers' tokens kept fresh."""
+    from chalicelib.services.accounts import sessions
+
     cached = getattr(request, "_dvc_session", _NO_SESSION)
     if cached is not _NO_SESSION:
         return cached
@@ -90,7 +94,9 @@ def citizen_from_token(token: str, field: str) -> Principal:
     return principal
 
 
-def require_csrf(session: sessions.Session, supplied: str | None) -> None:
+def require_csrf(session: Session, supplied: str | None) -> None:
+    from chalicelib.services.accounts import sessions
+
     if not sessions.csrf_ok(session, supplied):
         raise Forbidden(
             "Yêu cầu không đến từ trang của Cổng (thiếu mã chống giả mạo). "

@@ -9,8 +9,6 @@ from chalicelib.domain.calendar import VN_TZ
 from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import ok, query_params, route
-from chalicelib.services.catalog import calendar_admin
-from chalicelib.services.dossiers import deadlines
 from chalicelib.services.shared import clock
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
 
@@ -29,6 +27,9 @@ ADMIN_TAG = "Quản trị lịch làm việc"
     errors=(400, 404),
 )
 def calendar_due():
+    from chalicelib.services.catalog import calendar_admin
+    from chalicelib.services.dossiers import deadlines
+
     raw = dict(bp.current_request.query_params or {})
     if "from" in raw:
         # An unencoded "+07:00" arrives as " 07:00" (a "+" in a query string is a space).
@@ -54,6 +55,8 @@ def calendar_due():
 def calendar_year(year, params):
     """Public and the same for everyone: kept 5 minutes, so an administrator's change shows
     within 5 minutes (due dates computed by the portal use it at once)."""
+    from chalicelib.services.catalog import calendar_admin
+
     return ok(
         calendar_admin.year_view(
             calendar_admin.parse_year(year), calendar_admin.resolve_agency(params.get("agency"))
@@ -72,6 +75,8 @@ def calendar_year(year, params):
     errors=(400, 401, 403),
 )
 def admin_calendar_year(year):
+    from chalicelib.services.catalog import calendar_admin
+
     require(bp.current_request, "admin")
     return ok(calendar_admin.admin_year(calendar_admin.parse_year(year)))
 
@@ -88,6 +93,8 @@ def admin_calendar_year(year):
     errors=(400, 401, 403, 409),
 )
 def publish_calendar_year(year, principal, body):
+    from chalicelib.services.catalog import calendar_admin
+
     return ok(
         calendar_admin.publish_year(calendar_admin.parse_year(year), body, principal, clock.now())
     )
@@ -103,6 +110,8 @@ def publish_calendar_year(year, principal, body):
     errors=(401, 403, 404),
 )
 def office_hours(agency, principal):
+    from chalicelib.services.catalog import calendar_admin
+
     return ok(calendar_admin.admin_office_hours(agency, principal))
 
 
@@ -118,6 +127,8 @@ def office_hours(agency, principal):
     errors=(400, 401, 403, 404, 409),
 )
 def set_office_hours(agency, principal, body):
+    from chalicelib.services.catalog import calendar_admin
+
     return ok(calendar_admin.set_office_hours(agency, body, principal, clock.now()))
 
 
@@ -132,6 +143,8 @@ def set_office_hours(agency, principal, body):
     errors=(400, 401, 403),
 )
 def calendar_audit():
+    from chalicelib.services.catalog import calendar_admin
+
     require(bp.current_request, "admin")
     params = query_params(bp.current_request, "api/admin-calendar-audit.query.json")
     items, token = calendar_admin.audit(

@@ -7,7 +7,6 @@ from chalice import Blueprint
 from chalicelib.domain.catalog import Catalog, Offering, Procedure, SearchQuery
 from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ok, route
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE, slice_page
 
 bp = Blueprint(__name__)
@@ -26,6 +25,8 @@ CACHED = {"Cache-Control": caching.CATALOG}
     errors=(400,),
 )
 def list_agencies(params):
+    from chalicelib.services.catalog import reads as catalog_service
+
     agencies = [
         a.public_dict()
         for a in sorted(catalog_service.get_catalog().agencies.values(), key=_agency_order)
@@ -51,6 +52,8 @@ def _agency_order(agency):
     errors=(400,),
 )
 def search_procedures(params):
+    from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     if params.get("agency"):
         catalog_service.get_agency(params["agency"])
@@ -89,6 +92,8 @@ def search_procedures(params):
     errors=(400, 404),
 )
 def get_procedure(code, params):
+    from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     procedure = catalog_service.get_procedure(code)
     chosen = (
@@ -106,6 +111,8 @@ def get_procedure(code, params):
     errors=(404,),
 )
 def get_form(code):
+    from chalicelib.services.catalog import reads as catalog_service
+
     return ok(catalog_service.get_form(code), headers=CACHED)
 
 

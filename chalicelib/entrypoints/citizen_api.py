@@ -9,9 +9,6 @@ from chalice import Blueprint, Response
 from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
 from chalicelib.entrypoints.http import ok, routes_of
 from chalicelib.entrypoints.viewer import client_ip
-from chalicelib.services.dossiers import citizen as dossiers
-from chalicelib.services.dossiers import submission, supplements
-from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
 from chalicelib.web.pages import printable
@@ -32,6 +29,8 @@ citizen_route = routes_of(bp, tag=TAG)
     idempotent=True,
 )
 def create_upload():
+    from chalicelib.services.shared import uploads
+
     return caller_create(
         bp.current_request,
         "upload",
@@ -50,6 +49,8 @@ def create_upload():
     idempotent=True,
 )
 def submit_dossier():
+    from chalicelib.services.dossiers import submission
+
     request = bp.current_request
     return caller_create(
         request,
@@ -70,6 +71,8 @@ def submit_dossier():
     errors=(401, 404, 429),
 )
 def lookup_dossier(code):
+    from chalicelib.services.dossiers import citizen as dossiers
+
     request = bp.current_request
     principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(dossiers.lookup(code, principal, params.get("phone"), client_ip(request)))
@@ -87,6 +90,8 @@ def lookup_dossier(code):
     },
 )
 def dossier_receipt(code):
+    from chalicelib.services.dossiers import citizen as dossiers
+
     return dossiers.receipt(code, (bp.current_request.query_params or {}).get("t"))
 
 
@@ -98,6 +103,8 @@ def dossier_receipt(code):
     auth=("citizen",),
 )
 def my_dossiers(principal, params):
+    from chalicelib.services.dossiers import citizen as dossiers
+
     return ok(
         dossiers.mine(
             principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token")
@@ -114,6 +121,8 @@ def my_dossiers(principal, params):
     errors=(401, 404, 409, 429),
 )
 def withdraw_dossier(code):
+    from chalicelib.services.dossiers import citizen as dossiers
+
     return _as_applicant(code, "api/withdraw.json", dossiers.withdraw)
 
 
@@ -126,6 +135,8 @@ def withdraw_dossier(code):
     errors=(401, 404, 409, 429),
 )
 def supplement_dossier(code):
+    from chalicelib.services.dossiers import supplements
+
     return _as_applicant(code, "api/supplement.json", supplements.answer)
 
 

@@ -14,13 +14,10 @@ from urllib.parse import quote
 from chalice import Blueprint
 
 from chalicelib.domain.errors import DomainError
-from chalicelib.domain.principal import OFFICER_ROLES
+from chalicelib.domain.principal import OFFICER_ROLES, REGISTER_KEEPERS
 from chalicelib.entrypoints.auth import current_session, require_csrf
 from chalicelib.entrypoints.http import redirect, route
 from chalicelib.entrypoints.signin_api import form_body
-from chalicelib.services.accounts import officer_admin, officers, sessions
-from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.services.dossiers import register
 from chalicelib.services.shared import clock
 from chalicelib.web import portal, schema_form
 from chalicelib.web.pages import PRIVATE, page
@@ -49,6 +46,8 @@ def _officer_session():
 
 
 def _console(template: str, session, **context):
+    from chalicelib.services.catalog import reads as catalog_service
+
     agency = catalog_service.get_catalog().agency(session.principal.agency)
     return page(
         template,
@@ -78,6 +77,8 @@ def console_home():
 def _sign_in_page(
     step=None, error=None, status=200, cookies=None, username="", next_path="", secret=None
 ):
+    from chalicelib.services.accounts import officers
+
     return page(
         "console/sign_in.html",
         status=status,
@@ -108,6 +109,8 @@ def console_sign_in():
     **HTML,
 )
 def console_sign_in_step():
+    from chalicelib.services.accounts import officers, sessions
+
     request = bp.current_request
     form = form_body(request)
     next_path = form.get("next")
@@ -140,6 +143,8 @@ def console_sign_in_step():
 
 
 def _challenge_cookie(step) -> str:
+    from chalicelib.services.accounts import officers, sessions
+
     return sessions.set_cookie(
         officers.CHALLENGE_COOKIE, step.challenge_id, officers.CHALLENGE_SECONDS, SIGN_IN
     )
@@ -155,6 +160,8 @@ def console_inbox():
 
 @route(bp, "/can-bo/ho-so/{code}", summary="Cán bộ: xử lý một hồ sơ", **HTML)
 def console_dossier(code):
+    from chalicelib.services.catalog import reads as catalog_service
+
     session = _officer_session()
     if session is None:
         return _to_sign_in(f"/can-bo/ho-so/{code}")
@@ -183,6 +190,8 @@ def console_dossier(code):
     **HTML,
 )
 def console_intake():
+    from chalicelib.services.catalog import reads as catalog_service
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/tiep-nhan")
@@ -207,6 +216,7 @@ def console_intake():
 @route(bp, "/can-bo/phan-anh", summary="Cán bộ: phân loại và trả lời phản ánh", **HTML)
 def console_feedback():
     from chalicelib.domain.feedback import Status
+    from chalicelib.services.catalog import reads as catalog_service
 
     session = _officer_session()
     if session is None:
@@ -222,6 +232,8 @@ def console_feedback():
 
 
 def _accounts_page(session, notice=None, error=None, status=200):
+    from chalicelib.services.accounts import officer_admin
+
     query = bp.current_request.query_params or {}
     entries, next_token = officer_admin.audit(session.principal, 20, query.get("page_token"))
     return _console(
@@ -266,6 +278,8 @@ def console_accounts():
     **HTML,
 )
 def console_accounts_change():
+    from chalicelib.services.accounts import officer_admin
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
@@ -296,6 +310,8 @@ def console_accounts_change():
     **HTML,
 )
 def console_register():
+    from chalicelib.services.dossiers import register
+
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/so-theo-doi")
@@ -304,7 +320,7 @@ def console_register():
         "console/register.html",
         session,
         nav="so-theo-doi",
-        keeps=session.principal.role in register.KEEPERS,
+        keeps=session.principal.role in REGISTER_KEEPERS,
         agency_id=session.principal.agency,
         start=today.replace(day=1),
         end=today,

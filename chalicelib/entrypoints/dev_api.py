@@ -12,7 +12,6 @@ from chalicelib.domain.principal import OFFICER_ROLES, Principal
 from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import json_body, ok, route
 from chalicelib.integrations.identity import issue_local_token
-from chalicelib.services.catalog import reads as catalog_service
 
 bp = Blueprint(__name__)
 TAG = "Môi trường thử (local)"
@@ -30,6 +29,8 @@ TAG = "Môi trường thử (local)"
     errors=(404,),
 )
 def issue_token():
+    from chalicelib.services.catalog import reads as catalog_service
+
     local_only()
     body = json_body(bp.current_request, "api/dev-token.json")
     found = catalog_service.get_catalog().agency(body.get("agency"))

@@ -11,7 +11,6 @@ from chalicelib.domain.errors import FieldError, NotFound, PayloadTooLarge, Vali
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.auth import require
 from chalicelib.entrypoints.http import idempotent_create, json_body, ok, route
-from chalicelib.services.documents import form_issue, officer, verification, wallet
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
 from chalicelib.web.pages import PRIVATE, not_found, page
@@ -35,6 +34,8 @@ PDF_BODY = {
     errors=(404,),
 )
 def document_verification(document_id):
+    from chalicelib.services.documents import verification
+
     return ok(verification.verification(document_id))
 
 
@@ -50,6 +51,8 @@ def document_verification(document_id):
     extra=PDF_BODY,
 )
 def document_comparison(document_id):
+    from chalicelib.services.documents import verification
+
     data = bp.current_request.raw_body or b""
     if len(data) > verification.MAX_FILE_BYTES:
         raise PayloadTooLarge(
@@ -71,6 +74,8 @@ def document_comparison(document_id):
     auth=("citizen",),
 )
 def my_documents(principal, params):
+    from chalicelib.services.documents import wallet
+
     return ok(
         wallet.mine(principal, params.get("page_size", DEFAULT_PAGE_SIZE), params.get("page_token"))
     )
@@ -85,6 +90,8 @@ def my_documents(principal, params):
     auth=("citizen",),
 )
 def export_documents(principal):
+    from chalicelib.services.documents import wallet
+
     return ok(wallet.export(principal, now()))
 
 
@@ -98,6 +105,8 @@ def export_documents(principal):
     errors=(404,),
 )
 def download_document(document_id, principal):
+    from chalicelib.services.documents import wallet
+
     return ok(wallet.download(principal, document_id, now()))
 
 
@@ -112,6 +121,8 @@ def download_document(document_id, principal):
     errors=(404, 409),
 )
 def remove_document(document_id):
+    from chalicelib.services.documents import wallet
+
     principal = require(bp.current_request, "citizen")
     return ok(wallet.remove(principal, document_id))
 
@@ -124,6 +135,8 @@ def remove_document(document_id):
     content_type="text/html",
 )
 def verification_page(document_id):
+    from chalicelib.services.documents import verification
+
     try:
         verdict = verification.verification(document_id)
     except NotFound:
@@ -144,6 +157,8 @@ def verification_page(document_id):
     errors=(404, 409),
 )
 def result_from_template(code):
+    from chalicelib.services.documents import officer
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/issue-document.json")
@@ -163,6 +178,8 @@ def result_from_template(code):
     errors=(404, 409),
 )
 def issue_form(code, number):
+    from chalicelib.services.documents import form_issue
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     body = {**json_body(request, "api/issue-document.json"), "code": code, "number": number}

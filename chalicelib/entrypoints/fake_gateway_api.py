@@ -19,11 +19,9 @@ from urllib.parse import parse_qsl, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
+from chalicelib.domain.paths import FAKE_GATEWAY_API_PATH, FAKE_GATEWAY_PAY_PATH
 from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import html, json_body, ok, route
-from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
-from chalicelib.services.payments import fees as payments
-from chalicelib.services.payments import gateway as payment_gateway
 from chalicelib.services.shared.clock import now
 from chalicelib.web.render import render
 
@@ -35,13 +33,16 @@ PAGE = "payments/fake_gateway.html"
 
 @route(
     bp,
-    payment_gateway.FAKE_GATEWAY_PAY_PATH,
+    FAKE_GATEWAY_PAY_PATH,
     summary="Cổng thanh toán giả lập: trang thanh toán (chỉ môi trường local)",
     tag=TAG,
     content_type="text/html",
     errors=(404,),
 )
 def fake_payment_page():
+    from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
+    from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     query = dict(bp.current_request.query_params or {})
     config = payment_gateway.vnpay_config()
@@ -64,7 +65,7 @@ def fake_payment_page():
 
 @route(
     bp,
-    payment_gateway.FAKE_GATEWAY_PAY_PATH,
+    FAKE_GATEWAY_PAY_PATH,
     "POST",
     summary="Cổng thanh toán giả lập: thanh toán hoặc hủy (gửi IPN, chuyển về trang kết quả)",
     tag=TAG,
@@ -73,6 +74,9 @@ def fake_payment_page():
     errors=(404,),
 )
 def fake_payment_finish():
+    from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
+    from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     request = bp.current_request
     form = dict(parse_qsl((request.raw_body or b"").decode("utf-8", "replace")))
@@ -92,7 +96,7 @@ def fake_payment_finish():
 
 @route(
     bp,
-    payment_gateway.FAKE_GATEWAY_API_PATH,
+    FAKE_GATEWAY_API_PATH,
     "POST",
     summary="Cổng thanh toán giả lập: tra cứu giao dịch (querydr)",
     tag=TAG,
@@ -101,12 +105,18 @@ def fake_payment_finish():
     errors=(404,),
 )
 def fake_querydr():
+    from chalicelib.integrations.fake_vnpay import GATEWAY
+    from chalicelib.services.payments import gateway as payment_gateway
+
     local_only()
     body = json_body(bp.current_request, "api/fake-querydr.json")
     return ok(GATEWAY.querydr(body, payment_gateway.vnpay_config(), now()))
 
 
 def _send_ipn(encoded: str) -> None:
+    from chalicelib.services.payments import fees as payments
+    from chalicelib.services.payments import gateway as payment_gateway
+
     base = get_settings().public_base_url
     if not base:
         answer = payments.handle_ipn(dict(parse_qsl(encoded)), now())

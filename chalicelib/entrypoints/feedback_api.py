@@ -13,9 +13,6 @@ from chalicelib.entrypoints.auth import (
 )
 from chalicelib.entrypoints.http import idempotent_create, ok, query_params, route
 from chalicelib.entrypoints.viewer import client_ip
-from chalicelib.services.dossiers import ratings
-from chalicelib.services.feedback import intake as feedback
-from chalicelib.services.feedback import uploads as feedback_uploads
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -36,6 +33,8 @@ TAG = "Phản ánh, kiến nghị"
     idempotent=True,
 )
 def submit_feedback():
+    from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     return caller_create(
         request,
@@ -60,6 +59,8 @@ def submit_feedback():
     idempotent=True,
 )
 def create_feedback_upload():
+    from chalicelib.services.feedback import uploads as feedback_uploads
+
     return caller_create(
         bp.current_request,
         "feedback-upload",
@@ -77,6 +78,8 @@ def create_feedback_upload():
     response="api/feedback-list.json",
 )
 def public_feedback(params):
+    from chalicelib.services.feedback import intake as feedback
+
     return ok(feedback.public_answers(params))
 
 
@@ -91,6 +94,8 @@ def public_feedback(params):
     errors=(401, 404, 429),
 )
 def read_feedback(feedback_id):
+    from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     params = query_params(request, "api/feedback-lookup.query.json")
     principal = optional_principal(request)
@@ -108,6 +113,8 @@ def read_feedback(feedback_id):
     errors=(401, 404, 409, 429),
 )
 def rate_feedback(feedback_id):
+    from chalicelib.services.feedback import intake as feedback
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/feedback-rating.json", FEEDBACK_PHONE_MESSAGE)
     return ok(feedback.rate(feedback_id, principal, body, client_ip(request), now()))
@@ -123,6 +130,8 @@ def rate_feedback(feedback_id):
     auth=("citizen",),
 )
 def my_feedback(principal, params):
+    from chalicelib.services.feedback import intake as feedback
+
     return ok(feedback.mine(principal, params))
 
 
@@ -138,6 +147,8 @@ def my_feedback(principal, params):
     idempotent=True,
 )
 def rate_dossier(code):
+    from chalicelib.services.dossiers import ratings
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/dossier-rating.json")
     return idempotent_create(

@@ -7,7 +7,6 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import OFFICER_ROLES
 from chalicelib.entrypoints.http import ok, routes_of
-from chalicelib.services.feedback import officer as feedback_officer
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -17,7 +16,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
 officer_route.listing(
     "/v1/officer/feedback",
-    feedback_officer.listing,
+    "chalicelib.services.feedback.officer:listing",
     summary="Phản ánh, kiến nghị của cơ quan (sớm hạn nhất trước; mặc định: đang xử lý)",
     query="api/officer-feedback.query.json",
     response="api/officer-feedback-list.json",
@@ -31,12 +30,14 @@ officer_route.listing(
     errors=(404,),
 )
 def officer_feedback(feedback_id, principal):
+    from chalicelib.services.feedback import officer as feedback_officer
+
     return ok(feedback_officer.view(feedback_id, principal, now()))
 
 
 officer_route.action(
     "/v1/officer/feedback/{feedback_id}/actions",
-    feedback_officer.act,
+    "chalicelib.services.feedback.officer:act",
     summary="Phân loại, giao xử lý, chuyển cơ quan có thẩm quyền, trả lời, công khai, kết thúc",
     request="api/officer-feedback-action.json",
     response="api/officer-feedback.json",
@@ -45,7 +46,7 @@ officer_route.action(
 
 officer_route.action(
     "/v1/officer/feedback/{feedback_id}/answer",
-    feedback_officer.answer,
+    "chalicelib.services.feedback.officer:answer",
     summary="Trả lời phản ánh, kiến nghị",
     request="api/officer-feedback-answer.json",
     response="api/officer-feedback.json",

@@ -9,12 +9,12 @@ itself (415, 405, 500) into the same shape.
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -122,7 +122,9 @@ def routes_of(bp: Blueprint, **defaults: Any) -> BlueprintRoutes:
 class BlueprintRoutes:
     """The routes of one blueprint: called with `(path, method, **doc)` it decorates a view;
     `listing` and `action` declare the two kinds of route whose view would only hand its inputs
-    to one service call (with the clock's `now`) and answer the result."""
+    to one service call (with the clock's `now`) and answer the result. That call is named
+    `"module:function"` and imported with the route's first request, as every entrypoint imports
+    its services (the cold start, docs/performance.md)."""
 
     bp: Blueprint
     defaults: dict
@@ -130,29 +132,40 @@ class BlueprintRoutes:
     def __call__(self, path: str, method: str = "GET", **doc: Any) -> Callable:
         return route(self.bp, path, method, **{**self.defaults, **doc})
 
-    def listing(self, path: str, page: Callable[[Any, dict, datetime], dict], **doc: Any) -> None:
+    def listing(self, path: str, page: str, **doc: Any) -> None:
         """GET `path`: one page of the caller's list, as `page(principal, params, now)` finds
         it; the caller is one of the route's roles and `params` its query, valid against the
         `query` schema (a listing declares both)."""
+        service = deferred(page)
 
         def view(principal: Any, params: dict) -> Response:
-            return ok(page(principal, params, clock.now()))
+            return ok(service()(principal, params, clock.now()))
 
-        view.__name__ = view.__qualname__ = page.__name__
+        view.__name__ = view.__qualname__ = page.rpartition(":")[2]
         self(path, **doc)(view)
 
-    def action(self, path: str, act: Callable[..., dict], **doc: Any) -> None:
+    def action(self, path: str, act: str, **doc: Any) -> None:
         """POST `path`, an action on the one item the path names: `act(item_id, principal, body,
         now)` changes it and answers what the caller now sees of it; the caller is one of the
         route's roles and `body` is valid against the `request` schema (an action declares
         both)."""
+        service = deferred(act)
 
         def view(principal: Any, body: dict, **path_params: str) -> Response:
             (item_id,) = path_params.values()
-            return ok(act(item_id, principal, body, clock.now()))
+            return ok(service()(item_id, principal, body, clock.now()))
 
-        view.__name__ = view.__qualname__ = act.__name__
+        view.__name__ = view.__qualname__ = act.rpartition(":")[2]
         self(path, "POST", **doc)(view)
+
+
+def deferred(reference: str) -> Callable[[], Callable]:
+    """The function `reference` names (`"package.module:function"`), imported when first asked
+    for (importlib keeps the module once loaded)."""
+    module, _, name = reference.partition(":")
+    if not module or not name:
+        raise ValueError(f"expected 'module:function', got {reference!r}")
+    return lambda: getattr(importlib.import_module(module), name)
 
 
 def _inputs(view: Callable, doc: RouteDoc) -> Callable[[Request], dict] | None:

@@ -7,7 +7,6 @@ from chalice import Blueprint
 from chalicelib.config import get_settings
 from chalicelib.entrypoints import openapi
 from chalicelib.entrypoints.http import ok, route
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -15,6 +14,8 @@ bp = Blueprint(__name__)
 
 @route(bp, "/health", summary="Tình trạng hệ thống", tag="Hệ thống", response="api/health.json")
 def health():
+    from chalicelib.services.catalog import reads as catalog_service
+
     return ok(
         {
             "status": "ok",

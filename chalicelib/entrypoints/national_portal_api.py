@@ -7,7 +7,6 @@ from chalice import Blueprint
 
 from chalicelib.domain.principal import SERVICE
 from chalicelib.entrypoints.http import ok, route
-from chalicelib.services.national_portal import intake
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -41,6 +40,8 @@ def _again(schema: str) -> dict:
     extra=_again("national-dossier.response"),
 )
 def national_dossier(principal, body):
+    from chalicelib.services.national_portal import intake
+
     answer, created = intake.receive_dossier(principal, body, now())
     return ok(answer, 201 if created else 200)
 
@@ -59,5 +60,7 @@ def national_dossier(principal, body):
     extra=_again("feedback-created"),
 )
 def national_feedback(principal, body):
+    from chalicelib.services.national_portal import intake
+
     answer, created = intake.receive_feedback(principal, body, now())
     return ok(answer, 201 if created else 200)

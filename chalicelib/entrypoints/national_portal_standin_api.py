@@ -9,10 +9,9 @@ import json
 from chalice import Blueprint
 
 from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
+from chalicelib.domain.paths import NATIONAL_STANDIN_PATH as STANDIN_PATH
 from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import MAX_BODY_BYTES, json_body, ok, route
-from chalicelib.services.national_portal import standin
-from chalicelib.services.national_portal.gateway import STANDIN_PATH
 from chalicelib.services.shared.clock import now
 
 bp = Blueprint(__name__)
@@ -30,6 +29,8 @@ TAG = "Môi trường thử (local)"
     errors=(401, 404, 409, 413, 422, 504),
 )
 def receive_sync_record(code):
+    from chalicelib.services.national_portal import standin
+
     local_only()
     request = bp.current_request
     raw = request.raw_body or b""
@@ -54,6 +55,8 @@ def receive_sync_record(code):
     errors=(404,),
 )
 def received_sync_records(code):
+    from chalicelib.services.national_portal import standin
+
     local_only()
     return ok(standin.received(code))
 
@@ -69,6 +72,8 @@ def received_sync_records(code):
     errors=(404,),
 )
 def set_sync_fault():
+    from chalicelib.services.national_portal import standin
+
     local_only()
     body = json_body(bp.current_request, "api/national-standin-fault.json")
     return ok(standin.set_fault(body, now()))

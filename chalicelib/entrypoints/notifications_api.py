@@ -11,12 +11,6 @@ from chalicelib.domain.errors import NotFound, PayloadTooLarge
 from chalicelib.domain.principal import OFFICER_ROLES, SERVICE
 from chalicelib.entrypoints.auth import local_only
 from chalicelib.entrypoints.http import MAX_BODY_BYTES, ok, query_params, route
-from chalicelib.integrations import notify_config
-from chalicelib.integrations.sms import EsmsGateway
-from chalicelib.persistence import notification_store
-from chalicelib.services.notifications import dispatch as notifications
-from chalicelib.services.notifications import officer_requests as officer_notifications
-from chalicelib.services.notifications import zalo_inbound
 from chalicelib.services.shared import paging
 from chalicelib.services.shared.clock import now
 
@@ -45,6 +39,8 @@ TAG = "Thông báo và Zalo OA"
     },
 )
 def zalo_webhook():
+    from chalicelib.services.notifications import zalo_inbound
+
     request = bp.current_request
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
@@ -67,6 +63,10 @@ def zalo_webhook():
     },
 )
 def esms_callback():
+    from chalicelib.integrations import notify_config
+    from chalicelib.integrations.sms import EsmsGateway
+    from chalicelib.services.notifications import dispatch as notifications
+
     params = dict(bp.current_request.query_params or {})
     expected = notify_config.sms_callback_token()
     if not expected or not hmac.compare_digest(params.pop("token", "").encode(), expected.encode()):
@@ -94,6 +94,8 @@ def esms_callback():
     errors=(409, 503),
 )
 def officer_notification(principal, body):
+    from chalicelib.services.notifications import officer_requests as officer_notifications
+
     answer, replayed = officer_notifications.request(principal, body, now())
     return ok(answer, 201, {"Idempotent-Replayed": "true"} if replayed else None)
 
@@ -108,6 +110,8 @@ def officer_notification(principal, body):
     auth=OFFICER_ROLES,
 )
 def my_notifications(principal, params):
+    from chalicelib.persistence import notification_store
+
     mine = params.get("scope", "mine") == "mine"
     subject = f"OFFICER#{principal.subject}" if mine else f"AGENCY#{principal.agency}"
     items, last = notification_store.subject_page(
@@ -143,6 +147,8 @@ def my_notifications(principal, params):
     errors=(404,),
 )
 def dev_messages():
+    from chalicelib.persistence import notification_store
+
     local_only()
     params = query_params(bp.current_request, "api/dev-messages.query.json")
     scope = "dev-messages"

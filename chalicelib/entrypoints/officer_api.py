@@ -8,19 +8,9 @@ from datetime import date
 
 from chalice import Blueprint
 
-from chalicelib.domain.principal import OFFICER_ROLES
+from chalicelib.domain.principal import OFFICER_ROLES, RECEPTIONISTS, REGISTER_KEEPERS
 from chalicelib.entrypoints.auth import citizen_from_token, require
 from chalicelib.entrypoints.http import idempotent_create, json_body, ok, query_params, routes_of
-from chalicelib.services.dossiers import (
-    assisted,
-    control_slip,
-    forms,
-    inbox,
-    intake,
-    register,
-    workflow,
-)
-from chalicelib.services.shared import uploads
 from chalicelib.services.shared.clock import now
 from chalicelib.web.pages import printable
 
@@ -31,7 +21,7 @@ officer_route = routes_of(bp, tag=TAG, auth=OFFICER_ROLES)
 
 officer_route.listing(
     "/v1/officer/dossiers",
-    inbox.inbox,
+    "chalicelib.services.dossiers.inbox:inbox",
     summary="Hồ sơ của cơ quan (sớm hạn nhất trước)",
     query="api/officer-inbox.query.json",
     response="api/officer-dossier-list.json",
@@ -44,11 +34,13 @@ officer_route.listing(
     summary="Tải lên bản quét một thành phần hồ sơ tại Bộ phận Một cửa (S3 presigned POST)",
     request="api/upload-request.json",
     response="api/upload.json",
-    auth=intake.RECEPTIONISTS,
+    auth=RECEPTIONISTS,
     errors=(404, 409, 413),
     idempotent=True,
 )
 def officer_upload(principal, body):
+    from chalicelib.services.shared import uploads
+
     request = bp.current_request
     return idempotent_create(
         request,
@@ -65,11 +57,13 @@ def officer_upload(principal, body):
     summary="Tiếp nhận hồ sơ trực tiếp, qua bưu chính hoặc hỗ trợ công dân nộp trực tuyến",
     request="api/officer-intake.json",
     response="api/officer-intake.response.json",
-    auth=intake.RECEPTIONISTS,
+    auth=RECEPTIONISTS,
     errors=(404, 409, 503),
     idempotent=True,
 )
 def officer_intake(principal, body):
+    from chalicelib.services.dossiers import assisted, intake
+
     request = bp.current_request
     if body["channel"] == "online":
         token = (body.get("citizen") or {}).get("access_token")
@@ -96,6 +90,8 @@ def officer_intake(principal, body):
     errors=(404, 409, 503),
 )
 def officer_shipment(code):
+    from chalicelib.services.dossiers import workflow
+
     request = bp.current_request
     principal = require(request, *OFFICER_ROLES)
     json_body(request, "api/shipment-refresh.json")
@@ -109,6 +105,8 @@ def officer_shipment(code):
     errors=(404,),
 )
 def officer_dossier(code, principal):
+    from chalicelib.services.dossiers import workflow
+
     dossier = workflow.load_consulted(code, principal)
     return ok(workflow.officer_view(dossier, principal, now()))
 
@@ -120,12 +118,14 @@ def officer_dossier(code, principal):
     errors=(404,),
 )
 def officer_control_slip(code, principal):
+    from chalicelib.services.dossiers import control_slip, workflow
+
     return ok(control_slip.control_slip(workflow.load_for(code, principal)))
 
 
 officer_route.action(
     "/v1/officer/dossiers/{code}/actions",
-    workflow.act,
+    "chalicelib.services.dossiers.workflow:act",
     summary="Thực hiện thao tác xử lý",
     request="api/officer-action.json",
     response="api/officer-dossier.json",
@@ -143,6 +143,8 @@ officer_route.action(
     errors=(404, 409),
 )
 def officer_result(code, principal, body):
+    from chalicelib.services.dossiers import workflow
+
     return ok(workflow.attach_result(code, principal, body, now()), 201)
 
 
@@ -156,6 +158,8 @@ def officer_result(code, principal, body):
     errors=(404,),
 )
 def officer_form(code, number):
+    from chalicelib.services.dossiers import forms, workflow
+
     principal = require(bp.current_request, *OFFICER_ROLES)
     return forms.form_document(workflow.load_for(code, principal), number)
 
@@ -167,12 +171,14 @@ def officer_form(code, number):
     "Sổ theo dõi hồ sơ (Mẫu số 07, Thông tư 03/2025/TT-VPCP), bản PDF khổ A4 ngang",
     tag=TAG,
     query="api/tracking-register.query.json",
-    auth=register.KEEPERS,
+    auth=REGISTER_KEEPERS,
     errors=(400, 404),
 )
 def officer_register(agency):
+    from chalicelib.services.dossiers import register
+
     request = bp.current_request
-    principal = require(request, *register.KEEPERS)
+    principal = require(request, *REGISTER_KEEPERS)
     period = query_params(request, "api/tracking-register.query.json")
     start, end = (date.fromisoformat(period[name]) for name in ("from", "to"))
     return register.register_document(agency, start, end, principal)

@@ -9,6 +9,7 @@ error body here: Open311 clients expect `[{code, description}]` / `<errors>`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
@@ -17,9 +18,10 @@ from chalicelib.config import get_settings
 from chalicelib.domain.errors import DomainError
 from chalicelib.entrypoints.http import route
 from chalicelib.entrypoints.open311_format import render
-from chalicelib.services.feedback import open311
-from chalicelib.services.feedback.open311_intake import Open311Error
 from chalicelib.services.shared.clock import now
+
+if TYPE_CHECKING:
+    from chalicelib.services.feedback.open311_intake import Open311Error
 
 bp = Blueprint(__name__)
 TAG = "Open311 GeoReport v2"
@@ -73,6 +75,8 @@ def _open311(
 
 
 def _split(name: str) -> tuple[str, str]:
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     stem, dot, fmt = name.rpartition(".")
     if not dot or fmt not in FORMATS:
         raise Open311Error(404, (404, "Chỉ hỗ trợ định dạng .json hoặc .xml."))
@@ -80,6 +84,8 @@ def _split(name: str) -> tuple[str, str]:
 
 
 def _serve(name: str, work: Callable[[str, str], tuple[str, object]], status: int = 200):
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     fmt = name.rpartition(".")[2] if name.rpartition(".")[2] in FORMATS else "xml"
     try:
         stem, fmt = _split(name)
@@ -111,6 +117,9 @@ def _base_url() -> str:
 
 
 def _resource(stem: str, fmt: str) -> tuple[str, object]:
+    from chalicelib.services.feedback import open311
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     if stem == "discovery":
         return "discovery", open311.discovery(_base_url())
     if stem == "services":
@@ -130,6 +139,8 @@ def open311_get(resource):
 
 
 def _form() -> dict:
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     request = bp.current_request
     content_type = (request.headers or {}).get("content-type", FORM).split(";")[0].strip()
     if content_type.lower() != FORM:
@@ -143,6 +154,9 @@ def _form() -> dict:
 
 
 def _create(stem: str, fmt: str) -> tuple[str, object]:
+    from chalicelib.services.feedback import open311
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     if stem != "requests":
         raise Open311Error(404, (404, f"Không có tài nguyên '{stem}' để gửi."))
     return "requests", open311.create(_form(), now())
@@ -167,11 +181,15 @@ def open311_post(resource):
     "Open311: định nghĩa dịch vụ (thuộc tính), ví dụ services/moi_truong.json",
 )
 def open311_service(code_fmt):
+    from chalicelib.services.feedback import open311
+
     return _serve(code_fmt, lambda code, fmt: ("service_definition", open311.definition(code)))
 
 
 @_open311("requests/{id_fmt}", "Open311: một yêu cầu, ví dụ requests/PAKN-251127-ABCDE.json")
 def open311_request(id_fmt):
+    from chalicelib.services.feedback import open311
+
     return _serve(id_fmt, lambda request_id, fmt: ("requests", open311.one(request_id)))
 
 
@@ -180,6 +198,8 @@ def open311_request(id_fmt):
     "Open311: tra mã yêu cầu từ token (yêu cầu được tạo ngay nên không cấp token)",
 )
 def open311_token(token_fmt):
+    from chalicelib.services.feedback.open311_intake import Open311Error
+
     def work(token: str, fmt: str):
         raise Open311Error(404, (404, f"Không có token '{token}'."))
 

@@ -13,11 +13,8 @@ from chalice import Blueprint
 
 from chalicelib.domain.catalog import SearchQuery
 from chalicelib.domain.errors import NotFound, ValidationFailed
-from chalicelib.domain.feedback import CATEGORY_LABELS
 from chalicelib.entrypoints.auth import current_session
 from chalicelib.entrypoints.http import redirect, route
-from chalicelib.services.catalog import reads as catalog_service
-from chalicelib.services.documents import wallet
 from chalicelib.web import portal, prefill, schema_form
 from chalicelib.web.pages import PRIVATE, not_found, page, static
 
@@ -38,6 +35,8 @@ BROWSE_PARAMS = [
 
 @route(bp, "/", summary="Trang chủ: tìm thủ tục, tra cứu hồ sơ", **HTML)
 def home():
+    from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     options = portal.browse_options(catalog)
     online = sorted(
@@ -61,6 +60,8 @@ def home():
     **HTML,
 )
 def browse():
+    from chalicelib.services.catalog import reads as catalog_service
+
     params = bp.current_request.query_params or {}
     catalog = catalog_service.get_catalog()
     options = portal.browse_options(catalog)
@@ -115,6 +116,8 @@ def _heading(chosen: dict, catalog, options) -> str:
 
 @route(bp, "/thu-tuc/{code}", summary="Thông tin công khai của một thủ tục", **HTML)
 def procedure_page(code):
+    from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     try:
         procedure = catalog_service.get_procedure(code)
@@ -148,6 +151,9 @@ def procedure_page(code):
     **HTML,
 )
 def apply_page(code):
+    from chalicelib.services.catalog import reads as catalog_service
+    from chalicelib.services.documents import wallet
+
     params = bp.current_request.query_params or {}
     catalog = catalog_service.get_catalog()
     try:
@@ -250,6 +256,8 @@ def my_dossier_page(code):
     **HTML,
 )
 def wallet_page():
+    from chalicelib.services.documents import wallet
+
     session = _citizen_session()
     if session is None:
         return page("portal/wallet.html", nav="ho-so-cua-toi", cache=PRIVATE, items=[])
@@ -270,6 +278,9 @@ def wallet_page():
 
 @route(bp, "/phan-anh", summary="Phản ánh, kiến nghị và các câu trả lời công khai", **HTML)
 def feedback_page():
+    from chalicelib.domain.feedback import CATEGORY_LABELS
+    from chalicelib.services.catalog import reads as catalog_service
+
     catalog = catalog_service.get_catalog()
     return page(
         "portal/feedback.html",

@@ -10,8 +10,6 @@ from chalicelib.config import get_settings
 from chalicelib.entrypoints.auth import applicant_body, applicant_query
 from chalicelib.entrypoints.http import html, idempotent_create, ok, route
 from chalicelib.entrypoints.viewer import client_ip
-from chalicelib.services.dossiers import results
-from chalicelib.services.payments import fees as payments
 from chalicelib.services.shared.clock import now
 from chalicelib.web.render import render
 
@@ -60,6 +58,8 @@ def public_base(request: Request) -> str:
     idempotent=True,
 )
 def create_payment(code):
+    from chalicelib.services.payments import fees as payments
+
     request = bp.current_request
     principal, body = applicant_body(request, "api/payment-request.json")
     return idempotent_create(
@@ -83,6 +83,8 @@ def create_payment(code):
     errors=(401, 403, 404, 409, 429),
 )
 def download_result(code):
+    from chalicelib.services.dossiers import results
+
     request = bp.current_request
     principal, params = applicant_query(request, "api/dossier-lookup.query.json")
     return ok(results.download(code, principal, params.get("phone"), client_ip(request), now()))
@@ -96,6 +98,8 @@ def download_result(code):
     response="api/vnpay-ipn.json",
 )
 def vnpay_ipn():
+    from chalicelib.services.payments import fees as payments
+
     return ok(payments.handle_ipn(dict(bp.current_request.query_params or {}), now()))
 
 
@@ -107,6 +111,8 @@ def vnpay_ipn():
     content_type="text/html",
 )
 def vnpay_return():
+    from chalicelib.services.payments import fees as payments
+
     request = bp.current_request
     view = payments.return_view(dict(request.query_params or {}))
     reason = DECLINE_REASONS.get(view.get("result_code", ""), "")

@@ -9,9 +9,9 @@ from chalice.app import Request
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.paths import SIGNIN_CALLBACK_PATH
 from chalicelib.entrypoints import auth
 from chalicelib.entrypoints.http import ok, redirect, route
-from chalicelib.services.accounts import citizens, sessions
 from chalicelib.web.pages import PRIVATE, page
 
 bp = Blueprint(__name__)
@@ -43,6 +43,8 @@ def form_body(request: Request) -> dict[str, str]:
 
 
 def _sign_in_page(message: str | None = None, status: int = 200, cookies: list | None = None):
+    from chalicelib.services.accounts import citizens
+
     return page(
         "portal/sign_in.html",
         status=status,
@@ -62,6 +64,8 @@ def _sign_in_page(message: str | None = None, status: int = 200, cookies: list |
     **HTML,
 )
 def sign_in():
+    from chalicelib.services.accounts import citizens, sessions
+
     request = bp.current_request
     if not citizens.enabled():
         return _sign_in_page()
@@ -78,11 +82,13 @@ def sign_in():
 
 @route(
     bp,
-    citizens.CALLBACK_PATH,
+    SIGNIN_CALLBACK_PATH,
     summary="Công dân quay lại từ hệ thống định danh điện tử: kiểm tra và mở phiên đăng nhập",
     **HTML,
 )
 def sign_in_callback():
+    from chalicelib.services.accounts import citizens, sessions
+
     request = bp.current_request
     clear = sessions.clear_cookie(citizens.SIGNIN_COOKIE, citizens.CALLBACK_PATH)
     try:
@@ -107,6 +113,8 @@ def sign_in_callback():
     **HTML,
 )
 def sign_out():
+    from chalicelib.services.accounts import sessions
+
     request = bp.current_request
     session = auth.current_session(request)
     if session is None:

@@ -10,9 +10,7 @@ from chalice import Blueprint, Response
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ok, route
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
-from chalicelib.services.stats import counters as stats
 from chalicelib.validation import validate
 from chalicelib.web import stats_page
 from chalicelib.web.pages import page
@@ -21,6 +19,14 @@ bp = Blueprint(__name__)
 TAG = "Thống kê (công khai)"
 QUERY = "api/stats.query.json"
 CACHE = {"Cache-Control": caching.SHORT}
+
+
+def _counters():
+    """services/stats/counters.py, imported by the first statistics request rather than by the
+    API handler's cold start."""
+    from chalicelib.services.stats import counters
+
+    return counters
 
 
 def _report(path: str, summary: str, csv_summary: str, response: str, build, csv_text, name):
@@ -45,7 +51,7 @@ _report(
     "thủ tục theo mức độ; các thành phần Bộ chỉ số 766",
     "Cùng số liệu thống kê dưới dạng CSV (tổng, từng cơ quan, từng tuần)",
     "api/stats.json",
-    stats.report,
+    lambda query, at: _counters().report(query, at),
     stats_page.csv_text,
     "thong-ke",
 )
@@ -55,7 +61,7 @@ _report(
     "đầu vào và phần cổng chưa có dữ liệu của từng thành phần",
     "Bộ chỉ số 766 theo từng tuần dưới dạng CSV (mỗi dòng một thành phần con)",
     "api/stats-index.json",
-    stats.weekly_index,
+    lambda query, at: _counters().weekly_index(query, at),
     stats_page.index_csv_text,
     "chi-so-766",
 )
@@ -102,6 +108,9 @@ PAGE_PARAMS = [
 def stats_page_view():
     """The same report as /v1/stats; a bad filter shows the province's year to date with a
     message instead of an error page (the form's fields come from people, not programs)."""
+    from chalicelib.services.catalog import reads as catalog_service
+
+    stats = _counters()
     raw = bp.current_request.query_params or {}
     query = {k: raw[k] for k in ("agency", "from", "to") if raw.get(k)}
     error = None

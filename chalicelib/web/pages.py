@@ -12,7 +12,6 @@ from chalice import Blueprint, Response
 from chalicelib.config import get_settings
 from chalicelib.entrypoints import caching
 from chalicelib.entrypoints.http import ROUTES, route
-from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.web import portal
 from chalicelib.web.render import environment
 
@@ -35,6 +34,8 @@ PRIVATE = caching.PRIVATE
 
 def province_name() -> str:
     """'tỉnh Bắc Ninh', from the provincial People's Committee at the top of the catalog."""
+    from chalicelib.services.catalog import reads as catalog_service
+
     for agency in catalog_service.get_catalog().agencies.values():
         if agency.level == "province" and not agency.data.get("parent_id"):
             return agency.name.removeprefix("Ủy ban nhân dân").strip()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.paths import SIGNIN_CALLBACK_PATH as CALLBACK_PATH
 from chalicelib.domain.principal import CITIZEN, Principal
 from chalicelib.integrations.oidc import OidcClient, OidcConfig, OidcError
 from chalicelib.integrations.secrets import app_secrets
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger(__name__)
-CALLBACK_PATH = "/dang-nhap/callback"
 SIGNIN_COOKIE = "dvc_signin"
 SIGNIN_SECONDS = 600
 DEFAULT_NEXT = "/ho-so-cua-toi"

@@ -22,7 +22,6 @@ from chalicelib.services.dossiers import deadlines, receipts, submission
 from chalicelib.services.shared import idempotency, outbox, uploads
 from chalicelib.validation import errors_for
 
-RECEPTIONISTS = ("receptionist", "admin")
 DECISIONS = {
     "accept": "Tiếp nhận hồ sơ (Mẫu 01)",
     "reject": "Từ chối tiếp nhận (Mẫu 03)",

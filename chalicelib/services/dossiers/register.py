@@ -29,7 +29,6 @@ from chalicelib.web.render import vn_date, vn_datetime
 
 NUMBER = "07"
 TITLE = "Sổ theo dõi hồ sơ"
-KEEPERS = ("receptionist", "leader", "admin")  # the one-stop desk, its leaders, the administrator
 MAX_DAYS = 31
 MAX_ROWS = 2000
 HEADERS = (

@@ -16,6 +16,7 @@ import os
 from functools import lru_cache
 
 from chalicelib.config import get_settings
+from chalicelib.domain.paths import NATIONAL_STANDIN_PATH as STANDIN_PATH
 from chalicelib.integrations import secrets
 from chalicelib.integrations.national_portal import (
     HttpNationalPortal,
@@ -24,7 +25,6 @@ from chalicelib.integrations.national_portal import (
     NationalPortalTemporaryError,
 )
 
-STANDIN_PATH = "/dev/national-portal"
 TIMEOUT_SECONDS, CONNECT_SECONDS = 10.0, 3.0
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from chalicelib.config import get_settings
+from chalicelib.domain.paths import FAKE_GATEWAY_API_PATH, FAKE_GATEWAY_PAY_PATH
 from chalicelib.integrations import secrets
 from chalicelib.integrations.payments import (
     FakePaymentProvider,
@@ -27,8 +28,6 @@ from chalicelib.integrations.vnpay import VnpayClient, VnpayConfig, VnpayProvide
 
 SANDBOX_PAYMENT_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
 SANDBOX_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction"
-FAKE_GATEWAY_PAY_PATH = "/dev/fake-gateway/pay"
-FAKE_GATEWAY_API_PATH = "/dev/fake-gateway/querydr"
 RETURN_PATH = "/payments/vnpay/return"
 IPN_PATH = "/webhooks/vnpay/ipn"
 HTTP_TIMEOUT_SECONDS, CONNECT_TIMEOUT_SECONDS = 10.0, 3.0
