@@ -143,17 +143,24 @@ def fresh_tables(aws, monkeypatch):
     for env in ("TABLE_DOSSIERS", "TABLE_COUNTERS", "TABLE_IDEMPOTENCY"):
         table = dynamodb.describe_table(TableName=aws[env])["Table"]
         name = f"{table['TableName']}-{suffix}"
+        indexes = [
+            {k: g[k] for k in ("IndexName", "KeySchema", "Projection")}
+            for g in table.get("GlobalSecondaryIndexes", [])
+        ]
+        # Only the attributes a key uses: a table may keep the definition of an index removed
+        # since (tests/infra adds one to the counters table and removes it), which CreateTable
+        # refuses.
+        keys = {k["AttributeName"] for s in [table, *indexes] for k in s["KeySchema"]}
         spec = {
             "TableName": name,
             "KeySchema": table["KeySchema"],
-            "AttributeDefinitions": table["AttributeDefinitions"],
+            "AttributeDefinitions": [
+                d for d in table["AttributeDefinitions"] if d["AttributeName"] in keys
+            ],
             "BillingMode": "PAY_PER_REQUEST",
         }
-        if table.get("GlobalSecondaryIndexes"):
-            spec["GlobalSecondaryIndexes"] = [
-                {k: g[k] for k in ("IndexName", "KeySchema", "Projection")}
-                for g in table["GlobalSecondaryIndexes"]
-            ]
+        if indexes:
+            spec["GlobalSecondaryIndexes"] = indexes
         dynamodb.create_table(**spec)
         monkeypatch.setenv(env, name)
     reset_settings()
