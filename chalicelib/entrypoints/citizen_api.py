@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from chalice import Blueprint, Response
 
 from chalicelib.entrypoints.auth import applicant_body, applicant_query, caller_create
-from chalicelib.entrypoints.http import ok, routes_of
+from chalicelib.entrypoints.http import deferred, ok, routes_of
 from chalicelib.entrypoints.viewer import client_ip
 from chalicelib.services.shared.clock import now
 from chalicelib.services.shared.paging import DEFAULT_PAGE_SIZE
@@ -112,36 +110,36 @@ def my_dossiers(principal, params):
     )
 
 
-@citizen_route(
+def applicant_action(path: str, act: str, **doc) -> None:
+    """POST `path`: the applicant (signed in, or with the dossier's phone) acts on the dossier
+    the path names, as `act(code, principal, body, client_ip, now)` (named `"module:function"`,
+    imported with the first request) does it, and sees its status."""
+    service = deferred(act)
+
+    def view(code: str) -> Response:
+        request = bp.current_request
+        principal, body = applicant_body(request, doc["request"])
+        return ok(service()(code, principal, body, client_ip(request), now()))
+
+    view.__name__ = view.__qualname__ = act.rpartition(":")[2]
+    citizen_route(
+        path,
+        "POST",
+        response="api/dossier-status.json",
+        errors=(401, 404, 409, 429),
+        **doc,
+    )(view)
+
+
+applicant_action(
     "/v1/dossiers/{code}/withdraw",
-    "POST",
+    "chalicelib.services.dossiers.citizen:withdraw",
     summary="Rút hồ sơ",
     request="api/withdraw.json",
-    response="api/dossier-status.json",
-    errors=(401, 404, 409, 429),
 )
-def withdraw_dossier(code):
-    from chalicelib.services.dossiers import citizen as dossiers
-
-    return _as_applicant(code, "api/withdraw.json", dossiers.withdraw)
-
-
-@citizen_route(
+applicant_action(
     "/v1/dossiers/{code}/supplements",
-    "POST",
+    "chalicelib.services.dossiers.supplements:answer",
     summary="Bổ sung, hoàn thiện hồ sơ theo yêu cầu",
     request="api/supplement.json",
-    response="api/dossier-status.json",
-    errors=(401, 404, 409, 429),
 )
-def supplement_dossier(code):
-    from chalicelib.services.dossiers import supplements
-
-    return _as_applicant(code, "api/supplement.json", supplements.answer)
-
-
-def _as_applicant(code: str, schema: str, act: Callable) -> Response:
-    """The applicant (signed in, or with the dossier's phone) acts on their dossier."""
-    request = bp.current_request
-    principal, body = applicant_body(request, schema)
-    return ok(act(code, principal, body, client_ip(request), now()))

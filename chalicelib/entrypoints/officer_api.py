@@ -41,14 +41,10 @@ officer_route.listing(
 def officer_upload(principal, body):
     from chalicelib.services.shared import uploads
 
-    request = bp.current_request
-    return idempotent_create(
-        request,
-        "officer-upload",
-        principal.subject,
-        body,
-        lambda claim: uploads.create(body, principal, now(), online_only=False),
-    )
+    def create(claim):
+        return uploads.create(body, principal, now(), online_only=False)
+
+    return idempotent_create(bp.current_request, "officer-upload", principal.subject, body, create)
 
 
 @officer_route(

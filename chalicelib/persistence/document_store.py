@@ -54,23 +54,12 @@ def to_record(document: Document) -> DocumentRecord:
 
 
 def from_record(record: DocumentRecord) -> Document:
-    return Document(
-        document_id=record.document_id,
-        kind=record.kind,
-        name=record.name,
-        dossier_code=record.dossier_code,
-        agency_id=record.agency_id,
-        owner=record.owner,
-        bucket=record.bucket,
-        key=record.key,
-        content_type=record.content_type,
+    return store.domain_object(
+        Document,
+        record,
         size_bytes=int(record.size_bytes),
-        issued_at=datetime.fromisoformat(record.issued_at),
-        component_code=record.component_code,
-        sha256=record.sha256,
-        signed_by=record.signed_by,
-        signed_at=datetime.fromisoformat(record.signed_at) if record.signed_at else None,
         extra=record.extra or {},
+        **store.times(record, "issued_at", "signed_at"),
     )
 
 

@@ -4,6 +4,7 @@ time in items, history entries and shard hashing of sharded keys."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -181,6 +182,13 @@ def isos(source, *names: str) -> dict[str, str | None]:
 def times(record, *names: str) -> dict[str, datetime | None]:
     """The times `names` of a record back as datetimes."""
     return {name: parse_time(getattr(record, name)) for name in names}
+
+
+def domain_object(cls: type, record, **given):
+    """The domain dataclass `cls` from the record's attributes of the same names; `given` are
+    the fields the record keeps in another form (times as text, numbers as Decimal...)."""
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in given]
+    return cls(**{name: getattr(record, name) for name in names if hasattr(record, name)}, **given)
 
 
 def entry_data(entry) -> dict:

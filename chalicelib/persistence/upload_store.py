@@ -49,18 +49,7 @@ def get(upload_id: str) -> Upload | None:
         record = model.get(_pk(upload_id), "META", consistent_read=True)
     except model.DoesNotExist:
         return None
-    return Upload(
-        upload_id=record.upload_id,
-        procedure_code=record.procedure_code,
-        component_code=record.component_code,
-        filename=record.filename,
-        content_type=record.content_type,
-        size_bytes=int(record.size_bytes),
-        key=record.key,
-        owner=record.owner,
-        used_by=record.used_by,
-        purpose=record.purpose,
-    )
+    return store.domain_object(Upload, record, size_bytes=int(record.size_bytes))
 
 
 def forget(upload_id: str) -> None:

@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -98,15 +99,14 @@ def test_every_lazy_import_resolves(path):
 
 
 def deferred_services(path: Path) -> list[tuple[int, str]]:
-    """(line, "module:function") of each service a `listing` or `action` route names."""
+    """(line, "module:function") of each service a route names to import with its first
+    request (http.deferred: `listing`, `action`, the applicant's actions)."""
     return [
-        (node.lineno, node.args[1].value)
+        (node.lineno, node.value)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in ("listing", "action")
-        and len(node.args) > 1
-        and isinstance(node.args[1], ast.Constant)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and re.fullmatch(r"chalicelib(\.\w+)+:\w+", node.value)
     ]
 
 
