@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import uuid
 from contextlib import contextmanager
+from unittest import mock
 
 import boto3
+import botocore.client
 
 from tests.personal_data import random_id_number, random_phone, remember_in
 
@@ -187,3 +189,37 @@ def app_secret(value: dict | str | None = None) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     name = f"dvc/test-{uuid.uuid4().hex[:8]}/app"
     return boto3.client("secretsmanager").create_secret(Name=name, SecretString=text)["ARN"]
+
+
+@contextmanager
+def dynamodb_calls():
+    """The DynamoDB operations called meanwhile (by any boto3 or PynamoDB client)."""
+    calls: list[str] = []
+    real = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation, params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append(operation)
+        return real(self, operation, params)
+
+    with mock.patch.object(botocore.client.BaseClient, "_make_api_call", counting):
+        yield calls
+
+
+def scratch_table(prefix: str) -> str:
+    """A new empty table keyed PK/SK (strings), on demand, for tests of the emulator and the
+    bench's meter."""
+    name = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "PK", "KeyType": "HASH"},
+            {"AttributeName": "SK", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "PK", "AttributeType": "S"},
+            {"AttributeName": "SK", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return name

@@ -7,30 +7,12 @@ from __future__ import annotations
 
 import random
 import uuid
-from contextlib import contextmanager
-from unittest import mock
 
 import boto3
-import botocore.client
 
 from chalicelib.config import get_settings
 from chalicelib.persistence import dossier_store
-from tests.factories import call, calling_from, random_phone, submit, token
-
-
-@contextmanager
-def dynamodb_calls():
-    """The DynamoDB operations called meanwhile (by any boto3 or PynamoDB client)."""
-    calls: list[str] = []
-    real = botocore.client.BaseClient._make_api_call
-
-    def counting(self, operation, params):
-        if self.meta.service_model.service_name == "dynamodb":
-            calls.append(operation)
-        return real(self, operation, params)
-
-    with mock.patch.object(botocore.client.BaseClient, "_make_api_call", counting):
-        yield calls
+from tests.factories import call, calling_from, dynamodb_calls, random_phone, submit, token
 
 
 def address() -> str:

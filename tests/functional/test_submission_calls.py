@@ -6,36 +6,19 @@ from __future__ import annotations
 
 import json
 import random
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 import boto3
-import botocore.client
 
 from chalicelib.integrations import queues
 from chalicelib.persistence import dossier_store
 from chalicelib.services.shared import outbox
 from chalicelib.services.shared.clock import now
-from tests.factories import calling_from, submission, token
+from tests.factories import calling_from, dynamodb_calls, submission, token
 from tests.fault_injection import sqs_event
 
 READS = {"GetItem", "Query", "BatchGetItem", "TransactGetItems"}
 
-
-@contextmanager
-def dynamodb_calls():
-    """The DynamoDB operations called meanwhile (by any boto3 or PynamoDB client)."""
-    calls: list[str] = []
-    real = botocore.client.BaseClient._make_api_call
-
-    def counting(self, operation, params):
-        if self.meta.service_model.service_name == "dynamodb":
-            calls.append(operation)
-        return real(self, operation, params)
-
-    with mock.patch.object(botocore.client.BaseClient, "_make_api_call", counting):
-        yield calls
 
 
 def post(client, body: dict, bearer: str | None = None) -> tuple[int, dict]:

@@ -4,30 +4,17 @@ cancelled transaction, which must not look free)."""
 
 from __future__ import annotations
 
-import uuid
-
 import boto3
 import pytest
 
 from bench.meter import Meter
+from tests.factories import scratch_table
 
 
 @pytest.fixture
 def table(aws):
     dynamodb = boto3.client("dynamodb")
-    name = f"meter-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "PK", "KeyType": "HASH"},
-            {"AttributeName": "SK", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "PK", "AttributeType": "S"},
-            {"AttributeName": "SK", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    name = scratch_table("meter")
     dynamodb.put_item(
         TableName=name,
         Item={"PK": {"S": "big"}, "SK": {"S": "A"}, "blob": {"S": "x" * 1500}},

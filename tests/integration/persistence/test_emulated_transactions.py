@@ -1,28 +1,16 @@
 """The emulated DynamoDB (infra/local/emulation.py) keeps DynamoDB's transaction guarantees
 while backing up only the items a transaction touches."""
 
-import uuid
-
 import boto3
 import pytest
+
+from tests.factories import scratch_table
 
 
 @pytest.fixture
 def table(aws):
     dynamodb = boto3.client("dynamodb")
-    name = f"emulation-{uuid.uuid4().hex[:8]}"
-    dynamodb.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": "PK", "KeyType": "HASH"},
-            {"AttributeName": "SK", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "PK", "AttributeType": "S"},
-            {"AttributeName": "SK", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    name = scratch_table("emulation")
     yield dynamodb, name
     dynamodb.delete_table(TableName=name)
 
