@@ -70,8 +70,14 @@ def free_port(host: str, preferred: int) -> int:
         return spare.getsockname()[1]
 
 
-def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False) -> dict:
-    """Provision resources and seed data against whatever AWS_ENDPOINT_URL points at."""
+def prepare(
+    stage: str = "local",
+    load_catalog: bool = True,
+    quiet: bool = False,
+    catalog: Path = SAMPLE_CATALOG,
+) -> dict:
+    """Provision resources and seed data against whatever AWS_ENDPOINT_URL points at; `catalog`
+    is the sample catalog unless another file (same agencies' shape) is given."""
     from chalicelib.config import reset_settings
     from infra.provision import provision
 
@@ -81,19 +87,19 @@ def prepare(stage: str = "local", load_catalog: bool = True, quiet: bool = False
     reset_settings()
     from infra.local import pki
 
-    pki.provision(json.loads(SAMPLE_CATALOG.read_text(encoding="utf-8"))["agencies"])
+    pki.provision(json.loads(catalog.read_text(encoding="utf-8"))["agencies"])
     if load_catalog:
         from chalicelib.services.catalog import importer as catalog_import
         from chalicelib.services.shared.clock import now
 
         catalog_import.import_file(
-            SAMPLE_CATALOG, ROOT / "schemas", now(), progress=(lambda m: None) if quiet else print
+            catalog, ROOT / "schemas", now(), progress=(lambda m: None) if quiet else print
         )
-    names.update(officers_pool(stage, seed=load_catalog))
+    names.update(officers_pool(stage, seed=load_catalog, catalog=catalog))
     return names
 
 
-def officers_pool(stage: str, seed: bool) -> dict[str, str]:
+def officers_pool(stage: str, seed: bool, catalog: Path = SAMPLE_CATALOG) -> dict[str, str]:
     """The officers' Cognito pool (and, with the sample catalog, its test officers)."""
     from chalicelib.config import reset_settings
     from infra.local.officer_pool import provision_pool, seed_officers
@@ -102,7 +108,7 @@ def officers_pool(stage: str, seed: bool) -> dict[str, str]:
     os.environ.update(pool)
     reset_settings()
     if seed:
-        seed_officers(pool["COGNITO_USER_POOL_ID"], SAMPLE_CATALOG)
+        seed_officers(pool["COGNITO_USER_POOL_ID"], catalog)
     return pool
 
 
@@ -125,6 +131,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--schedule-speedup", type=float, default=float(os.environ.get("SCHEDULE_SPEEDUP", "1"))
     )
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=Path(os.environ.get("CATALOG_FILE", SAMPLE_CATALOG)),
+        help="the catalog to import (default: the sample catalog of Bắc Ninh)",
+    )
     args = parser.parse_args(argv)
 
     moto = start_aws(args.host, free_port(args.host, args.aws_port))
@@ -132,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     idp = start_citizen_idp(
         args.host, free_port(args.host, args.idp_port), os.environ["PUBLIC_BASE_URL"]
     )
-    names = prepare()
+    names = prepare(catalog=args.catalog)
 
     import boto3
 

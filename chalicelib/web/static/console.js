@@ -205,8 +205,15 @@
       var n = button.dataset.issueForm;
       button.disabled = true;
       var answer = await call('POST', base + '/forms/' + n + '/issue', {});
-      if (answer.status !== 201) { button.disabled = false; return DVC.say(message, DVC.message(answer.data), 'error'); }
-      reload('Đã phát hành Mẫu ' + n + ' có chữ ký số của cơ quan.');
+      /* The button sits at the foot of a long page, the message at its head: bring it in view. */
+      if (answer.status !== 201) {
+        button.disabled = false;
+        DVC.say(message, DVC.message(answer.data), 'error');
+        return message.scrollIntoView({ block: 'center' });
+      }
+      await reload('Đã phát hành Mẫu ' + n + ' có chữ ký số của cơ quan' +
+        (answer.data.in_wallet ? '; văn bản đã vào kho giấy tờ của người nộp.' : '.'));
+      message.scrollIntoView({ block: 'center' });
     }
 
     function printable(e) {
