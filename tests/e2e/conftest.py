@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,11 @@ def healthy(base: str) -> bool:
         return answer.status == 200
 
 
-@pytest.fixture(scope="session")
-def portal():
-    """`make run`'s stack on free ports. Its output goes to a file (kept as an artifact): a pipe
-    nobody reads fills up after a few hundred log lines and then blocks the server."""
+@contextmanager
+def running_stack(log_name: str, *options: str):
+    """`make run`'s stack on free ports with `options` (infra/local/stack.py), answering at the
+    base address it yields. Its output goes to a file (kept as an artifact): a pipe nobody
+    reads fills up after a few hundred log lines and then blocks the server."""
     port, aws_port, idp_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     # Every end-to-end test (the fuzzer included) calls from 127.0.0.1: one address, many users,
@@ -44,11 +46,10 @@ def portal():
     ):
         env[limit] = "100000"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    log = (ARTIFACTS / f"stack-{worker}.log").open("w")
+    log = (ARTIFACTS / log_name).open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.stack", "--port", str(port)]
-        + ["--aws-port", str(aws_port), "--idp-port", str(idp_port), "--schedule-speedup", "30"],
+        + ["--aws-port", str(aws_port), "--idp-port", str(idp_port), *options],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -67,13 +68,22 @@ def portal():
         process.kill()
         log.close()
         pytest.fail("the local stack did not start:\n" + Path(log.name).read_text())
-    yield base
-    process.terminate()
     try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def portal():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with running_stack(f"stack-{worker}.log", "--schedule-speedup", "30") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -8,18 +8,12 @@ Every page is scanned with axe-core."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.browser import (
     AGENCY,
-    ARTIFACTS,
     DESKTOP,
     PHONE,
     PROCEDURE,
@@ -30,7 +24,7 @@ from tests.e2e.browser import (
     officer_act,
     wait_for_text,
 )
-from tests.e2e.conftest import free_port, healthy
+from tests.e2e.conftest import running_stack
 
 pytestmark = pytest.mark.slow
 NAMING_AGENCY = "ubnd-phuong-kinh-bac"  # its catalog entry names the officer in progress
@@ -52,41 +46,8 @@ def stack(tmp_path_factory):
             }
     path = tmp_path_factory.mktemp("catalog") / "catalog.json"
     path.write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    for limit in ("LOOKUP_FAILURES_PER_IP", "SUBMISSIONS_PER_IP", "SUBMISSIONS_PER_PHONE",
-                  "SUBMISSIONS_PER_CITIZEN", "MESSAGES_PER_RECIPIENT"):  # fmt: skip
-        env[limit] = "100000"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "stack-officer-forms.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local.stack", "--port", str(port), "--catalog", str(path)]
-        + ["--aws-port", str(free_port()), "--idp-port", str(free_port())],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 300  # seconds, on 2 busy cores
-    while time.time() < deadline and process.poll() is None:
-        try:
-            if healthy(base):
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail("the local stack did not start:\n" + Path(log.name).read_text())
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with running_stack("stack-officer-forms.log", "--catalog", str(path)) as base:
+        yield base
 
 
 def citizen_sign_in(page, base: str, id_number: str) -> None:
