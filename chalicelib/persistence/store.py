@@ -170,13 +170,16 @@ def surely_unwritten(exc: BaseException) -> bool:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if (
-            isinstance(current, TransactWriteError)
-            and current.cause_response_code not in REFUSED_UNWRITTEN
-        ):
+        if isinstance(current, TransactWriteError) and _code(current) not in REFUSED_UNWRITTEN:
             return False
         current = current.__cause__ or current.__context__
     return True
+
+
+def _code(exc: TransactWriteError) -> str | None:
+    """DynamoDB's error code (None when it did not answer: its `response` is then None)."""
+    response = getattr(exc.cause, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
 
 
 def condition_failed(exc: Exception) -> bool:
