@@ -150,6 +150,38 @@ def reasons(exc: TransactWriteError) -> list[str | None]:
     return [r.code if r is not None else None for r in (exc.cancellation_reasons or [])]
 
 
+# What DynamoDB answers when it refused a transaction without writing any of it.
+REFUSED_UNWRITTEN = frozenset(
+    {
+        "TransactionCanceledException",
+        "ValidationException",
+        "ThrottlingException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+    }
+)
+
+
+def surely_unwritten(exc: BaseException) -> bool:
+    """Whether no transaction behind `exc` can have been written: a TransactWriteError in its
+    chain that DynamoDB did not answer with a refusal (a timeout, a dropped connection, a server
+    error) may hide a transaction that went through."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, TransactWriteError) and _code(current) not in REFUSED_UNWRITTEN:
+            return False
+        current = current.__cause__ or current.__context__
+    return True
+
+
+def _code(exc: TransactWriteError) -> str | None:
+    """DynamoDB's error code (None when it did not answer: its `response` is then None)."""
+    response = getattr(exc.cause, "response", None)
+    return response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+
+
 def condition_failed(exc: Exception) -> bool:
     """Whether a single-item write (PutError, UpdateError, DeleteError) failed its condition."""
     return getattr(exc, "cause_response_code", "") == "ConditionalCheckFailedException"

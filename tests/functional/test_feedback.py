@@ -321,8 +321,10 @@ def test_photos_come_through_the_presigned_upload_flow(client):
     assert view["attachments"][0]["filename"] == "rac.jpg"
     assert view["attachments"][0]["size_bytes"] == len(content)
     assert reused == 400 and data["error"]["details"][0]["field"] == "attachments[0]"
-    key = f"attachments/{upload['upload_id']}/rac.jpg"
-    assert boto3.client("s3").head_object(Bucket=get_settings().bucket_uploads, Key=key)
+    kept = boto3.client("s3").list_objects_v2(
+        Bucket=get_settings().bucket_uploads, Prefix=f"attachments/{upload['upload_id']}/"
+    )
+    assert [o["Key"].rsplit("/", 1)[1] for o in kept["Contents"]] == ["rac.jpg"]
 
 
 def test_the_chat_intake_uses_the_same_service(client):

@@ -150,13 +150,16 @@ def check_reused(
     return chosen
 
 
-def copy_reused(chosen: list[tuple[Document, dict]]) -> list[dict]:
-    """Copy each reused document into the new dossier's attachments; their descriptions."""
+def copy_reused(chosen: list[tuple[Document, dict]], made: list[str]) -> list[dict]:
+    """Copy each reused document into the new dossier's attachments, under a key of this
+    attempt's own added to `made` (uploads.copies_of_this_attempt: a failed attempt removes its
+    copy, never the wallet's document); their descriptions."""
     target = get_settings().bucket_uploads
     out = []
     for document, item in chosen:
         key = f"attachments/reused-{uuid.uuid4().hex}/{safe_filename(document.name)}"
         storage.copy(target, document.key, key, source_bucket=_bucket(document))
+        made.append(key)
         out.append(
             {
                 "component_code": item["component_code"],

@@ -4,7 +4,8 @@ The receptionist of the receiving agency scans each component (`POST /v1/officer
 types or scans the applicant's data and decides on the spot: accept (Form 01, the clock starts),
 refuse (Form 03, with the reason) or ask to supplement (Form 02, everything missing at once).
 The dossier is created already decided: its receipt, the decision, its history, events and the
-idempotency answer are one transaction, so a failed intake leaves nothing behind. Components are
+idempotency answer are one transaction, so a failed intake leaves nothing behind (the scans'
+copies out of quarantine are removed when it fails: uploads.copies_of_this_attempt). Components are
 recorded as digitised at receipt (Decision 766), which the statistics count.
 """
 
@@ -40,7 +41,6 @@ def receive(
     checked = uploads.check(body["attachments"], procedure, principal, problems)
     if problems:
         raise refusal("Hồ sơ tiếp nhận chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
-    uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar()
 
     def build(code: str) -> dossier_domain.Dossier:
@@ -70,7 +70,9 @@ def receive(
         )
         return workflow_domain.apply(dossier, command, calendar)
 
-    committed = submission.commit(offering, claim, checked, now, build, _response)
+    with uploads.copies_of_this_attempt() as made:
+        uploads.move_out_of_quarantine(checked, made)
+        committed = submission.commit(offering, claim, checked, now, build, _response)
     outbox.publish(committed.events)
     return committed.response
 

@@ -112,10 +112,8 @@ def create(
     (with `more_response`). `assisted_by`: the officer who helped the citizen file it; `budget`:
     the submitter's, taken in the same transaction."""
     offering = catalog_service.offering_for(procedure, body.get("agency"))
-    uploads.move_out_of_quarantine(checked)
     calendar = deadlines.calendar(offering.agency.id)
-    # Documents reused from the citizen's wallet (checked above; looked up again to copy them).
-    reused = wallet.copy_reused(wallet.check_reused(body["attachments"], procedure, principal, []))
+    reused: list[dict] = []  # copies of wallet documents, made with the uploads' below
 
     def build(code: str) -> dossier_domain.Dossier:
         dossier = dossier_domain.submit(
@@ -143,7 +141,12 @@ def create(
         due = deadlines.due_from(start, offering.processing_time, offering.agency.id)
         return {**receipts.created_response(dossier, due), **(more_response or {})}
 
-    committed = commit(offering, claim, checked, now, build, respond, also, budget)
+    with uploads.copies_of_this_attempt() as made:
+        uploads.move_out_of_quarantine(checked, made)
+        # Documents reused from the citizen's wallet (checked above; looked up again to copy).
+        chosen = wallet.check_reused(body["attachments"], procedure, principal, [])
+        reused += wallet.copy_reused(chosen, made)
+        committed = commit(offering, claim, checked, now, build, respond, also, budget)
     outbox.publish(committed.events)
     return committed.response
 

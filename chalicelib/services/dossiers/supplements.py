@@ -1,5 +1,6 @@
 """The citizen's answer to a supplement request (Form 02): changed form fields and new files,
-checked like a submission, then the `resubmit` transition (the workflow restarts the clock)."""
+checked like a submission, then the `resubmit` transition (the workflow restarts the clock); an
+answer that fails removes its files' copies out of quarantine, like a submission."""
 
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ def answer(
         problems.append(FieldError("attachments", "Cần gửi nội dung hoặc tệp bổ sung"))
     if problems:
         raise refusal("Nội dung bổ sung chưa hợp lệ.", problems)
-    uploads.move_out_of_quarantine(checked)
     expected = dossier.version
     dossier.form = form
     dossier.attachments = [*dossier.attachments, *(c.attachment for c in checked)]
@@ -46,6 +46,9 @@ def answer(
         ),
         deadlines.calendar(dossier.agency_id),
     )
-    events = dossier_store.save(dossier, expected, also=uploads.mark_used(checked, dossier.code))
+    with uploads.copies_of_this_attempt() as made:
+        uploads.move_out_of_quarantine(checked, made)
+        used = uploads.mark_used(checked, dossier.code)
+        events = dossier_store.save(dossier, expected, also=used)
     outbox.publish(events)
     return receipts.status_view(dossier, dossier_store.history(code))

@@ -63,10 +63,25 @@ def submit(
     intake = _intake(body, principal, channel)
     items = body.get("attachments") or []
     checked = feedback_uploads.check([a for a in items if a.get("upload_id")], principal)
-    uploads.move_out_of_quarantine(checked)
-    intake["attachments"] = [c.attachment for c in checked] + [
-        {"url": a["url"]} for a in items if a.get("url")
-    ]
+    with uploads.copies_of_this_attempt() as made:
+        uploads.move_out_of_quarantine(checked, made)
+        intake["attachments"] = [c.attachment for c in checked] + [
+            {"url": a["url"]} for a in items if a.get("url")
+        ]
+        events, response = _save(intake, now, claim, checked, also)
+    outbox.publish(events)
+    return response
+
+
+def _save(
+    intake: dict,
+    now: datetime,
+    claim: idempotency.Claim | None,
+    checked: list,
+    also: Callable[[store.Transaction, str], None] | None,
+) -> tuple[list, dict]:
+    """Commit the feedback under a new id (another one on the rare id taken); its events and
+    answer."""
     calendar = deadlines.calendar()
     for _ in range(ID_ATTEMPTS):
         feedback = feedback_domain.receive(new_id(now), intake, now, calendar)
@@ -77,8 +92,7 @@ def submit(
             )
         except feedback_store.DuplicateId:
             continue
-        outbox.publish(events)
-        return response
+        return events, response
     raise ServiceUnavailable()
 
 

@@ -3,13 +3,20 @@
 A file leaves quarantine only when it is there within its size, its first bytes show the type
 it was declared as (one ranged GET), and the malware scanner found it clean
 (integrations/malware_scan.py); it is then kept and downloaded under a name whose extension
-comes from that type, never from the typed name (domain/file_types.py)."""
+comes from that type, never from the typed name (domain/file_types.py).
+
+Its copy out of quarantine is made before the transaction that uses it, under a key of that
+attempt's own; an attempt that fails removes the copies it made (`copies_of_this_attempt`), so a
+refused submission leaves no file that no dossier references."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +35,7 @@ URL_LIFETIME = timedelta(minutes=15)
 RECORD_LIFETIME_SECONDS = 2 * 24 * 3600
 QUARANTINE = "quarantine/"
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
+log = logging.getLogger(__name__)
 
 
 def safe_filename(name: str) -> str:
@@ -218,7 +226,9 @@ def released(
 ) -> dict | None:
     """The attachment `{filename, content_type, size_bytes, key}` the uploaded file becomes
     out of quarantine, or None with its problem added to `problems`: not there yet, too large,
-    of a type not `allowed`, bytes not of its declared type, or not found clean by the scan."""
+    of a type not `allowed`, bytes not of its declared type, or not found clean by the scan.
+    Its key is this attempt's own (two attempts with one upload never share a copy), so a
+    failed attempt removes its copy without touching another's (`copies_of_this_attempt`)."""
     bucket = get_settings().bucket_uploads
     stored = storage.opening(bucket, record.key, file_types.HEAD_BYTES)
     if stored is None:
@@ -245,7 +255,7 @@ def released(
         "filename": filename,
         "content_type": declared,
         "size_bytes": stored.size,
-        "key": f"attachments/{record.upload_id}/{filename}",
+        "key": f"attachments/{record.upload_id}/{uuid.uuid4().hex[:12]}/{filename}",
     }
 
 
@@ -255,13 +265,45 @@ def stored_filename(typed: str, content_type: str) -> str:
     return f"{stem}.{file_types.EXTENSIONS[content_type]}"
 
 
-def move_out_of_quarantine(checked: list[CheckedUpload]) -> None:
-    """Copy each checked upload to its permanent key, served as its checked type (idempotent;
-    quarantine expires by rule)."""
+def move_out_of_quarantine(checked: list[CheckedUpload], made: list[str]) -> None:
+    """Copy each checked upload to its attempt's key, served as its checked type, and add the
+    key to `made` (see `copies_of_this_attempt`). The quarantined file stays, for a later
+    attempt, until its rule expires it."""
     bucket = get_settings().bucket_uploads
     for item in checked:
         target = item.attachment
         storage.copy(bucket, item.record.key, target["key"], content_type=target["content_type"])
+        made.append(target["key"])
+
+
+@contextmanager
+def copies_of_this_attempt() -> Iterator[list[str]]:
+    """The keys in the uploads bucket that an attempt (a submission, a desk intake, a feedback)
+    copies files to before its transaction: when the attempt fails, they are removed. Each is
+    the attempt's own (`released`, wallet.copy_reused), so no committed dossier, feedback or
+    wallet uses it. Kept when the transaction may have been written after all (an unanswered
+    commit). Removal is best effort: its failure is logged, the attempt's own error goes on."""
+    made: list[str] = []
+    try:
+        yield made
+    except Exception as exc:
+        if store.surely_unwritten(exc):
+            _remove(made)
+        elif made:
+            log.warning("kept %d file copies: the outcome of their commit is unknown", len(made))
+        raise
+
+
+def _remove(keys: list[str]) -> None:
+    bucket = get_settings().bucket_uploads
+    failed = 0
+    for key in keys:
+        try:
+            storage.delete(bucket, key)
+        except Exception:  # best effort: the attempt's own error is the answer
+            failed += 1
+    if failed:
+        log.warning("could not remove %d of %d file copies of a failed attempt", failed, len(keys))
 
 
 def mark_used(checked: list[CheckedUpload], code: str) -> list[store.Staged]:

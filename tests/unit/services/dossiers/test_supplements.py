@@ -24,7 +24,7 @@ def answer(monkeypatch):
         monkeypatch.setattr(supplements, "authorized", lambda *args: dossier)
         monkeypatch.setattr(supplements.uploads, "check", lambda *args: list(files))
         monkeypatch.setattr(supplements.uploads, "mark_used", lambda checked, code: [])
-        monkeypatch.setattr(supplements.uploads, "move_out_of_quarantine", lambda checked: None)
+        monkeypatch.setattr(supplements.uploads, "move_out_of_quarantine", lambda *args: None)
         answer = supplements.answer(dossier.code, None, body, "10.0.0.1", builders.MONDAY)
         return dossier, answer
 
