@@ -4,6 +4,8 @@
 #   make package STAGE=dev        build/dev/sam.json + build/dev/deployment.zip (no AWS needed)
 #   make infra-check STAGE=dev    package, then cfn-lint and checkov on the packaged template
 #   make deploy STAGE=dev ARTIFACT_BUCKET=my-bucket [PARAMS="AlarmEmail=ops@example.vn ..."]
+#   make deploy STAGE=prod ARTIFACT_BUCKET=my-bucket EDGE=1 [PORTAL_DOMAIN=dichvucong.example.gov.vn]
+#                                 the edge stack (us-east-1) first, its outputs into the main stack
 #   make destroy STAGE=dev CONFIRM=dvc-dev
 
 STAGE ?= dev
@@ -18,8 +20,14 @@ CFN_LINT_VERSION := 1.58.0
 CHECKOV_VERSION := 3.3.30
 CHECKOV_VENV := .venv-checkov
 AWS ?= aws
+# The edge stack (infra/edge.json): what CloudFront takes from us-east-1 only.
+EDGE ?=
+EDGE_REGION := us-east-1
+EDGE_STACK_NAME ?= $(STACK_NAME)-edge
+EDGE_PARAMS ?=
+PORTAL_DOMAIN ?=
 
-.PHONY: package infra-check cfn-lint checkov deploy destroy
+.PHONY: package infra-check cfn-lint checkov deploy deploy-edge destroy
 
 # chalice package writes sam.json (base.json deep-merged into it) and deployment.zip; then
 # infra/artifact.py adds checked-hash .pyc, drops test files and checks what base.json patches.
@@ -39,6 +47,7 @@ cfn-lint:
 	@$(BIN)/cfn-lint --version 2>/dev/null | grep -q " $(CFN_LINT_VERSION)$$" || \
 	  $(BIN)/pip install --disable-pip-version-check -q cfn-lint==$(CFN_LINT_VERSION)
 	$(BIN)/cfn-lint --regions $(REGION) -- $(PKG_DIR)/sam.json
+	$(BIN)/cfn-lint --regions $(EDGE_REGION) -- infra/edge.json
 
 # checkov pins an old boto3 and packaging, so it lives in a virtualenv of its own.
 $(CHECKOV_VENV)/bin/checkov:
@@ -49,6 +58,8 @@ $(CHECKOV_VENV)/bin/checkov:
 checkov: $(CHECKOV_VENV)/bin/checkov
 	$(CHECKOV_VENV)/bin/checkov -f $(PKG_DIR)/sam.json --compact --quiet --skip-download \
 	  --framework cloudformation
+	$(CHECKOV_VENV)/bin/checkov -f infra/edge.json --compact --quiet --skip-download \
+	  --framework cloudformation
 
 # `make test` (and so CI) runs the infrastructure checks too.
 test: infra-check
@@ -57,7 +68,7 @@ test: infra-check
 # and credentials for the target account; PARAMS are extra Key=Value parameter overrides.
 # The template (about 250 KB) is over CloudFormation's 51,200-byte limit for a template sent
 # inline, so `deploy` uploads it to the artifact bucket too (--s3-bucket) and passes its URL.
-deploy: package
+deploy: package $(if $(EDGE),deploy-edge)
 	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<an S3 bucket in $(REGION)> is required" >&2; exit 2; }
 	$(AWS) cloudformation package --region $(REGION) --template-file $(PKG_DIR)/sam.json \
 	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) --use-json \
@@ -65,12 +76,27 @@ deploy: package
 	$(AWS) cloudformation deploy --region $(REGION) --template-file $(PKG_DIR)/packaged.json \
 	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) \
 	  --stack-name $(STACK_NAME) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
-	  --no-fail-on-empty-changeset --parameter-overrides Stage=$(STAGE) $(PARAMS)
+	  --no-fail-on-empty-changeset --parameter-overrides Stage=$(STAGE) $(PARAMS) \
+	  $(if $(PORTAL_DOMAIN),PortalDomain=$(PORTAL_DOMAIN)) $(if $(EDGE),$(edge-outputs))
 	$(AWS) cloudformation describe-stacks --region $(REGION) --stack-name $(STACK_NAME) \
 	  --query "Stacks[0].Outputs" --output table
 
-# Deletes the stack. Tables (prod: deletion protection) and non-empty buckets stop it: see DEPLOY.md.
+# The CLOUDFRONT web ACL and the custom domain's certificate (DEPLOY.md section 5b), in
+# us-east-1; small enough to send inline. Its outputs are named as the main stack's parameters.
+deploy-edge:
+	$(AWS) cloudformation deploy --region $(EDGE_REGION) --template-file infra/edge.json \
+	  --stack-name $(EDGE_STACK_NAME) --no-fail-on-empty-changeset \
+	  --parameter-overrides Stage=$(STAGE) $(if $(PORTAL_DOMAIN),PortalDomain=$(PORTAL_DOMAIN)) \
+	  $(EDGE_PARAMS)
+
+# Key=Value for each output of the edge stack (expanded when `deploy` runs, after deploy-edge).
+edge-outputs = $(shell $(AWS) cloudformation describe-stacks --region $(EDGE_REGION) \
+  --stack-name $(EDGE_STACK_NAME) --output text \
+  --query "Stacks[0].Outputs[].join('=', [OutputKey, OutputValue])")
+
+# Deletes the stack (EDGE=1: then the edge stack). Tables (prod: deletion protection) and non-empty buckets stop it: see DEPLOY.md.
 destroy:
 	@test "$(CONFIRM)" = "$(STACK_NAME)" || { echo "run: make destroy STAGE=$(STAGE) CONFIRM=$(STACK_NAME)" >&2; exit 2; }
 	$(AWS) cloudformation delete-stack --region $(REGION) --stack-name $(STACK_NAME)
 	$(AWS) cloudformation wait stack-delete-complete --region $(REGION) --stack-name $(STACK_NAME)
+	$(if $(EDGE),$(AWS) cloudformation delete-stack --region $(EDGE_REGION) --stack-name $(EDGE_STACK_NAME))
