@@ -35,6 +35,15 @@ INTEROPERATING = "interoperating"
 CONSULT_ACTIONS = frozenset({"request_consult", "answer_consult"})
 # Sync states shown to officers (`national_sync.state`).
 PENDING, SYNCED, FAILED = "pending", "synced", "failed"
+STATE_LABELS = {PENDING: "Đang chờ đồng bộ", SYNCED: "Đã đồng bộ", FAILED: "Bị từ chối"}
+# What an officer does about a refusal: the refused record is not sent again, the dossier's next
+# status change is (README, "national portal").
+FAILED_ADVICE = (
+    "Trạng thái của hồ sơ trên Cổng Dịch vụ công quốc gia đang không đúng, và chỉ số đánh giá "
+    "theo Quyết định 766 chưa tính lần thay đổi này. Đọc lý do từ chối ở trên, sửa thông tin "
+    "sai của hồ sơ; nếu lý do là lỗi kết nối hoặc xác thực, báo quản trị hệ thống. Lần thay đổi "
+    "trạng thái tiếp theo của hồ sơ sẽ được gửi lại Cổng quốc gia."
+)
 RESOLVING_ACTIONS = frozenset({"approve", "refuse"})
 REFUSING_ACTIONS = frozenset({"reject", "refuse"})
 
@@ -49,6 +58,11 @@ def national_date(value: datetime | str | None) -> str | None:
 
 def code_of(status: str) -> int:
     return Status(status).national_code
+
+
+def status_label(code: int | None) -> str | None:
+    """The province's name of the status a national code stands for (one status per code)."""
+    return next((s.label for s in Status if s.national_code == code), None)
 
 
 def is_sync_point(entry: dict) -> bool:

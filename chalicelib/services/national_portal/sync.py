@@ -209,10 +209,11 @@ def reconcile(now: datetime) -> dict:
 
 
 def view(code: str) -> dict:
-    """`national_sync` of the officer view: {state, status_code, at}."""
+    """`national_sync` of the officer view: {state, state_label, status_code, status_label, at},
+    with the portal's `reason` and the officer's `advice` for a refusal."""
     state = store.get(code)
     if state is None:
-        return {"state": national_sync.PENDING, "status_code": None, "at": None}
+        return _labelled({"state": national_sync.PENDING, "status_code": None, "at": None})
     at = {
         national_sync.SYNCED: state.synced_at,
         national_sync.FAILED: state.failed_at,
@@ -224,4 +225,13 @@ def view(code: str) -> dict:
     }
     if state.state == national_sync.FAILED and state.last_error:
         answer["reason"] = state.last_error
+    return _labelled(answer)
+
+
+def _labelled(answer: dict) -> dict:
+    """The Vietnamese words the console shows for the state and the last status sent."""
+    answer["state_label"] = national_sync.STATE_LABELS[answer["state"]]
+    answer["status_label"] = national_sync.status_label(answer["status_code"])
+    if answer["state"] == national_sync.FAILED:
+        answer["advice"] = national_sync.FAILED_ADVICE
     return answer

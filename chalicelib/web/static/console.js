@@ -62,8 +62,10 @@
     var params = new URLSearchParams(location.search);
     var status = document.getElementById('f-status');
     var overdue = document.getElementById('f-overdue');
+    var sync = document.getElementById('f-sync');
     status.value = params.get('status') || '';
     overdue.value = params.get('overdue') || '';
+    sync.value = params.get('national_sync') || '';
     var box = document.getElementById('inbox-table');
     var more = document.getElementById('inbox-more');
     var message = document.getElementById('inbox-message');
@@ -77,6 +79,7 @@
       var q = new URLSearchParams();
       if (status.value) q.set('status', status.value);
       if (overdue.value) q.set('overdue', overdue.value);
+      if (sync.value) q.set('national_sync', sync.value);
       if (next) q.set('page_token', next);
       var answer = await call('GET', '/v1/officer/dossiers?' + q.toString());
       if (answer.status !== 200) return DVC.say(message, DVC.message(answer.data), 'error');
@@ -149,6 +152,7 @@
         (d.consults || []).filter(function (c) { return c.state === 'open'; }).map(function (c) {
           return h('div', { class: 'notice warn' }, h('p', { text: 'Xin ý kiến ' + c.agency_id + ' (hạn ' + DVC.fmt.datetime(c.due_at) + '): ' + c.question }));
         }),
+        nationalSyncSection(d.national_sync),
         h('h2', { text: formSchema.title || 'Tờ khai' }),
         formView(d.form || {}, formSchema || {}),
         h('h2', { text: 'Tệp đính kèm' }),
@@ -166,6 +170,24 @@
         })),
         h('h2', { text: 'Lịch sử xử lý' }),
         history(d.history || []));
+    }
+
+    /* Where the dossier stands on the national portal; a refusal is said in words (not colour only). */
+    function nationalSyncSection(sync) {
+      if (!sync) return null;
+      var failed = sync.state === 'failed';
+      var section = h('section', { 'aria-labelledby': 'national-sync-title', id: 'national-sync', 'data-sync-state': sync.state },
+        h('h2', { id: 'national-sync-title', text: 'Đồng bộ Cổng Dịch vụ công quốc gia' }));
+      DVC.add(section, h('dl', { class: 'facts' },
+        fact('Tình trạng đồng bộ', h('span', { class: 'status' + (failed ? ' bad' : ''), text: sync.state_label })),
+        fact('Trạng thái gửi gần nhất', sync.status_label ? sync.status_label + ' (mã ' + sync.status_code + ')' : 'Chưa gửi trạng thái nào'),
+        fact(failed ? 'Thời điểm bị từ chối' : sync.state === 'synced' ? 'Thời điểm đồng bộ' : 'Thay đổi chờ gửi từ', sync.at ? DVC.fmt.datetime(sync.at) : null)));
+      if (failed) DVC.add(section, h('div', { class: 'notice error' },
+        h('h3', { text: 'Cổng quốc gia từ chối bản ghi đồng bộ' }),
+        h('p', { text: 'Lý do Cổng quốc gia trả về: ' + (sync.reason || 'không có') }),
+        h('p', { text: sync.advice }),
+        h('p', {}, h('a', { href: '/can-bo/ho-so?national_sync=failed', text: 'Hồ sơ bị Cổng quốc gia từ chối' }))));
+      return section;
     }
 
     /* Circular 03/2025/TT-VPCP numbering (the control slip is 06; 05 is the stop notice). */

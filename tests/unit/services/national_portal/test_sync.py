@@ -250,7 +250,21 @@ def test_the_officer_view_of_the_sync(monkeypatch):
     }  # fmt: skip
     monkeypatch.setattr(sync.store, "get", states.get)
 
-    assert sync.view("none") == {"state": "pending", "status_code": None, "at": None}
+    assert sync.view("none") == {
+        "state": "pending",
+        "status_code": None,
+        "at": None,
+        "state_label": "Đang chờ đồng bộ",
+        "status_label": None,
+    }
     assert sync.view("failed") == {"state": "failed", "status_code": 4, "at": "t-f",
-                                   "reason": "sai"}  # fmt: skip
-    assert sync.view("synced") == {"state": "synced", "status_code": None, "at": "t-s"}
+                                   "reason": "sai", "state_label": "Bị từ chối",
+                                   "status_label": "Đang xử lý",
+                                   "advice": national_sync.FAILED_ADVICE}  # fmt: skip
+    assert sync.view("synced") == {
+        "state": "synced",
+        "status_code": None,
+        "at": "t-s",
+        "state_label": "Đã đồng bộ",
+        "status_label": None,
+    }
