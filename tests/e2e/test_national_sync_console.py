@@ -40,12 +40,15 @@ def test_an_officer_sees_the_national_portals_refusal_and_finds_the_refused_doss
     desk = pay_demo.api("POST", f"{portal}/dev/token", {"role": "receptionist", "agency": AGENCY})[
         "access_token"
     ]
-    try:
+    try:  # the fault stays until the page is seen: a later sync job would otherwise succeed
         pay_demo.officer_action(portal, code, desk, "accept")
         assert refused_sync(portal, code, desk)["state"] == "failed"
+        see_the_refusal_in_the_console(browser, portal, code)
     finally:
         pay_demo.api("PUT", f"{portal}/dev/national-portal/faults", {**fault, "mode": "none"})
 
+
+def see_the_refusal_in_the_console(browser, portal: str, code: str) -> None:
     rec = Recorder("national-sync-console")
     page = new_page(browser, DESKTOP)
     officer_sign_in(page, portal, rec)
