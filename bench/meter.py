@@ -27,6 +27,11 @@ def item_size(item: dict) -> int:
     return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
 
 
+def base_units(old: dict, new: dict, factor: int) -> int:
+    """The base table's write units: per KB of the larger image, `factor` 2 in a transaction."""
+    return max(1, math.ceil(max(item_size(old), item_size(new)) / 1024)) * factor
+
+
 def _value_size(value: dict) -> int:
     ((kind, inner),) = value.items()
     if kind == "S":
@@ -114,7 +119,7 @@ class Meter:
             try:
                 answer = meter._real(client, operation, params)
             except ClientError:
-                meter._record_refused(client, operation, params, before)
+                meter._record(client, operation, params, None, before)
                 raise
             meter._record(client, operation, params, answer, before)
             return answer
@@ -168,27 +173,10 @@ class Meter:
             for table, spec, _ in self._writes_of(operation, params)
         ]
 
-    def _record(self, client, operation: str, params: dict, answer: dict, before) -> None:
-        service = client.meta.service_model.service_name
-        usage = self.steps[self.current]
-        usage.calls[(service, operation)] += 1
-        if service != "dynamodb":
-            return
-        writes = self._writes_of(operation, params)
-        if writes:
-            for (table, spec, factor), old in zip(writes, before, strict=True):
-                key = self._key(client, table, spec)
-                if kind_of(key).split("/")[0] in LOCAL_ONLY:
-                    continue
-                units = self._units(client, table, old, self._get(client, table, key), factor)
-                usage.wru += units
-                usage.writers[(table, kind_of(key))] += units
-        else:
-            self._reads(operation, params, answer, usage)
-
-    def _record_refused(self, client, operation: str, params: dict, before) -> None:
-        """A call that failed: counted, and its writes billed as DynamoDB bills a refused
-        write (the larger of the stored and the given item, no index write)."""
+    def _record(self, client, operation: str, params: dict, answer: dict | None, before) -> None:
+        """Count the call and bill its units. A refused call (`answer` None) bills its writes
+        as DynamoDB bills a refused write: the larger of the stored and the given item, no
+        index write."""
         service = client.meta.service_model.service_name
         usage = self.steps[self.current]
         usage.calls[(service, operation)] += 1
@@ -199,10 +187,14 @@ class Meter:
             key = self._key(client, table, spec)
             if kind_of(key).split("/")[0] in LOCAL_ONLY:
                 continue
-            size = max(item_size(old), item_size(spec.get("Item", {})))
-            units = max(1, math.ceil(size / 1024)) * factor
+            if answer is None:
+                units = base_units(old, spec.get("Item", {}), factor)
+            else:
+                units = self._units(client, table, old, self._get(client, table, key), factor)
             usage.wru += units
             usage.writers[(table, kind_of(key))] += units
+        if not writes and answer is not None:
+            self._reads(operation, params, answer, usage)
 
     def _reads(self, operation, params, answer, usage: Usage) -> None:
         factor = 1.0 if params.get("ConsistentRead") else 0.5
@@ -245,7 +237,7 @@ class Meter:
         it causes: an entry added or removed costs one write, a changed index key two (delete
         and put), a changed projected attribute one; each sized by its projected entry."""
         shape = self._table(client, table)
-        units = max(1, math.ceil(max(item_size(old), item_size(new)) / 1024)) * factor
+        units = base_units(old, new, factor)
         for index in shape.indexes:
             units += self._index_units(shape, index, old, new)
         return units

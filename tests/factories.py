@@ -207,8 +207,8 @@ def dynamodb_calls():
 
 
 def scratch_table(prefix: str) -> str:
-    """A new empty table keyed PK/SK (strings), on demand, for tests of the emulator and the
-    bench's meter."""
+    """A new empty table keyed PK/SK (strings), on demand: for tests of the emulator and the
+    bench's meter, or an empty copy of a table keyed that way."""
     name = f"{prefix}-{uuid.uuid4().hex[:8]}"
     boto3.client("dynamodb").create_table(
         TableName=name,

@@ -3,16 +3,15 @@
 import csv
 import io
 import json
-import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 
 from chalicelib.domain.errors import ValidationFailed
 from chalicelib.services.catalog import importer as catalog_import
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.shared.clock import now
+from tests.factories import scratch_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "chalicelib" / "data" / "catalog" / "bac-ninh.json"
@@ -23,19 +22,7 @@ FORMS = ROOT / "schemas"
 def empty_catalog(aws, monkeypatch):
     from chalicelib.config import get_settings, reset_settings
 
-    name = f"dvc-local-catalog-{uuid.uuid4().hex[:6]}"
-    boto3.client("dynamodb").create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[
-            {"AttributeName": "PK", "KeyType": "HASH"},
-            {"AttributeName": "SK", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "PK", "AttributeType": "S"},
-            {"AttributeName": "SK", "AttributeType": "S"},
-        ],
-    )
+    name = scratch_table("dvc-local-catalog")
     monkeypatch.setenv("TABLE_CATALOG", name)
     reset_settings()
     get_settings()
