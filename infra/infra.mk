@@ -27,7 +27,7 @@ EDGE_STACK_NAME ?= $(STACK_NAME)-edge
 EDGE_PARAMS ?=
 PORTAL_DOMAIN ?=
 
-.PHONY: package infra-check cfn-lint checkov deploy deploy-edge destroy
+.PHONY: package infra-check cfn-lint checkov deploy deploy-check deploy-edge destroy
 
 # chalice package writes sam.json (base.json deep-merged into it) and deployment.zip; then
 # infra/artifact.py adds checked-hash .pyc, drops test files and checks what base.json patches.
@@ -68,7 +68,7 @@ test: infra-check
 # and credentials for the target account; PARAMS are extra Key=Value parameter overrides.
 # The template (about 250 KB) is over CloudFormation's 51,200-byte limit for a template sent
 # inline, so `deploy` uploads it to the artifact bucket too (--s3-bucket) and passes its URL.
-deploy: package $(if $(EDGE),deploy-edge)
+deploy: deploy-check package $(if $(EDGE),deploy-edge)
 	@test -n "$(ARTIFACT_BUCKET)" || { echo "ARTIFACT_BUCKET=<an S3 bucket in $(REGION)> is required" >&2; exit 2; }
 	$(AWS) cloudformation package --region $(REGION) --template-file $(PKG_DIR)/sam.json \
 	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix $(STACK_NAME) --use-json \
@@ -80,6 +80,14 @@ deploy: package $(if $(EDGE),deploy-edge)
 	  $(if $(PORTAL_DOMAIN),PortalDomain=$(PORTAL_DOMAIN)) $(if $(EDGE),$(edge-outputs))
 	$(AWS) cloudformation describe-stacks --region $(REGION) --stack-name $(STACK_NAME) \
 	  --query "Stacks[0].Outputs" --output table
+
+# Refuses, before anything is built, a custom domain that no certificate comes with: neither
+# the edge stack (EDGE=1, which requests it) nor PARAMS. The stack's Rules refuse it too, and
+# a certificate without its domain (DEPLOY.md section 5).
+deploy-check:
+	@test -z "$(PORTAL_DOMAIN)" -o -n "$(EDGE)" -o -n "$(findstring PortalCertificateArn=,$(PARAMS))" || { \
+	  echo "PORTAL_DOMAIN=$(PORTAL_DOMAIN) needs its certificate: add EDGE=1 (the edge stack requests it in us-east-1)" >&2; \
+	  echo "or PARAMS=\"PortalCertificateArn=arn:aws:acm:us-east-1:...\" (infra/DEPLOY.md section 5)" >&2; exit 2; }
 
 # The CLOUDFRONT web ACL and the custom domain's certificate (DEPLOY.md section 5b), in
 # us-east-1; small enough to send inline. Its outputs are named as the main stack's parameters.

@@ -198,7 +198,8 @@ def test_the_web_acl_and_the_domain_are_independent(base):
     assert only_acl["WebACLId"] == ACL_ARN and "Aliases" not in only_acl
     only_domain = Stack(base, PortalDomain=DOMAIN, PortalCertificateArn=CERT_ARN)
     assert "WebACLId" not in distribution(only_domain)
-    # A domain without its certificate (or the reverse) changes nothing.
+    # A domain without its certificate (or the reverse) is refused by the template's Rules
+    # (test_waf_responses.py); were it deployed, it would change nothing.
     for half in ({"PortalDomain": DOMAIN}, {"PortalCertificateArn": CERT_ARN}):
         config = distribution(Stack(base, **half))
         assert "Aliases" not in config

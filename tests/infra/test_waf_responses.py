@@ -1,6 +1,7 @@
 """Every block of the two web ACLs (regional ApiWebAcl, edge EdgeWebAcl) answers the portal's
-JSON error, the managed rule groups' included, within the ACL's capacity. Both templates
-still pass cfn-lint and checkov (DEPLOY.md sections 5a, 5b and 9)."""
+JSON error, the managed rule groups' included, within the ACL's capacity; a custom domain
+without its certificate (or the reverse) is refused before anything is deployed. Both
+templates still pass cfn-lint and checkov (DEPLOY.md sections 5, 5a, 5b and 9)."""
 
 import json
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 
 from infra.provision import load_template
 from tests.infra.test_deploy_template import template  # noqa: F401 - the packaged prod template
-from tests.infra.test_edge_stack import EDGE
+from tests.infra.test_edge_stack import CERT_ARN, DOMAIN, EDGE, Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / ".venv" / "bin"
@@ -108,6 +109,43 @@ def test_the_acl_stays_within_its_capacity(name):
         (kind, statement), = rule["Statement"].items()
         used += WCU[statement["Name"] if kind == "ManagedRuleGroupStatement" else kind]
     assert used == 928 <= WCU_LIMIT
+
+
+def assertions(**params):
+    """Descriptions of the Rules assertions that refuse the parameter values."""
+    base = load_template()
+    stack = Stack(base, **params)
+    return [a["AssertDescription"] for rule in base["Rules"].values()
+            for a in rule["Assertions"] if not stack.truth(a["Assert"])]
+
+
+def test_a_domain_without_its_certificate_is_refused_and_the_reverse():
+    assert assertions() == []
+    assert assertions(PortalDomain=DOMAIN, PortalCertificateArn=CERT_ARN) == []
+    (refusal,) = assertions(PortalDomain=DOMAIN)
+    assert refusal.startswith("PortalDomain needs PortalCertificateArn")
+    (refusal,) = assertions(PortalCertificateArn=CERT_ARN)
+    assert refusal.startswith("PortalCertificateArn is given without PortalDomain")
+
+
+def test_the_packaged_template_keeps_the_rules(template):  # noqa: F811
+    assert template["Rules"] == load_template()["Rules"]  # chalice's merge, SAM's transform
+
+
+def make_deploy_check(*args):
+    return subprocess.run(["make", "-s", "-f", "infra/infra.mk", "deploy-check", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_make_deploy_refuses_a_domain_no_certificate_comes_with_before_building():
+    refused = make_deploy_check(f"PORTAL_DOMAIN={DOMAIN}")
+    assert refused.returncode == 2 and "needs its certificate" in refused.stderr
+    assert make_deploy_check(f"PORTAL_DOMAIN={DOMAIN}", "EDGE=1").returncode == 0
+    given = make_deploy_check(f"PORTAL_DOMAIN={DOMAIN}", f"PARAMS=PortalCertificateArn={CERT_ARN}")
+    assert given.returncode == 0
+    assert make_deploy_check().returncode == 0
+    recipe = (ROOT / "infra" / "infra.mk").read_text(encoding="utf-8")
+    assert "\ndeploy: deploy-check package " in recipe  # first, before the minutes of packaging
 
 
 def run(*command):
