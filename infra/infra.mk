@@ -6,6 +6,7 @@
 #   make deploy STAGE=dev ARTIFACT_BUCKET=my-bucket [PARAMS="AlarmEmail=ops@example.vn ..."]
 #   make deploy STAGE=prod ARTIFACT_BUCKET=my-bucket EDGE=1 [PORTAL_DOMAIN=dichvucong.example.gov.vn]
 #                                 the edge stack (us-east-1) first, its outputs into the main stack
+#   make waf-check                does each blocking managed rule answer the JSON? (needs AWS)
 #   make destroy STAGE=dev CONFIRM=dvc-dev
 
 STAGE ?= dev
@@ -27,7 +28,7 @@ EDGE_STACK_NAME ?= $(STACK_NAME)-edge
 EDGE_PARAMS ?=
 PORTAL_DOMAIN ?=
 
-.PHONY: package infra-check cfn-lint checkov deploy deploy-check deploy-edge destroy
+.PHONY: package infra-check cfn-lint checkov deploy deploy-check deploy-edge waf-check destroy
 
 # chalice package writes sam.json (base.json deep-merged into it) and deployment.zip; then
 # infra/artifact.py adds checked-hash .pyc, drops test files and checks what base.json patches.
@@ -96,6 +97,11 @@ deploy-edge:
 	  --stack-name $(EDGE_STACK_NAME) --no-fail-on-empty-changeset \
 	  --parameter-overrides Stage=$(STAGE) $(if $(PORTAL_DOMAIN),PortalDomain=$(PORTAL_DOMAIN)) \
 	  $(EDGE_PARAMS)
+
+# Lists what differs between the web ACLs' managed-rule overrides and the rules AWS serves in
+# those groups now (a new blocking rule would answer WAF's default page): DEPLOY.md section 5a.
+waf-check:
+	$(BIN)/python -m infra.waf --region $(REGION)
 
 # Key=Value for each output of the edge stack (expanded when `deploy` runs, after deploy-edge).
 edge-outputs = $(shell $(AWS) cloudformation describe-stacks --region $(EDGE_REGION) \

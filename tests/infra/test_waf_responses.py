@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from infra import waf
 from infra.provision import load_template
 from tests.infra.test_deploy_template import template  # noqa: F401 - the packaged prod template
 from tests.infra.test_edge_stack import CERT_ARN, DOMAIN, EDGE, Stack
@@ -168,3 +169,63 @@ def test_checkov_passes_both_templates(template, tmp_path):  # noqa: F811
     for path in (packaged, EDGE):
         run(CHECKOV, "-f", path, "--compact", "--quiet", "--skip-download",
             "--framework", "cloudformation")
+
+
+# `make waf-check` (infra/waf.py): the overrides against the rules AWS serves ----------------
+
+def served_as_documented(group):
+    """The rules of each group by the AWS WAF developer guide, with AWS's own actions."""
+    acl = acls()["ApiWebAcl"]
+    (rule,) = [r for r in acl["Rules"] if (managed(r) or {}).get("Name") == group]
+    rules = {o["Name"]: {"Block": {}} for o in managed(rule).get("RuleActionOverrides", [])}
+    if group == "AWSManagedRulesAmazonIpReputationList":
+        rules["AWSManagedIPDDoSList"] = {"Count": {}}
+    return rules
+
+
+def test_the_check_is_quiet_while_the_overrides_name_every_blocking_rule():
+    for acl in acls().values():
+        assert waf.problems(acl, served_as_documented) == []
+
+
+def test_the_check_names_a_rule_added_removed_or_turned_to_count_by_aws():
+    def served(group):
+        rules = served_as_documented(group)
+        if group == "AWSManagedRulesCommonRuleSet":
+            rules["NewRule_BODY"] = {"Block": {}}
+            del rules["GenericLFI_BODY"]
+        else:
+            rules["AWSManagedIPReputationList"] = {"Count": {}}
+        return rules
+
+    assert waf.problems(acls()["EdgeWebAcl"], served) == [
+        "AWSManagedRulesAmazonIpReputationList: AWS now only counts AWSManagedIPReputationList, "
+        "which the web ACLs block",
+        "AWSManagedRulesCommonRuleSet: GenericLFI_BODY is overridden but the group has no such "
+        "rule",
+        "AWSManagedRulesCommonRuleSet: NewRule_BODY blocks with WAF's default answer: add it to "
+        "the RuleActionOverrides of both web ACLs",
+    ]
+
+
+def test_the_check_asks_each_acls_region_and_scope(monkeypatch, capsys):
+    asked = []
+
+    class Client:
+        def __init__(self, region):
+            self.region = region
+
+        def describe_managed_rule_group(self, VendorName, Name, Scope):  # noqa: N803 - boto3's
+            asked.append((self.region, Scope, VendorName, Name))
+            return {"Rules": [{"Name": n, "Action": a}
+                              for n, a in served_as_documented(Name).items()]}
+
+    monkeypatch.setattr(waf.boto3, "client", lambda service, region_name: Client(region_name))
+    assert waf.main([]) == 0
+    assert "every blocking rule" in capsys.readouterr().out
+    assert {(region, scope) for region, scope, *_ in asked} == {
+        ("ap-southeast-1", "REGIONAL"), ("us-east-1", "CLOUDFRONT")}
+    assert {name for *_, vendor, name in asked if vendor == "AWS"} == {
+        "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"}
+    recipe = (ROOT / "infra" / "infra.mk").read_text(encoding="utf-8")
+    assert "$(BIN)/python -m infra.waf --region $(REGION)" in recipe
