@@ -4,9 +4,8 @@ In the IP reputation list and the Core rule set, each rule that blocks is named 
 RuleActionOverrides so that it blocks with the portal's JSON answer (DEPLOY.md section 5a). A
 rule AWS adds to such a group would block with WAF's default page instead: this lists it, an
 override naming a rule the group no longer has, and a rule the ACLs block although AWS now only
-counts it. Groups that only count (Known bad inputs,
-blocked through a label match) need no names. Needs AWS credentials
-(wafv2:DescribeManagedRuleGroup).
+counts it. Groups that only count (Known bad inputs, blocked through a label match) need no
+names. Needs AWS credentials (wafv2:DescribeManagedRuleGroup).
 CLI: python -m infra.waf [--region ap-southeast-1]   (exit status 1 when something differs)"""
 
 import argparse
