@@ -13,6 +13,7 @@ from chalicelib.entrypoints import (
     fake_gateway_api,
     feedback_api,
     feedback_officer_api,
+    file_workers,
     meta_api,
     middleware,
     national_portal_api,
@@ -57,3 +58,4 @@ app.register_blueprint(national_portal_api.bp)
 app.register_blueprint(national_portal_standin_api.bp)
 app.register_blueprint(national_portal_workers.bp)
 app.register_blueprint(documents_api.bp)
+app.register_blueprint(file_workers.bp)

@@ -5,6 +5,8 @@ dossier's files, for the buckets' lifecycle rules); short-lived download links."
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from botocore.exceptions import ClientError
 
@@ -73,6 +75,34 @@ def keys(bucket: str, prefix: str) -> list[str]:
     """The keys of the objects under `prefix` (every page)."""
     pages = client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
     return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
+class Listed(NamedTuple):
+    key: str
+    modified: datetime
+
+
+def listing(bucket: str, prefix: str, after: str | None, limit: int) -> tuple[list[Listed], bool]:
+    """One page of the objects under `prefix` in key order, from the key after `after`: at most
+    `limit` (at most 1,000) and whether more follow. One ListObjectsV2."""
+    extra = {"StartAfter": after} if after else {}
+    answer = client("s3").list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit, **extra)
+    found = [Listed(o["Key"], o["LastModified"]) for o in answer.get("Contents", [])]
+    return found, bool(answer.get("IsTruncated"))
+
+
+def delete_many(bucket: str, keys: list[str]) -> None:
+    """Delete up to 1,000 objects in one DeleteObjects (an absent one counts as deleted); raises
+    when S3 could not delete one of them."""
+    if not keys:
+        return
+    answer = client("s3").delete_objects(
+        Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True}
+    )
+    failed = answer.get("Errors", [])
+    if failed:
+        codes = sorted({e.get("Code", "?") for e in failed})
+        raise RuntimeError(f"S3 could not delete {len(failed)} of {len(keys)} objects: {codes}")
 
 
 def put(bucket: str, key: str, content: bytes, content_type: str) -> None:

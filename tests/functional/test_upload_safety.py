@@ -52,10 +52,11 @@ def refused(client, body, status=400):
 
 
 def attachment_keys(upload_id: str) -> list[str]:
-    found = boto3.client("s3").list_objects_v2(
-        Bucket=get_settings().bucket_uploads, Prefix=f"attachments/{upload_id}/"
+    """The upload's copies out of quarantine (`attachments/<day>/<attempt>/<upload id>/…`)."""
+    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(
+        Bucket=get_settings().bucket_uploads, Prefix="attachments/"
     )
-    return [o["Key"] for o in found.get("Contents", [])]
+    return [o["Key"] for p in pages for o in p.get("Contents", []) if f"/{upload_id}/" in o["Key"]]
 
 
 class TestTheTypeComesFromTheBytes:

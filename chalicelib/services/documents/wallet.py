@@ -20,7 +20,7 @@ from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.persistence import document_store
 from chalicelib.services.shared import paging
-from chalicelib.services.shared.uploads import safe_filename
+from chalicelib.services.shared.uploads import Attempt, safe_filename
 
 LINK_SECONDS = 300
 REUSE_CHOICES = 100  # wallet documents the filing page offers to reuse
@@ -150,16 +150,14 @@ def check_reused(
     return chosen
 
 
-def copy_reused(chosen: list[tuple[Document, dict]], made: list[str]) -> list[dict]:
-    """Copy each reused document into the new dossier's attachments, under a key of this
-    attempt's own added to `made` (uploads.copies_of_this_attempt: a failed attempt removes its
-    copy, never the wallet's document); their descriptions."""
-    target = get_settings().bucket_uploads
+def copy_reused(chosen: list[tuple[Document, dict]], attempt: Attempt) -> list[dict]:
+    """Copy each reused document into the new dossier's attachments, under a key of the
+    attempt's own (uploads.copies_of_this_attempt: a failed attempt removes its copy, never the
+    wallet's document); their descriptions."""
     out = []
     for document, item in chosen:
-        key = f"attachments/reused-{uuid.uuid4().hex}/{safe_filename(document.name)}"
-        storage.copy(target, document.key, key, source_bucket=_bucket(document))
-        made.append(key)
+        name = safe_filename(document.name)
+        key = attempt.copy(document.key, uuid.uuid4().hex, name, source_bucket=_bucket(document))
         out.append(
             {
                 "component_code": item["component_code"],

@@ -70,9 +70,11 @@ def receive(
         )
         return workflow_domain.apply(dossier, command, calendar)
 
-    with uploads.copies_of_this_attempt() as made:
-        uploads.move_out_of_quarantine(checked, made)
-        committed = submission.commit(offering, claim, checked, now, build, _response)
+    with uploads.copies_of_this_attempt(now) as attempt:
+        uploads.move_out_of_quarantine(checked, attempt)
+        committed = submission.commit(
+            offering, claim, checked, now, build, _response, copies=attempt
+        )
     outbox.publish(committed.events)
     return committed.response
 

@@ -141,12 +141,12 @@ def create(
         due = deadlines.due_from(start, offering.processing_time, offering.agency.id)
         return {**receipts.created_response(dossier, due), **(more_response or {})}
 
-    with uploads.copies_of_this_attempt() as made:
-        uploads.move_out_of_quarantine(checked, made)
+    with uploads.copies_of_this_attempt(now) as attempt:
+        uploads.move_out_of_quarantine(checked, attempt)
         # Documents reused from the citizen's wallet (checked above; looked up again to copy).
         chosen = wallet.check_reused(body["attachments"], procedure, principal, [])
-        reused += wallet.copy_reused(chosen, made)
-        committed = commit(offering, claim, checked, now, build, respond, also, budget)
+        reused += wallet.copy_reused(chosen, attempt)
+        committed = commit(offering, claim, checked, now, build, respond, also, budget, attempt)
     outbox.publish(committed.events)
     return committed.response
 
@@ -230,10 +230,12 @@ def commit(
     respond: Callable[[dossier_domain.Dossier, Offering], dict],
     also: Also | None = None,
     budget: throttle.Budget | None = None,
+    copies: uploads.Attempt | None = None,
 ) -> Committed:
     """Number the dossier `build(code)` makes with the receiving agency's next daily number and
-    commit it with its uploads, idempotency answer `respond(...)`, `also` and one from the
-    submitter's `budget` (429 when spent), retrying lost races."""
+    commit it with its uploads, idempotency answer `respond(...)`, `also`, one from the
+    submitter's `budget` (429 when spent) and the mark of the attempt that made its file `copies`,
+    retrying lost races."""
     agency = offering.agency
     for attempt in range(MAX_ATTEMPTS):
         last = counter_store.last_number(agency.id_code, now)
@@ -249,6 +251,7 @@ def commit(
         dossier = build(code)
         response = respond(dossier, offering)
         staged = uploads.mark_used(checked, code) + idempotency.completion(claim, response)
+        staged += copies.committed() if copies is not None else []
         if also is not None:
             staged.append(_labelled(also, code))
         if budget is not None:

@@ -33,7 +33,6 @@ def answer(
         raise refusal("Nội dung bổ sung chưa hợp lệ.", problems)
     expected = dossier.version
     dossier.form = form
-    dossier.attachments = [*dossier.attachments, *(c.attachment for c in checked)]
     workflow.apply(
         dossier,
         workflow.Command(
@@ -46,9 +45,10 @@ def answer(
         ),
         deadlines.calendar(dossier.agency_id),
     )
-    with uploads.copies_of_this_attempt() as made:
-        uploads.move_out_of_quarantine(checked, made)
-        used = uploads.mark_used(checked, dossier.code)
+    with uploads.copies_of_this_attempt(now) as attempt:
+        uploads.move_out_of_quarantine(checked, attempt)
+        dossier.attachments = [*dossier.attachments, *(c.attachment for c in checked)]
+        used = uploads.mark_used(checked, dossier.code) + attempt.committed()
         events = dossier_store.save(dossier, expected, also=used)
     outbox.publish(events)
     return receipts.status_view(dossier, dossier_store.history(code))

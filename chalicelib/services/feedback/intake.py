@@ -63,12 +63,12 @@ def submit(
     intake = _intake(body, principal, channel)
     items = body.get("attachments") or []
     checked = feedback_uploads.check([a for a in items if a.get("upload_id")], principal)
-    with uploads.copies_of_this_attempt() as made:
-        uploads.move_out_of_quarantine(checked, made)
+    with uploads.copies_of_this_attempt(now) as attempt:
+        uploads.move_out_of_quarantine(checked, attempt)
         intake["attachments"] = [c.attachment for c in checked] + [
             {"url": a["url"]} for a in items if a.get("url")
         ]
-        events, response = _save(intake, now, claim, checked, also)
+        events, response = _save(intake, now, claim, checked, also, attempt.committed())
     outbox.publish(events)
     return response
 
@@ -79,16 +79,19 @@ def _save(
     claim: idempotency.Claim | None,
     checked: list,
     also: Callable[[store.Transaction, str], None] | None,
+    marks: list[store.Staged],
 ) -> tuple[list, dict]:
-    """Commit the feedback under a new id (another one on the rare id taken); its events and
-    answer."""
+    """Commit the feedback under a new id (another one on the rare id taken) with the `marks`
+    of the attempt that copied its files; its events and answer."""
     calendar = deadlines.calendar()
     for _ in range(ID_ATTEMPTS):
         feedback = feedback_domain.receive(new_id(now), intake, now, calendar)
         response = views.created(feedback)
         try:
             events = feedback_store.save(
-                feedback, None, also=_completing(claim, response, checked, feedback.id, also)
+                feedback,
+                None,
+                also=_completing(claim, response, checked, feedback.id, also) + marks,
             )
         except feedback_store.DuplicateId:
             continue

@@ -6,8 +6,10 @@ it was declared as (one ranged GET), and the malware scanner found it clean
 comes from that type, never from the typed name (domain/file_types.py).
 
 Its copy out of quarantine is made before the transaction that uses it, under a key of that
-attempt's own; an attempt that fails removes the copies it made (`copies_of_this_attempt`), so a
-refused submission leaves no file that no dossier references."""
+attempt's own (domain/file_copies.py); an attempt that fails removes the copies it made
+(`copies_of_this_attempt`), so a refused submission leaves no file that no dossier references,
+and one that commits writes its mark in the same transaction (`Attempt.committed`): the sweep
+(services/shared/copy_sweep.py) deletes later the copies of an attempt that never did."""
 
 from __future__ import annotations
 
@@ -21,14 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib.config import get_settings
-from chalicelib.domain import errors, file_types
+from chalicelib.domain import errors, file_copies, file_types
 from chalicelib.domain.catalog import Procedure
 from chalicelib.domain.errors import FieldError, PayloadTooLarge, ValidationFailed
 from chalicelib.domain.principal import Principal
 from chalicelib.domain.upload import DOSSIER, Upload
 from chalicelib.integrations import malware_scan, storage
 from chalicelib.integrations.malware_scan import Verdict
-from chalicelib.persistence import store, upload_store
+from chalicelib.persistence import copy_store, store, upload_store
 from chalicelib.services.catalog import reads as catalog_service
 
 URL_LIFETIME = timedelta(minutes=15)
@@ -224,11 +226,12 @@ def released(
     where: str,
     problems: list[FieldError],
 ) -> dict | None:
-    """The attachment `{filename, content_type, size_bytes, key}` the uploaded file becomes
-    out of quarantine, or None with its problem added to `problems`: not there yet, too large,
-    of a type not `allowed`, bytes not of its declared type, or not found clean by the scan.
-    Its key is this attempt's own (two attempts with one upload never share a copy), so a
-    failed attempt removes its copy without touching another's (`copies_of_this_attempt`)."""
+    """The attachment `{upload_id, filename, content_type, size_bytes}` the uploaded file
+    becomes out of quarantine, or None with its problem added to `problems`: not there yet, too
+    large, of a type not `allowed`, bytes not of its declared type, or not found clean by the
+    scan. Its `key` is added when it is copied (`move_out_of_quarantine`): the attempt's own (two
+    attempts with one upload never share a copy), so a failed attempt removes its copy without
+    touching another's (`copies_of_this_attempt`)."""
     bucket = get_settings().bucket_uploads
     stored = storage.opening(bucket, record.key, file_types.HEAD_BYTES)
     if stored is None:
@@ -255,7 +258,6 @@ def released(
         "filename": filename,
         "content_type": declared,
         "size_bytes": stored.size,
-        "key": f"attachments/{record.upload_id}/{uuid.uuid4().hex[:12]}/{filename}",
     }
 
 
@@ -265,32 +267,70 @@ def stored_filename(typed: str, content_type: str) -> str:
     return f"{stem}.{file_types.EXTENSIONS[content_type]}"
 
 
-def move_out_of_quarantine(checked: list[CheckedUpload], made: list[str]) -> None:
-    """Copy each checked upload to its attempt's key, served as its checked type, and add the
-    key to `made` (see `copies_of_this_attempt`). The quarantined file stays, for a later
-    attempt, until its rule expires it."""
-    bucket = get_settings().bucket_uploads
+class Attempt:
+    """The copies one attempt (a submission, a desk intake, a supplement, a feedback) makes
+    before its transaction, each under a key of its own (domain/file_copies.py): `keys`."""
+
+    def __init__(self, now: datetime):
+        self.id = uuid.uuid4().hex
+        self.day = file_copies.day_of(now)
+        self.keys: list[str] = []
+
+    def copy(
+        self,
+        source_key: str,
+        copy_id: str,
+        filename: str,
+        source_bucket: str | None = None,
+        content_type: str | None = None,
+    ) -> str:
+        """Copy a file into the uploads bucket as `filename` (`copy_id`: 32 hex digits, the
+        upload's id or a new one); its key."""
+        key = file_copies.key(self.day, self.id, copy_id, filename)
+        bucket = get_settings().bucket_uploads
+        storage.copy(bucket, source_key, key, source_bucket, content_type)
+        self.keys.append(key)
+        return key
+
+    def committed(self) -> list[store.Staged]:
+        """What the transaction that uses the copies adds: the attempt's mark, which keeps them
+        from the sweep (nothing when the attempt copied nothing)."""
+        if not self.keys:
+            return []
+        expires_at = int(time.time() + file_copies.MARK_LIFETIME.total_seconds())
+        return [copy_store.stage_mark(self.id, expires_at)]
+
+
+def move_out_of_quarantine(checked: list[CheckedUpload], attempt: Attempt) -> None:
+    """Copy each checked upload to a key of the attempt, served as its checked type, and set
+    its attachment's `key`. The quarantined file stays, for a later attempt, until its rule
+    expires it."""
     for item in checked:
         target = item.attachment
-        storage.copy(bucket, item.record.key, target["key"], content_type=target["content_type"])
-        made.append(target["key"])
+        target["key"] = attempt.copy(
+            item.record.key,
+            item.record.upload_id,
+            target["filename"],
+            content_type=target["content_type"],
+        )
 
 
 @contextmanager
-def copies_of_this_attempt() -> Iterator[list[str]]:
-    """The keys in the uploads bucket that an attempt (a submission, a desk intake, a feedback)
-    copies files to before its transaction: when the attempt fails, they are removed. Each is
-    the attempt's own (`released`, wallet.copy_reused), so no committed dossier, feedback or
-    wallet uses it. Kept when the transaction may have been written after all (an unanswered
-    commit). Removal is best effort: its failure is logged, the attempt's own error goes on."""
-    made: list[str] = []
+def copies_of_this_attempt(now: datetime) -> Iterator[Attempt]:
+    """The attempt whose copies are removed when it fails: each is the attempt's own (`Attempt`,
+    wallet.copy_reused), so no committed dossier, feedback or wallet uses it. Kept when the
+    transaction may have been written after all (an unanswered commit): the sweep deletes them
+    later if it was not (no mark). Removal is best effort: its failure is logged, the attempt's
+    own error goes on."""
+    attempt = Attempt(now)
     try:
-        yield made
+        yield attempt
     except Exception as exc:
         if store.surely_unwritten(exc):
-            _remove(made)
-        elif made:
-            log.warning("kept %d file copies: the outcome of their commit is unknown", len(made))
+            _remove(attempt.keys)
+        elif attempt.keys:
+            n = len(attempt.keys)
+            log.warning("kept %d file copies: the outcome of their commit is unknown", n)
         raise
 
 

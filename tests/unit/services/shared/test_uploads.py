@@ -3,7 +3,6 @@ first bytes confirm, and found clean by the malware scan; they are kept under a 
 extension comes from that type. A dossier takes only its caller's unused uploads of the same
 procedure and component."""
 
-import re
 from types import SimpleNamespace
 
 import pytest
@@ -54,7 +53,6 @@ def test_a_clean_pdf_is_kept_as_a_pdf_whatever_it_was_called(bucket):
     found = release(record, problems)
 
     assert problems == []
-    assert re.fullmatch(r"attachments/u1/[0-9a-f]{12}/Giay_chung_sinh\.pdf", found.pop("key"))
     assert found == {"upload_id": "u1", "filename": "Giay_chung_sinh.pdf",
                      "content_type": "application/pdf", "size_bytes": 1000}  # fmt: skip
 
