@@ -1,6 +1,7 @@
 """S3 for attachments and results: presigned POST uploads bound to one key, size and type;
 checks of what was uploaded (its size, first bytes and tags); tags added later (a closed
-dossier's files, for the buckets' lifecycle rules); short-lived download links."""
+dossier's files, for the buckets' lifecycle rules); short-lived download links; pages of keys
+and deletions in bulk (the sweep of unused copies)."""
 
 from __future__ import annotations
 

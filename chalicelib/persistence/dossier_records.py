@@ -14,6 +14,9 @@
                                                (see snapshot_store)
     PK=PAYMENT#<txn_ref>   SK=META             one payment (see payment_store)
     PK=UPLOAD#<id>         SK=META             a presigned upload, until a dossier uses it or TTL
+    PK=ATTEMPT#<id>        SK=COPIES           an attempt whose file copies are in use; and
+    PK=SWEEP#COPIES        SK=CURSOR           where the sweep of unused copies goes on (see
+                                               copy_records.py)
     PK=DOSSIER#<code>      SK=SHARED#<agency>  the dossier as an agency whose opinion it waits on
                                                lists it (its inbox and the consult watch), while
                                                the request is open (a DossierRecord's summary)
