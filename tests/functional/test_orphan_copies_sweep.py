@@ -273,3 +273,18 @@ class aws_calls:  # noqa: N801 - used as a context manager, like tests.factories
 
     def __exit__(self, *exc) -> None:
         self._patch.stop()
+
+
+def test_the_hourly_schedule_runs_the_sweep(app, client, bucket):
+    (source,) = [s for s in app.event_sources if s.name == "sweep_file_copies"]
+    event = client.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+
+    answer = client.lambda_.invoke("sweep_file_copies", event).payload
+
+    assert str(source.schedule_expression) == "rate(1 hour)"
+    assert answer["pages"] >= 26 and answer["deleted"] == 0  # each day of the last 4 weeks
+    assert copy_store.cursor() == file_copies.Cursor(
+        file_copies.sweepable_days(now())[1] + timedelta(days=1)
+    )
