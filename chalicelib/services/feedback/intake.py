@@ -33,7 +33,7 @@ from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.feedback import uploads as feedback_uploads
 from chalicelib.services.feedback import views
-from chalicelib.services.shared import idempotency, outbox, paging, throttle, uploads
+from chalicelib.services.shared import idempotency, paging, throttle, uploads
 
 DEFAULT_AGENCY = "trung-tam-phuc-vu-hanh-chinh-cong"
 CHANNELS = ("web", "zalo", "open311", "national_portal")
@@ -68,8 +68,7 @@ def submit(
         intake["attachments"] = [c.attachment for c in checked] + [
             {"url": a["url"]} for a in items if a.get("url")
         ]
-        events, response = _save(intake, now, claim, checked, also)
-    outbox.publish(events)
+        response = _save(intake, now, claim, checked, also)
     return response
 
 
@@ -79,20 +78,19 @@ def _save(
     claim: idempotency.Claim | None,
     checked: list,
     also: Callable[[store.Transaction, str], None] | None,
-) -> tuple[list, dict]:
-    """Commit the feedback under a new id (another one on the rare id taken); its events and
-    answer."""
+) -> dict:
+    """Commit the feedback under a new id (another one on the rare id taken); its answer."""
     calendar = deadlines.calendar()
     for _ in range(ID_ATTEMPTS):
         feedback = feedback_domain.receive(new_id(now), intake, now, calendar)
         response = views.created(feedback)
         try:
-            events = feedback_store.save(
+            feedback_store.save(
                 feedback, None, also=_completing(claim, response, checked, feedback.id, also)
             )
         except feedback_store.DuplicateId:
             continue
-        return events, response
+        return response
     raise ServiceUnavailable()
 
 
@@ -222,5 +220,5 @@ def rate(
         raise NotFound(NOT_FOUND_MESSAGE)
     expected = feedback.version
     feedback_domain.rate(feedback, body["satisfied"], now, body.get("comment"))
-    outbox.publish(feedback_store.save(feedback, expected))
+    feedback_store.save(feedback, expected)
     return views.sender_view(feedback, feedback_store.history(feedback_id))
