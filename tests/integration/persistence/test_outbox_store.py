@@ -55,3 +55,21 @@ def test_other_records_are_no_events(committed):
     assert outbox_store.event_of({**record, "eventName": "MODIFY"}) is None
     other = {"Keys": {"PK": {"S": "DOSSIER#D-0"}, "SK": {"S": "META"}}}
     assert outbox_store.event_of({**record, "dynamodb": {**record["dynamodb"], **other}}) is None
+
+
+def test_a_cancelled_transaction_leaves_nothing_in_the_stream(fresh_tables):
+    """The emulator takes back the stream records of a transaction that failed part way
+    (infra/local/emulation.py), as DynamoDB never records one."""
+    _, _, model = dossier_store.models()
+
+    def stage(tx):
+        dossier_store.stage_events([Event("dossier.submitted", "D-7", AT, id="e7")])(tx)
+        missing = model(dossier_store.pk("D-8"), "OUTBOX#e8", event={})
+        tx.save(missing, condition=model.PK.exists(), label="missing")
+
+    with pytest.raises(store.Cancelled):
+        store.commit(stage)
+
+    assert stream_records() == []
+    store.commit(dossier_store.stage_events([Event("dossier.submitted", "D-9", AT, id="e9")]))
+    assert [outbox_store.event_of(r)["id"] for r in stream_records()] == ["e9"]
