@@ -158,17 +158,15 @@ class Dispatcher:
                 self.stopping.wait(1)
 
     def _follow(self, stream: tuple) -> None:
-        """Poll a table's stream a few times a second, as Lambda does."""
+        """Poll a table's stream a few times a second, as Lambda does (a failed batch is
+        retried at the next poll)."""
         name, reader = stream
         handler = self.app.handler_map[name]
-        while not self.stopping.is_set():
+        while not self.stopping.wait(STREAM_POLL_SECONDS):
             try:
-                handled = reader.deliver(lambda event: handler(event, Context(name)))
+                reader.deliver(lambda event: handler(event, Context(name)))
             except Exception:
                 log.exception("stream polling failed", extra={"handler": name})
-                handled = 0
-            if not handled:
-                self.stopping.wait(STREAM_POLL_SECONDS)
 
     def _tick(self, source: ScheduledEventConfig) -> None:
         seconds = schedule_seconds(source.schedule_expression) or 60

@@ -71,7 +71,8 @@ class StreamReader:
         self.arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
         self.region = self.arn.split(":")[3]
         self.batch_size = batch_size
-        self.iterators: dict[str, str | None] = {}
+        self.iterators: dict[str, str] = {}
+        self.closed: set[str] = set()  # shards read to their end
 
     def _shards(self) -> list[str]:
         described = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]
@@ -86,11 +87,14 @@ class StreamReader:
     def deliver(self, handler) -> int:
         """Hand each shard's next batch to `handler(event)`; returns how many records."""
         handled = 0
-        for shard in self._shards():
+        for shard in [s for s in self._shards() if s not in self.closed]:
             iterator = self.iterators.get(shard) or self._iterator(shard)
             got = self.streams.get_records(ShardIterator=iterator, Limit=self.batch_size)
             records = got["Records"]
-            self.iterators[shard] = got.get("NextShardIterator")
+            if got.get("NextShardIterator"):
+                self.iterators[shard] = got["NextShardIterator"]
+            else:
+                self.closed.add(shard)
             if not records:
                 continue
             handled += len(records)
@@ -106,5 +110,6 @@ class StreamReader:
                 ]
                 retry = min(failed, key=int) if failed else ""
             if retry:
+                self.closed.discard(shard)
                 self.iterators[shard] = self._iterator(shard, "AT_SEQUENCE_NUMBER", retry)
         return handled
