@@ -28,6 +28,7 @@ LIFECYCLE = {  # how often each operation happens in one dossier's life (cost mo
     "transition": 4,
     "payment create": 1,
     "payment IPN": 1,
+    "outbox relay (stream)": None,  # one per event: its stream record to the events queue
     "event (worker)": None,  # one per event the dossier emits (counted)
     "notification (worker)": None,  # one per notification sent (counted)
     "national sync (worker)": None,  # one per sync job (a status change, counted)
@@ -146,13 +147,16 @@ class Bench:
         }
 
     def run_workers(self, code: str) -> None:
-        """Deliver the dossier's new events to `on_event`, then its notifications, one record
-        per invocation (the cost model's worst case)."""
+        """Relay the dossier's new stream records to the events queue, deliver its new events to
+        `on_event`, then its notifications, one record per invocation (the cost model's worst
+        case)."""
         import boto3
 
         from chalicelib.integrations.queues import QueueNames
         from chalicelib.persistence import dossier_store
         from tests.fault_injection import sqs_event
+
+        self.relay()
 
         _, _, model = dossier_store.models()
         done = getattr(self, "_done", set())
@@ -179,6 +183,32 @@ class Bench:
                     )
                 sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
                 self.times("notification (worker)")
+
+    def relay(self) -> None:
+        """Each new record of the dossiers table's stream through `relay_outbox`, one a call.
+        The stream is read unmetered: Lambda's reads of a table's stream are not billed."""
+        import boto3
+
+        from chalicelib.config import get_settings
+        from infra.local.streams import StreamReader, streams_client
+        from tests.outbox_stream import queued_events
+
+        if not hasattr(self, "_stream"):
+            table = get_settings().table_dossiers
+            self._stream = StreamReader(boto3.client("dynamodb"), streams_client(), table, 1)
+
+        def relay(event: dict) -> dict:
+            if not any(r["dynamodb"]["Keys"]["SK"]["S"].startswith("OUTBOX#")
+                       for r in event["Records"]):  # fmt: skip
+                return {"batchItemFailures": []}  # the mapping's filter drops it
+            with self.meter.step("outbox relay (stream)"):
+                answer = self.client.lambda_.invoke("relay_outbox", event).payload
+            self.times("outbox relay (stream)")
+            return answer
+
+        while self._stream.deliver(relay):
+            pass
+        queued_events()  # emptied: `run_workers` hands the events to `on_event` itself
 
     def national_sync(self, sqs) -> None:
         """Each queued sync job through `on_national_sync`, the national side answering 200 at

@@ -18,7 +18,8 @@ is assumed is named here:
   LAMBDA_WORKER_SECONDS each, WORKER_BATCH records per worker invocation (queues are read in
   batches of 10: at national volume batches are far from empty);
 - 1 KB of logs per invocation; one receive and one delete per queued message by the event
-  source.
+  source; the outbox relay's reads of the dossiers table's stream are free (DynamoDB does not
+  bill GetRecords made by a Lambda trigger), its invocations are priced as a worker's.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ WORKER_BATCH = 5
 CATALOG_REQUESTS_PER_DOSSIER = 30  # assumed: ~8 pages and JSON answers, their CSS and scripts
 CDN_HIT_RATIO = 0.90  # assumed share of those served from CloudFront's cache
 LAMBDA_CATALOG_SECONDS = 0.020
-WORKERS = ("event (worker)", "notification (worker)", "national sync (worker)")
+RELAY = "outbox relay (stream)"  # one record per event; no queue receive or delete
+WORKERS = ("event (worker)", "notification (worker)", "national sync (worker)", RELAY)
 S3_GET_CLASS = {"GetObject", "HeadObject"}
 TARGET_PER_THOUSAND = 0.12
 
@@ -72,7 +74,8 @@ def per_dossier(steps: dict, counts: dict, lifecycle: dict) -> dict[str, float]:
             if service == "s3":
                 totals["s3_get" if operation in S3_GET_CLASS else "s3_put"] += n * share
     totals["workers"] = totals["records"] / WORKER_BATCH
-    totals["sqs"] += 2 * totals["records"] / WORKER_BATCH  # the event source's receive + delete
+    queued = totals["records"] - counts.get(RELAY, 0) * (lifecycle.get(RELAY) is None)
+    totals["sqs"] += 2 * queued / WORKER_BATCH  # the event source's receive + delete
     totals["s3_put"] += counts.get("upload", 0)  # the browser's presigned POST
     return totals
 

@@ -57,16 +57,9 @@ class Simulation:
             submitting = n < SUBMISSIONS
             self.numbers[agency] += submitting
             code = f"{agency}-{day:%y%m%d}-{self.random.randrange(1, 10_000):04d}"
-            event = uuid.UUID(int=self.random.getrandbits(128)).hex
             # open_due entry: put on submission, key change (delete + put) on an action
             self.add("open_due OPEN#<shard>", f"OPEN#{store.shard(code, dossier_store.DUE_SHARDS)}",
                      1 if submitting else 2)  # fmt: skip
-            # every operation emits one event: its pending entry is put, then removed
-            self.add(
-                "outbox_pending PENDING#<shard>",
-                f"PENDING#{store.shard(event, dossier_store.OUTBOX_SHARDS)}",
-                2,
-            )
             self.add("inbox INBOX#<agency>", f"INBOX#{agency}", 1 if submitting else 2)
             if submitting:
                 self.add("dossier numbers SEQ#<agency>#<day>", f"SEQ#{agency}", 2)

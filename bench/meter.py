@@ -9,7 +9,9 @@ index's projection (see `Meter._units`). A transaction's ConditionCheck is bille
 the item it checks. A refused write (a failed condition, a cancelled transaction) is billed too:
 each of its items per 1 KB of the larger of the item stored and the item put (twice inside a
 transaction), with no index write. Item sizes follow DynamoDB's rules (names + values); the
-images before and after each write are read with unmetered GetItems."""
+images before and after each write are read with unmetered GetItems. DynamoDB Streams calls
+(service `dynamodbstreams`) are counted but bill no unit: the reads a Lambda event source
+mapping makes of a table's stream are free."""
 
 from __future__ import annotations
 

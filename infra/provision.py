@@ -85,23 +85,31 @@ def _only(props: dict[str, Any], known: set[str], kind: str) -> None:
 
 def _table(ddb: Any, p: dict[str, Any]) -> None:
     _only(p, {"TableName", "BillingMode", "AttributeDefinitions", "KeySchema",
-              "GlobalSecondaryIndexes", "SSESpecification", "TimeToLiveSpecification"}, "table")
+              "GlobalSecondaryIndexes", "SSESpecification", "TimeToLiveSpecification",
+              "StreamSpecification"}, "table")
     name = p["TableName"]
+    # CloudFormation names only the view type; the API also wants the stream switched on.
+    stream = {"StreamEnabled": True, **p["StreamSpecification"]} if "StreamSpecification" in p \
+        else None
     try:
-        indexes = ddb.describe_table(TableName=name)["Table"].get("GlobalSecondaryIndexes", [])
+        described = ddb.describe_table(TableName=name)["Table"]
     except ddb.exceptions.ResourceNotFoundException:
         args = {k: p[k] for k in ("AttributeDefinitions", "KeySchema", "BillingMode",
                                   "GlobalSecondaryIndexes") if k in p}
         if "SSESpecification" in p:  # CloudFormation says SSEEnabled, the API says Enabled
             args["SSESpecification"] = {"Enabled": p["SSESpecification"]["SSEEnabled"]}
+        if stream:
+            args["StreamSpecification"] = stream
         ddb.create_table(TableName=name, **args)
         ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
-    else:  # the table exists: add the indexes declared since it was made
-        have = {index["IndexName"] for index in indexes}
+    else:  # the table exists: add the indexes and the stream declared since it was made
+        have = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
         for index in p.get("GlobalSecondaryIndexes", []):
             if index["IndexName"] not in have:
                 ddb.update_table(TableName=name, AttributeDefinitions=p["AttributeDefinitions"],
                                  GlobalSecondaryIndexUpdates=[{"Create": index}])
+        if stream and not described.get("StreamSpecification", {}).get("StreamEnabled"):
+            ddb.update_table(TableName=name, StreamSpecification=stream)
     status = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]["TimeToLiveStatus"]
     if (ttl := p.get("TimeToLiveSpecification")) and status not in ("ENABLED", "ENABLING"):
         ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)

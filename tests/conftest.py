@@ -161,6 +161,8 @@ def fresh_tables(aws, monkeypatch):
         }
         if indexes:
             spec["GlobalSecondaryIndexes"] = indexes
+        if "StreamSpecification" in table:  # the dossiers table's: the outbox relay reads it
+            spec["StreamSpecification"] = table["StreamSpecification"]
         dynamodb.create_table(**spec)
         monkeypatch.setenv(env, name)
     reset_settings()

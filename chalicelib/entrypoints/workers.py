@@ -1,4 +1,4 @@
-"""Handlers that no HTTP request calls: scheduled jobs and queue consumers."""
+"""Handlers that no HTTP request calls: the outbox relay, scheduled jobs and queue consumers."""
 
 from __future__ import annotations
 
@@ -13,16 +13,14 @@ bp = Blueprint(__name__)
 log = logging.getLogger(__name__)
 
 
-@bp.schedule("rate(1 minute)")
-def relay_outbox(event):
-    """Publish events still pending 30 s after their commit: the relay right after it failed
-    (SQS unavailable), or the events worker has not handled them yet."""
+@bp.lambda_function(name="relay_outbox")
+def relay_outbox(event, context):
+    """The dossiers table's stream (new outbox items; infra/base.json's RelayOutboxStream
+    mapping, the local worker's stream poller): their events to the events queue, answering a
+    partial batch response."""
     from chalicelib.services.shared import outbox
 
-    sent = outbox.sweep(now())
-    if sent:
-        log.info("outbox relayed", extra={"events": sent})
-    return {"relayed": sent}
+    return outbox.relay(event.get("Records", []))
 
 
 @bp.schedule("rate(15 minutes)")

@@ -4,8 +4,9 @@
     PK=DOSSIER#<code>      SK=META             the dossier: its state, applicant, form answers and
                                                attachments (these packed in `details`); the
                                                procedure only by reference
-    PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event waiting to be relayed to SQS (see
-                                               outbox_store)
+    PK=DOSSIER#<code>      SK=OUTBOX#<id>      an event, written with its change; the table's
+                                               stream relays it to SQS (see outbox_store), TTL
+                                               removes it a week later
     PK=DOSSIER#<code>      SK=PAYSLOT#<amount> the dossier's current payment for that amount
     PK=DOSSIER#<code>      SK=RATING           the applicant's rating, written once
     PK=PROCEDURE#<code>    SK=SNAPSHOT#<version>#<digest>
@@ -38,7 +39,6 @@ only what the list shows):
     open_due          OPEN#<shard> / <due>#<code>: dossiers whose clock runs, for the deadline
                       watch (status, due times and the flag already raised); and
                       SHARED#<shard> / <due>#<code>#<agency>: open consult requests
-    outbox_pending    PENDING#<shard> / <at>#<id>: events not yet relayed (keys only)
     pending_payments  PENDING#<shard> / <expires>#<ref>: payments awaiting the gateway (keys)
     national_sync     UNSYNCED#<shard> | FAILED#<agency> / …: dossiers not yet synced with the
                       national portal, or refused by it (the code; see national_sync_store)
@@ -179,12 +179,7 @@ class OutboxRecord(Keyed):
         table_name = "dossiers"
 
     event = CompactJSON()
-    outbox_pk = UnicodeAttribute(null=True)
-    outbox_sk = UnicodeAttribute(null=True)
-    sent_at = UnicodeAttribute(null=True)
     ttl = NumberAttribute(null=True)
-
-    pending = index("outbox_pending", "outbox_pk", "outbox_sk", KeysOnlyProjection())
 
 
 class UploadRecord(Keyed):

@@ -4,11 +4,12 @@ and the events can never disagree with the state. See dossier_records.py for the
 
 Items are lean: the procedure a dossier was submitted under (name, time limit, fees,
 components) is stored once per procedure version (snapshot_store.py) and the dossier keeps a
-reference; this module puts the snapshot back when it loads a dossier. The outbox relay reads
-and retires the events through outbox_store.py."""
+reference; this module puts the snapshot back when it loads a dossier. The table's stream
+carries each new outbox item to the relay (outbox_store.py, services/shared/outbox.py)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,7 +43,7 @@ from chalicelib.persistence.snapshot_store import (
 
 # Sized in bench/keys.py: at 1,000 submissions/s no shard key takes more than 300 WCU/s.
 DUE_SHARDS = 32
-OUTBOX_SHARDS = 32
+OUTBOX_KEEP_SECONDS = 7 * 24 * 3600  # an outbox item, after its stream record is relayed
 DUE_PAGE = 500  # index entries per Query page of the deadline watch
 # Statuses in which the agency holds the dossier and its clock runs: watched for deadlines.
 CLOCK_RUNNING = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS})
@@ -202,13 +203,14 @@ def history_record(code: str, entry: HistoryEntry, version: int | None = None) -
 
 
 def outbox_record(event: Event) -> OutboxRecord:
+    """The event as an outbox item: its insert reaches the relay through the table's stream;
+    kept a week for tracing, then TTL deletes it (a deletion the relay ignores)."""
     _, _, model = models()
     return model(
         pk(event.dossier_code),
         f"OUTBOX#{event.id}",
         event=event.to_dict(),
-        outbox_pk=f"PENDING#{store.shard(event.id, OUTBOX_SHARDS)}",
-        outbox_sk=f"{event.at.isoformat()}#{event.id}",
+        ttl=int(time.time()) + OUTBOX_KEEP_SECONDS,
     )
 
 

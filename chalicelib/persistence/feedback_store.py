@@ -1,7 +1,7 @@
 """Feedback persistence: every change is one TransactWrite of the feedback item (guarded by its
 version), its new history entries and its outbox events. The events are kept in the dossiers
-table's outbox (keyed by the feedback id in `dossier_code`), so the one relay and sweep in
-services/shared/outbox.py publish them too. See feedback_records.py for the key layout."""
+table's outbox (keyed by the feedback id in `dossier_code`), so the table's stream carries them
+to the one relay in services/shared/outbox.py too. See feedback_records.py for the key layout."""
 
 from __future__ import annotations
 

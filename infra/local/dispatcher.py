@@ -5,7 +5,9 @@
 Only the records that succeeded are deleted: a handler that raises fails the whole batch, one
 that answers `batchItemFailures` fails just those, and failed records come back after their
 visibility timeout until the queue's redrive policy moves them to the dead-letter queue.
-`@app.schedule` handlers fire on their rate."""
+`@app.schedule` handlers fire on their rate. Each table stream that infra/base.json maps to a
+function is polled and its handler called with a Lambda-shaped DynamoDB stream event
+(infra/local/streams.py)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from chalice.app import Rate, ScheduledEventConfig, SQSEventConfig
 log = logging.getLogger("dvc.local.dispatcher")
 _RATE = re.compile(r"rate\((\d+) (minute|minutes|hour|hours|day|days)\)")
 _SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+STREAM_POLL_SECONDS = 0.25  # an idle stream: Lambda polls each shard about 4 times a second
 
 
 class Context:
@@ -105,9 +108,11 @@ def schedule_seconds(expression: Any) -> int | None:
 
 
 class Dispatcher:
-    def __init__(self, app, sqs, schedule_speedup: float = 1.0):
+    def __init__(self, app, sqs, schedule_speedup: float = 1.0, streams: list | None = None):
+        """`streams`: (handler name, infra.local.streams.StreamReader) to poll."""
         self.app = app
         self.sqs = sqs
+        self.streams = streams or []
         self.speedup = schedule_speedup
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -119,6 +124,8 @@ class Dispatcher:
                 lines.append(f"queue {source.queue} -> {source.name}")
             elif isinstance(source, ScheduledEventConfig):
                 lines.append(f"{source.schedule_expression} -> {source.name}")
+        for name, reader in self.streams:
+            lines.append(f"stream {reader.arn.split('/')[1]} -> {name}")
         return lines
 
     def start(self) -> None:
@@ -127,9 +134,13 @@ class Dispatcher:
                 self._spawn(self._poll, source)
             elif isinstance(source, ScheduledEventConfig):
                 self._spawn(self._tick, source)
+        for name, reader in self.streams:
+            self._spawn(self._follow, (name, reader), name)
 
-    def _spawn(self, target, source) -> None:
-        thread = threading.Thread(target=target, args=(source,), name=source.name, daemon=True)
+    def _spawn(self, target, source, name: str = "") -> None:
+        thread = threading.Thread(
+            target=target, args=(source,), name=name or source.name, daemon=True
+        )
         thread.start()
         self.threads.append(thread)
 
@@ -145,6 +156,17 @@ class Dispatcher:
             except Exception:
                 log.exception("polling failed", extra={"queue": source.queue})
                 self.stopping.wait(1)
+
+    def _follow(self, stream: tuple) -> None:
+        """Poll a table's stream a few times a second, as Lambda does (a failed batch is
+        retried at the next poll)."""
+        name, reader = stream
+        handler = self.app.handler_map[name]
+        while not self.stopping.wait(STREAM_POLL_SECONDS):
+            try:
+                reader.deliver(lambda event: handler(event, Context(name)))
+            except Exception:
+                log.exception("stream polling failed", extra={"handler": name})
 
     def _tick(self, source: ScheduledEventConfig) -> None:
         seconds = schedule_seconds(source.schedule_expression) or 60

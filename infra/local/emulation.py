@@ -3,7 +3,8 @@
 moto applies a TransactWriteItems by deep-copying the table for rollback while other threads
 keep writing, so concurrent transactions can fail inside the emulator ("dictionary changed size
 during iteration"). DynamoDB applies every transaction atomically; a lock around moto's
-implementation restores that guarantee for the local stack and the tests."""
+implementation (and around its stream reads) restores that guarantee for the local stack and the
+tests."""
 
 from __future__ import annotations
 
@@ -31,14 +32,31 @@ def make_transactions_atomic() -> None:
 
     DynamoDBBackend.transact_write_items = atomic
     make_transactions_cheap()
+    _read_streams_between_transactions()
     _PATCHED = True
+
+
+def _read_streams_between_transactions() -> None:
+    """A stream reader never sees a transaction half applied: its records are appended one by
+    one, and a failed transaction takes them back (see below)."""
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend
+
+    original = DynamoDBStreamsBackend.get_records
+
+    @functools.wraps(original)
+    def between(self, *args, **kwargs):
+        with _LOCK:
+            return original(self, *args, **kwargs)
+
+    DynamoDBStreamsBackend.get_records = between
 
 
 # moto backs a transaction up by deep-copying every table it touches, once per item: the cost
 # grows with the table (a submission against thousands of dossiers copied them all six times,
 # and `make load` ran out of memory). Instead, keep the items the transaction touches and put
-# them back if it fails; moto keeps no other state per table that a write changes (indexes are
-# computed from the items when queried).
+# them back if it fails, and drop the stream records its writes appended (a failed transaction
+# must not reach the stream); moto keeps no other state per table that a write changes (indexes
+# are computed from the items when queried).
 _FAST = threading.local()
 
 
@@ -70,7 +88,18 @@ def _touched(backend, transact_items) -> list[tuple]:
     return saved
 
 
-def _put_back(saved: list[tuple]) -> None:
+def _streamed(saved: list[tuple]) -> dict:
+    """How many records each touched table's stream holds before the transaction."""
+    return {
+        id(table): (table.stream_shard, len(table.stream_shard.items))
+        for table, *_ in saved
+        if getattr(table, "stream_shard", None) is not None
+    }
+
+
+def _put_back(saved: list[tuple], streamed: dict) -> None:
+    for shard, length in streamed.values():
+        del shard.items[length:]
     for table, hash_value, range_value, item in reversed(saved):
         if range_value is None:
             table.items.pop(hash_value, None)
@@ -97,13 +126,14 @@ def make_transactions_cheap() -> None:
         with _LOCK:
             try:
                 saved = _touched(self, transact_items)
+                streamed = _streamed(saved)
             except Exception:  # noqa: BLE001 - malformed input: let moto answer as it does
                 return atomic(self, transact_items, *args, **kwargs)
             _FAST.active = True
             try:
                 return atomic(self, transact_items, *args, **kwargs)
             except Exception:
-                _put_back(saved)
+                _put_back(saved, streamed)
                 raise
             finally:
                 _FAST.active = False

@@ -2,7 +2,8 @@
 
 AWS is emulated in-process by moto's server; tables, buckets and queues are created from the
 same template as production (infra/base.json); the sample catalog is imported; the Chalice app
-is served over HTTP; a dispatcher drains the queues and fires the schedules. Ctrl-C stops all.
+is served over HTTP; a dispatcher drains the queues, follows the table streams and fires the
+schedules. Ctrl-C stops all.
 """
 
 from __future__ import annotations
@@ -112,6 +113,19 @@ def officers_pool(stage: str, seed: bool, catalog: Path = SAMPLE_CATALOG) -> dic
     return pool
 
 
+def stream_readers() -> list:
+    """(handler, reader) for each table stream infra/base.json maps to a function."""
+    import boto3
+
+    from infra.local.streams import StreamReader, stream_mappings, streams_client
+
+    dynamodb, streams = boto3.client("dynamodb"), streams_client()
+    return [
+        (handler, StreamReader(dynamodb, streams, os.environ[table_env], batch_size))
+        for table_env, handler, batch_size in stream_mappings()
+    ]
+
+
 def citizen_accounts() -> str:
     from infra.local.citizen_idp import CITIZENS, PASSWORD
 
@@ -152,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     from infra.local.dispatcher import Dispatcher
     from infra.local.server import make_server
 
-    dispatcher = Dispatcher(app, boto3.client("sqs"), args.schedule_speedup)
+    dispatcher = Dispatcher(app, boto3.client("sqs"), args.schedule_speedup, stream_readers())
     server = make_server(app, args.host, args.port)
     base = f"http://{args.host}:{args.port}"
     print(

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import timedelta
 
 import pytest
 
 from chalicelib.integrations.queues import QueueNames
 from chalicelib.persistence import dossier_store
-from chalicelib.services.shared import outbox
 from chalicelib.services.shared.clock import now
 from tests.factories import call, submission, submit, token
 from tests.fault_injection import WRITES, aws_failure, mentions, sqs_event
+from tests.outbox_stream import queued_events, relay_stream
 
 AGENCY = "ubnd-phuong-kinh-bac"
 THROTTLED = "ProvisionedThroughputExceededException"
@@ -101,20 +100,18 @@ class TestSubmission:
         assert len(mine(client, citizen)) == 1
 
     @pytest.mark.parametrize("failure", ["error", "partial"])
-    def test_an_sqs_failure_after_the_commit_loses_no_event(self, client, fresh_tables, failure):
+    def test_an_sqs_failure_when_relaying_loses_no_event(self, client, fresh_tables, failure):
         answer = None
         if failure == "partial":
             answer = {"Successful": [], "Failed": [{"Id": "0", "SenderFault": False, "Code": "X"}]}
+        _, created = submit(client)
 
         with aws_failure("SendMessageBatch", "ServiceUnavailable", answer=answer):
-            _, created = submit(client)
+            (refused,) = relay_stream(client)
 
-        (item,) = outbox_items(created["code"])
-        assert item.outbox_pk and not item.sent_at  # still pending: the sweep owns it now
-        assert outbox.sweep(now() + timedelta(minutes=1)) == 1
-        (item,) = outbox_items(created["code"])
-        assert item.sent_at and not item.outbox_pk
-        assert outbox.sweep(now() + timedelta(minutes=1)) == 0
+        assert len(refused["batchItemFailures"]) == 1  # the stream hands the record over again
+        assert relay_stream(client) == [{"batchItemFailures": []}]
+        assert [e["dossier_code"] for e in queued_events()] == [created["code"]]
 
 
 class TestTransition:
@@ -144,16 +141,18 @@ class TestTransition:
 
     def test_an_sqs_failure_after_a_transition_loses_no_event(self, client, fresh_tables):
         _, created = submit(client)
-        outbox.sweep(now() + timedelta(minutes=1))
+        relay_stream(client)
+        queued_events()
         desk = token(client, "receptionist", AGENCY)
         path = f"/v1/officer/dossiers/{created['code']}/actions"
 
+        status, _, view = post(client, path, {"action": "accept", "version": 1}, desk)
         with aws_failure("SendMessageBatch", "ServiceUnavailable"):
-            status, _, view = post(client, path, {"action": "accept", "version": 1}, desk)
+            relay_stream(client)
 
         assert status == 200, view
-        assert outbox.sweep(now() + timedelta(minutes=1)) == 1
-        assert all(r.sent_at for r in outbox_items(created["code"]))
+        assert relay_stream(client) == [{"batchItemFailures": []}]
+        assert [e["type"] for e in queued_events()] == ["dossier.accepted"]
 
 
 class TestEventsWorker:

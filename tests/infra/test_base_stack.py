@@ -31,7 +31,6 @@ TABLES = {
         "inbox": ("inbox_pk", "inbox_sk"),
         "by_status": ("status_pk", "status_sk"),
         "open_due": ("due_pk", "due_sk"),
-        "outbox_pending": ("outbox_pk", "outbox_sk"),
         "pending_payments": ("pay_pk", "pay_sk"),
         "national_sync": ("nsync_pk", "nsync_sk"),
     }, "ttl"),

@@ -18,7 +18,7 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import deadlines, forms, receipts
-from chalicelib.services.shared import outbox, paging, throttle
+from chalicelib.services.shared import paging, throttle
 
 NOT_FOUND_MESSAGE = "Không tìm thấy hồ sơ với mã và số điện thoại đã nhập. Vui lòng kiểm tra lại."
 
@@ -107,7 +107,7 @@ def withdraw(
         ),
         deadlines.calendar(dossier.agency_id),
     )
-    outbox.publish(dossier_store.save(dossier, expected))
+    dossier_store.save(dossier, expected)
     return receipts.status_view(dossier, dossier_store.history(code))
 
 

@@ -14,7 +14,6 @@ from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.dossiers.overdue import DUE_SOON_WORKING_DAYS
-from chalicelib.services.shared import outbox
 
 
 def remind(now: datetime) -> dict[str, int]:
@@ -38,6 +37,5 @@ def remind(now: datetime) -> dict[str, int]:
             ).hex,
         )
         if dossier_store.flag_consult(watched, marker, [event]):
-            outbox.publish([event])
             counts[level] += 1
     return counts

@@ -20,7 +20,7 @@ from chalicelib.domain.errors import FieldError, Forbidden, refusal
 from chalicelib.domain.principal import Principal
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines, receipts, submission
-from chalicelib.services.shared import idempotency, outbox, uploads
+from chalicelib.services.shared import idempotency, uploads
 from chalicelib.validation import errors_for
 
 DECISIONS = {
@@ -75,7 +75,6 @@ def receive(
         committed = submission.commit(
             offering, claim, checked, now, build, _response, copies=attempt
         )
-    outbox.publish(committed.events)
     return committed.response
 
 

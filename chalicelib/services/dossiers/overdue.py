@@ -21,7 +21,6 @@ from chalicelib.domain.calendar import extension_deadline
 from chalicelib.domain.events import Event
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import deadlines
-from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
 DUE_SOON_WORKING_DAYS = 2
@@ -70,5 +69,4 @@ def _flag_one(dossier, now: datetime) -> str | None:
     )
     if not dossier_store.flag_deadline(dossier, marker, [event]):
         return None  # changed meanwhile: the next run looks again
-    outbox.publish([event])
     return level

@@ -14,7 +14,7 @@ from chalicelib.domain.events import Event
 from chalicelib.domain.principal import Principal
 from chalicelib.persistence import rating_store
 from chalicelib.services.dossiers import citizen as dossiers
-from chalicelib.services.shared import idempotency, outbox
+from chalicelib.services.shared import idempotency
 
 VALUES = ("rat_hai_long", "hai_long", "chua_hai_long")
 CRITERIA = ("overall", "convenience", "timeliness", "attitude")
@@ -50,5 +50,4 @@ def rate_dossier(
 
     rated_by = principal.subject if owner else "phone"
     rating_store.save(code, rating, rated_by, event, idempotency.completion(claim, response))
-    outbox.publish([event])
     return response

@@ -21,7 +21,6 @@ from chalicelib.integrations import storage
 from chalicelib.persistence import dossier_store
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.dossiers import workflow
-from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
 LINK_SECONDS = 300
@@ -72,7 +71,7 @@ def _record(dossier: Dossier, principal: Principal | None, now: datetime) -> Sta
         event_data={"via": "online"},
     )
     try:
-        outbox.publish(dossier_store.save(dossier, expected))
+        dossier_store.save(dossier, expected)
     except Conflict:
         log.info("result download not recorded: the dossier changed meanwhile")
     return dossier.status

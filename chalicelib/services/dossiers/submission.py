@@ -35,7 +35,7 @@ from chalicelib.persistence import counter_store, dossier_store, store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.documents import wallet
 from chalicelib.services.dossiers import deadlines, receipts
-from chalicelib.services.shared import idempotency, outbox, throttle, uploads
+from chalicelib.services.shared import idempotency, throttle, uploads
 from chalicelib.validation import errors_for
 
 log = logging.getLogger(__name__)
@@ -147,7 +147,6 @@ def create(
         chosen = wallet.check_reused(body["attachments"], procedure, principal, [])
         reused += wallet.copy_reused(chosen, attempt)
         committed = commit(offering, claim, checked, now, build, respond, also, budget, attempt)
-    outbox.publish(committed.events)
     return committed.response
 
 
@@ -217,8 +216,8 @@ def snapshot(offering: Offering) -> dict:
 
 
 class Committed:
-    def __init__(self, dossier, events, response):
-        self.dossier, self.events, self.response = dossier, events, response
+    def __init__(self, dossier, response):
+        self.dossier, self.response = dossier, response
 
 
 def commit(
@@ -257,10 +256,10 @@ def commit(
         if budget is not None:
             staged += budget.stage()
         try:
-            events = dossier_store.create(
+            dossier_store.create(
                 dossier, counter_store.take_number(agency.id_code, now, last), staged
             )
-            return Committed(dossier, events, response)
+            return Committed(dossier, response)
         except store.Cancelled as exc:
             refused = budget.refusal(exc.failed) if budget is not None else None
             if refused is not None:

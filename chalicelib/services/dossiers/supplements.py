@@ -13,7 +13,7 @@ from chalicelib.persistence import dossier_store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines, receipts
 from chalicelib.services.dossiers.citizen import authorized
-from chalicelib.services.shared import outbox, uploads
+from chalicelib.services.shared import uploads
 from chalicelib.validation import errors_for
 
 
@@ -49,6 +49,5 @@ def answer(
         uploads.move_out_of_quarantine(checked, attempt)
         dossier.attachments = [*dossier.attachments, *(c.attachment for c in checked)]
         used = uploads.mark_used(checked, dossier.code) + attempt.committed()
-        events = dossier_store.save(dossier, expected, also=used)
-    outbox.publish(events)
+        dossier_store.save(dossier, expected, also=used)
     return receipts.status_view(dossier, dossier_store.history(code))

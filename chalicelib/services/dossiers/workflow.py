@@ -23,7 +23,7 @@ from chalicelib.persistence import dossier_store
 from chalicelib.services.documents import issuing, wallet
 from chalicelib.services.dossiers import deadlines, forms, shipments
 from chalicelib.services.national_portal import sync as national_sync
-from chalicelib.services.shared import officer_actions, outbox
+from chalicelib.services.shared import officer_actions
 
 log = logging.getLogger(__name__)
 PARAMS = (
@@ -103,7 +103,7 @@ def act(code: str, principal: Principal, body: dict, now: datetime) -> dict:
     workflow.apply(dossier, command, deadlines.calendar(dossier.agency_id))
     if command.action == "accept":
         issued += wallet.accepted_attachments(dossier, now)
-    outbox.publish(dossier_store.save(dossier, expected, also=issuing.staging(*issued)))
+    dossier_store.save(dossier, expected, also=issuing.staging(*issued))
     return officer_view(dossier, principal, now)
 
 
@@ -149,7 +149,7 @@ def apply_system(
         )
     except InvalidTransition:
         return False
-    outbox.publish(dossier_store.save(dossier, expected))
+    dossier_store.save(dossier, expected)
     return True
 
 

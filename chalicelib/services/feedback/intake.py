@@ -33,7 +33,7 @@ from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.feedback import uploads as feedback_uploads
 from chalicelib.services.feedback import views
-from chalicelib.services.shared import idempotency, outbox, paging, throttle, uploads
+from chalicelib.services.shared import idempotency, paging, throttle, uploads
 
 DEFAULT_AGENCY = "trung-tam-phuc-vu-hanh-chinh-cong"
 CHANNELS = ("web", "zalo", "open311", "national_portal")
@@ -68,8 +68,7 @@ def submit(
         intake["attachments"] = [c.attachment for c in checked] + [
             {"url": a["url"]} for a in items if a.get("url")
         ]
-        events, response = _save(intake, now, claim, checked, also, attempt.committed())
-    outbox.publish(events)
+        response = _save(intake, now, claim, checked, also, attempt.committed())
     return response
 
 
@@ -80,22 +79,22 @@ def _save(
     checked: list,
     also: Callable[[store.Transaction, str], None] | None,
     marks: list[store.Staged],
-) -> tuple[list, dict]:
+) -> dict:
     """Commit the feedback under a new id (another one on the rare id taken) with the `marks`
-    of the attempt that copied its files; its events and answer."""
+    of the attempt that copied its files; its answer."""
     calendar = deadlines.calendar()
     for _ in range(ID_ATTEMPTS):
         feedback = feedback_domain.receive(new_id(now), intake, now, calendar)
         response = views.created(feedback)
         try:
-            events = feedback_store.save(
+            feedback_store.save(
                 feedback,
                 None,
                 also=_completing(claim, response, checked, feedback.id, also) + marks,
             )
         except feedback_store.DuplicateId:
             continue
-        return events, response
+        return response
     raise ServiceUnavailable()
 
 
@@ -225,5 +224,5 @@ def rate(
         raise NotFound(NOT_FOUND_MESSAGE)
     expected = feedback.version
     feedback_domain.rate(feedback, body["satisfied"], now, body.get("comment"))
-    outbox.publish(feedback_store.save(feedback, expected))
+    feedback_store.save(feedback, expected)
     return views.sender_view(feedback, feedback_store.history(feedback_id))

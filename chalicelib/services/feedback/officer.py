@@ -14,7 +14,7 @@ from chalicelib.domain.principal import Principal
 from chalicelib.persistence import feedback_store
 from chalicelib.services.dossiers import deadlines
 from chalicelib.services.feedback import views
-from chalicelib.services.shared import officer_actions, outbox, paging
+from chalicelib.services.shared import officer_actions, paging
 
 OPEN_STATUSES = frozenset({Status.RECEIVED, Status.CLASSIFIED, Status.ASSIGNED, Status.FORWARDED})
 PARAMS = ("classification", "agency", "external_agency", "assignee", "answer")
@@ -65,7 +65,7 @@ def act(feedback_id: str, principal: Principal, body: dict, now: datetime) -> di
     )
     expected = feedback.version
     workflow.apply(feedback, command, deadlines.calendar())
-    outbox.publish(feedback_store.save(feedback, expected))
+    feedback_store.save(feedback, expected)
     return views.officer_view(feedback, principal, feedback_store.history(feedback.id), now)
 
 

@@ -37,7 +37,7 @@ from chalicelib.persistence import dossier_store
 from chalicelib.persistence import national_sync_store as store
 from chalicelib.services.catalog import reads as catalog_service
 from chalicelib.services.national_portal import gateway
-from chalicelib.services.shared import batches, outbox
+from chalicelib.services.shared import batches
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)  # > the function timeout (30 s), < the visibility timeout (180 s)
@@ -153,7 +153,6 @@ def _send_one(dossier, history, change, token, now, portal, last: bool) -> str:
         store.refused(
             dossier.code, token, step, status_code, dossier.agency_id, str(exc), now, event
         )
-        outbox.publish([event])
         return REFUSED
     event = _event("dossier.national_synced", dossier, change, status_code, now)
     version = record["version"]
@@ -162,7 +161,6 @@ def _send_one(dossier, history, change, token, now, portal, last: bool) -> str:
     )
     if not done:
         store.delivered(dossier.code, token, step, version, status_code, now, event)
-    outbox.publish([event])
     return DONE if done else DELIVERED
 
 

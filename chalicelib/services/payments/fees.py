@@ -33,7 +33,6 @@ from chalicelib.integrations.vnpay import IpnCode, ipn_answer
 from chalicelib.persistence import dossier_store, payment_store
 from chalicelib.services.dossiers import citizen as dossiers
 from chalicelib.services.payments import gateway as payment_gateway
-from chalicelib.services.shared import outbox
 
 log = logging.getLogger(__name__)
 PAYMENT_TTL = DEFAULT_PAYMENT_TTL
@@ -165,8 +164,6 @@ def _settle(payment: Payment, outcome: PaymentOutcome, by: str, now: datetime) -
     if not payment_store.settle(settled, event):
         return False
     log.info("payment settled", extra={"txn_ref": settled.txn_ref, "state": settled.state})
-    if event is not None:
-        outbox.publish([event])
     if not wanted:
         # Money taken for a dossier that no longer owes it (stopped, withdrawn, paid twice).
         log.warning(

@@ -1,5 +1,5 @@
 """Consumers of domain events from the events queue. Each subscriber is idempotent, because
-SQS delivers at least once and the outbox may relay an event twice."""
+SQS delivers at least once and the outbox relay may send an event twice."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import datetime
 from chalicelib.services.dossiers import closing, workflow
 from chalicelib.services.national_portal import sync as national_sync
 from chalicelib.services.notifications import dispatch as notifications
-from chalicelib.services.shared import batches, outbox
+from chalicelib.services.shared import batches
 from chalicelib.services.stats import counters as stats
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,10 @@ for _type in stats.EVENT_TYPES:  # the statistics counters (services/stats/count
 
 
 def handle(body: str, now: datetime) -> None:
-    """Run the event's subscribers, then take it off the outbox's pending events (a failure
-    before that leaves it pending: SQS redelivers it, the sweep may relay it again)."""
+    """Run the event's subscribers (a failure makes SQS deliver the event again)."""
     event = json.loads(body)
     for subscriber in SUBSCRIBERS.get(event.get("type", ""), []):
         subscriber(event, now)
-    outbox.delivered(event)
 
 
 RESERVE_MS = 5_000  # the slowest event: a few DynamoDB round trips and SQS sends, with retries

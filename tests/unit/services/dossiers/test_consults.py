@@ -24,12 +24,13 @@ def watch(monkeypatch):
 
     def flag_consult(watched, marker, events):
         Watch.flagged.append((watched.code, marker))
+        if not Watch.lose_race:
+            Watch.published.extend(events)  # committed with the flag: the stream relays them
         return not Watch.lose_race
 
     monkeypatch.setattr(consults.deadlines, "calendar", lambda agency=None: builders.CALENDAR)
     monkeypatch.setattr(consults.dossier_store, "consults_due_until", lambda h: Watch.found)
     monkeypatch.setattr(consults.dossier_store, "flag_consult", flag_consult)
-    monkeypatch.setattr(consults.outbox, "publish", lambda events: Watch.published.extend(events))
     return Watch
 
 

@@ -25,10 +25,14 @@ def watch(monkeypatch):
     monkeypatch.setattr(overdue.deadlines, "calendar", lambda agency=None: builders.CALENDAR)
     monkeypatch.setattr(overdue.dossier_store, "due_until", lambda horizon: Watch.found)
     monkeypatch.setattr(overdue.dossier_store, "get", lambda code: Watch.dossiers.get(code))
-    monkeypatch.setattr(
-        overdue.dossier_store, "flag_deadline", lambda d, marker, events: not Watch.lose_race
-    )
-    monkeypatch.setattr(overdue.outbox, "publish", lambda events: Watch.published.extend(events))
+
+    def flag_deadline(d, marker, events):
+        if Watch.lose_race:
+            return False
+        Watch.published.extend(events)  # committed with the flag: the stream relays them
+        return True
+
+    monkeypatch.setattr(overdue.dossier_store, "flag_deadline", flag_deadline)
     return Watch
 
 

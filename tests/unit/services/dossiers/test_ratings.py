@@ -26,8 +26,11 @@ def rate(monkeypatch):
         answer = ratings.rate_dossier(dossier.code, principal, body, "10.0.0.1", NOW)
         return answer, saved, published
 
-    monkeypatch.setattr(ratings.rating_store, "save", lambda *args: saved.append(args))
-    monkeypatch.setattr(ratings.outbox, "publish", lambda events: published.extend(events))
+    def save(*args):
+        saved.append(args)
+        published.append(args[3])  # the event, committed with the rating
+
+    monkeypatch.setattr(ratings.rating_store, "save", save)
     return rate
 
 

@@ -120,7 +120,6 @@ def test_the_dossier_takes_the_next_number_with_its_counter(numbering):
     assert committed.response == {"code": "000.00.01.H06-260302-0042"}
     assert numbering.created == [("000.00.01.H06-260302-0042", ("counter", "000.00.01.H06", 41),
                                   ["used 000.00.01.H06-260302-0042"])]  # fmt: skip
-    assert committed.events == ["event"]
 
 
 def test_a_lost_race_for_the_number_retries_with_the_next(numbering):

@@ -34,7 +34,6 @@ def answer(monkeypatch):
     monkeypatch.setattr(supplements.deadlines, "calendar", lambda agency: builders.CALENDAR)
     monkeypatch.setattr(supplements.dossier_store, "save", lambda d, v, also: saved.append(v) or [])
     monkeypatch.setattr(supplements.dossier_store, "history", lambda code: [])
-    monkeypatch.setattr(supplements.outbox, "publish", lambda events: None)
     monkeypatch.setattr(supplements.receipts, "status_view", lambda d, h: {"status": d.status})
     run.saved = saved
     return run

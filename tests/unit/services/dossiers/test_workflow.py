@@ -22,8 +22,8 @@ FORMER = Principal("leader-9", "leader", "ubnd-receiving")
 
 @pytest.fixture
 def stored(monkeypatch):
-    """The stored dossiers, what was saved (and with what) and published."""
-    state = SimpleNamespace(dossiers={}, saved=[], published=[])
+    """The stored dossiers and what was saved (and with what)."""
+    state = SimpleNamespace(dossiers={}, saved=[])
 
     def save(dossier, expected, also=()):
         state.saved.append((dossier.code, expected, list(also)))
@@ -32,7 +32,6 @@ def stored(monkeypatch):
 
     monkeypatch.setattr(service.dossier_store, "get", state.dossiers.get)
     monkeypatch.setattr(service.dossier_store, "save", save)
-    monkeypatch.setattr(service.outbox, "publish", state.published.extend)
     monkeypatch.setattr(service.deadlines, "calendar", lambda agency: CALENDAR)
     monkeypatch.setattr(service.issuing, "staging", lambda *new: [n for n in new if n])
     monkeypatch.setattr(service.wallet, "accepted_attachments", lambda d, now: ["wallet copy"])
@@ -88,7 +87,7 @@ def test_accepting_saves_the_change_with_the_wallet_copies_and_publishes(stored)
     assert answer == {"code": dossier.code}
     assert dossier.status is Status.ACCEPTED
     assert stored.saved == [(dossier.code, 0, ["wallet copy"])]
-    assert stored.published and dossier.version == 1
+    assert dossier.version == 1
 
 
 def test_approving_signs_the_result_before_the_decision(stored, monkeypatch):

@@ -67,10 +67,12 @@ def world(monkeypatch):
 
     def delivered(code, token, step, version, status_code, now, event):
         state.log.append(("delivered", step, event.id))
+        state.published.append(event)  # committed with the step: the stream relays it
         state.synced_step = step
 
     def refused(code, token, step, status_code, agency, reason, now, event):
         state.log.append(("refused", step, reason, event.id))
+        state.published.append(event)
         state.synced_step = step
 
     def finish(code, token, failed, now):
@@ -102,7 +104,6 @@ def world(monkeypatch):
                         {"step": change["seq"], "version": 1, "status": {"code": 4},
                          "agency": agency_code})  # fmt: skip
     monkeypatch.setattr(sync, "_agency_code", lambda agency_id: "000.00.51.H06")
-    monkeypatch.setattr(sync.outbox, "publish", state.published.extend)
     return state
 
 

@@ -39,11 +39,12 @@ def ledger(monkeypatch):
             return False
         state.payments[settled.txn_ref] = settled
         state.settled.append((settled, event))
+        if event is not None:
+            state.published.append(event)  # committed with the settlement
         return True
 
     monkeypatch.setattr(fees.payment_store, "get", lambda ref: state.payments.get(ref))
     monkeypatch.setattr(fees.payment_store, "settle", settle)
-    monkeypatch.setattr(fees.outbox, "publish", lambda events: state.published.extend(events))
     monkeypatch.setattr(fees, "_dossier_takes_payment", lambda code: state.owes)
     return state
 

@@ -1,89 +1,94 @@
-"""The outbox relay: the request publishes and writes nothing more; the worker takes a handled
-event off the pending ones, the sweep republishes what is still pending and takes off what SQS
-took; an SQS outage never fails the request that committed the change."""
+"""The outbox relay on a batch of the dossiers table's stream: the events of inserted outbox
+items go to the events queue in one batch send, other records are passed over, and a record
+whose event SQS did not take (or all, when SQS is down) is a batch item failure, so the stream
+hands it over again; the rest go out."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
 from chalicelib.domain.calendar import VN_TZ
 from chalicelib.domain.events import Event
+from chalicelib.persistence import dossier_store
 from chalicelib.services.shared import outbox
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=VN_TZ)
 
 
 @pytest.fixture
-def relay(monkeypatch):
-    """What the relay sent (queue, bodies) and what it marked sent; `refuse` ids SQS fails."""
+def sqs(monkeypatch):
+    """What the relay sent (queue, bodies); `refuse` ids SQS fails, `down` fails the call."""
 
-    class Relay:
+    class Sqs:
         sent: list = []
-        marked: list = []
         refuse: set = set()
         down = False
 
     def send_batch(queue, bodies):
-        if Relay.down:
+        if Sqs.down:
             raise ConnectionError("sqs down")
-        Relay.sent.append((queue, dict(bodies)))
-        return {i for i in bodies if i in Relay.refuse}
-
-    def mark_sent(body, expires, at):
-        Relay.marked.append(body)
+        Sqs.sent.append((queue, dict(bodies)))
+        return {i for i in bodies if i in Sqs.refuse}
 
     monkeypatch.setattr(outbox.queues, "send_batch", send_batch)
-    monkeypatch.setattr(outbox.outbox_store, "mark_sent", mark_sent)
-    return Relay
+    return Sqs
+
+
+def record(event: Event, sequence: int, name: str = "INSERT") -> dict:
+    """A stream record of the event's outbox item, as Lambda hands it over."""
+    item = dossier_store.outbox_record(event).serialize()
+    return {
+        "eventName": name,
+        "eventSource": "aws:dynamodb",
+        "dynamodb": {
+            "Keys": {"PK": item["PK"], "SK": item["SK"]},
+            "NewImage": item,
+            "SequenceNumber": str(sequence),
+            "StreamViewType": "NEW_IMAGE",
+        },
+    }
 
 
 def events(n: int) -> list[Event]:
-    return [Event("dossier.submitted", f"D-{i}", AT, id=f"e{i}") for i in range(n)]
+    return [Event("dossier.submitted", f"D-{i}", AT, {"n": i}, id=f"e{i}") for i in range(n)]
 
 
-def test_events_go_to_the_events_queue_and_the_request_writes_nothing_more(relay):
-    assert outbox.publish(events(2)) == 2
+def test_each_inserted_event_goes_to_the_events_queue_as_committed(sqs):
+    batch = [record(e, 100 + i) for i, e in enumerate(events(2))]
 
-    assert relay.sent[0][0] == outbox.queues.QueueNames.EVENTS
-    assert set(relay.sent[0][1]) == {"e0", "e1"}
-    assert relay.marked == []  # still pending until the worker has handled them
-
-
-def test_a_handled_event_is_taken_off_the_pending_ones(relay):
-    outbox.delivered(events(1)[0].to_dict())
-
-    assert [b["id"] for b in relay.marked] == ["e0"]
+    assert outbox.relay(batch) == {"batchItemFailures": []}
+    ((queue, bodies),) = sqs.sent
+    assert queue == outbox.queues.QueueNames.EVENTS
+    assert bodies == {e.id: e.to_dict() for e in events(2)}
 
 
-def test_what_sqs_refuses_stays_pending_after_the_sweep(relay, monkeypatch):
-    relay.refuse = {"e1"}
-    pending = [e.to_dict() for e in events(3)]
-    monkeypatch.setattr(outbox.outbox_store, "pending_events", lambda before, batch: pending)
+def test_other_records_are_passed_over(sqs):
+    (event,) = events(1)
+    removed = record(event, 7, "REMOVE")  # TTL, a week later
+    meta = record(event, 8)
+    meta["dynamodb"]["Keys"]["SK"] = {"S": "META"}
 
-    assert outbox.sweep(AT) == 2
-    assert [b["id"] for b in relay.marked] == ["e0", "e2"]
-
-
-def test_an_sqs_outage_sends_nothing_and_raises_nothing(relay):
-    relay.down = True
-
-    assert outbox.publish(events(2)) == 0
-    assert relay.marked == []
+    assert outbox.relay([removed, meta, record(event, 9, "MODIFY")]) == {"batchItemFailures": []}
+    assert sqs.sent == []
 
 
-def test_nothing_to_publish_calls_nobody(relay):
-    assert outbox.publish([]) == 0
-    assert relay.sent == []
+def test_a_refused_event_is_a_batch_item_failure_and_the_rest_go_out(sqs):
+    sqs.refuse = {"e1"}
+    batch = [record(e, 100 + i) for i, e in enumerate(events(3))]
+
+    assert outbox.relay(batch) == {"batchItemFailures": [{"itemIdentifier": "101"}]}
+    assert set(sqs.sent[0][1]) == {"e0", "e1", "e2"}
 
 
-def test_the_sweep_takes_what_is_pending_since_before_the_grace(relay, monkeypatch):
-    asked = []
+def test_an_sqs_outage_fails_every_record_and_raises_nothing(sqs):
+    sqs.down = True
+    batch = [record(e, 100 + i) for i, e in enumerate(events(2))]
 
-    def pending_events(before, batch):
-        asked.append((before, batch))
-        return [e.to_dict() for e in events(1)]
+    assert outbox.relay(batch) == {
+        "batchItemFailures": [{"itemIdentifier": "100"}, {"itemIdentifier": "101"}]
+    }
 
-    monkeypatch.setattr(outbox.outbox_store, "pending_events", pending_events)
 
-    assert outbox.sweep(AT, batch=10) == 1
-    assert asked == [(AT - timedelta(seconds=30), 10)]
+def test_an_empty_batch_calls_nobody(sqs):
+    assert outbox.relay([]) == {"batchItemFailures": []}
+    assert sqs.sent == []
