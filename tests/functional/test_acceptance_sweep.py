@@ -1,6 +1,7 @@
 """Defects found by an acceptance sweep of the running portal with real clients (an Open311
 client, curl, a browser), each kept here as the request that showed it."""
 
+from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, submit, token
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
 
 
@@ -29,3 +30,48 @@ def test_open311_post_takes_a_phone_written_with_spaces_or_the_country_code(clie
     status, body = post(client, report(phone="+84 912 345 678"))
 
     assert status == 200, body
+
+
+def test_an_action_the_status_or_role_does_not_allow_is_told_in_vietnamese_words(client):
+    """The console shows these messages to officers: they named the action and the role by
+    their API identifiers ('approve', 'receptionist')."""
+    _, created = submit(client)
+    code = created["code"]
+    desk = token(client, "receptionist", RECEIVING_AGENCY[PROCEDURE])
+    version = call(client, "GET", f"/v1/officer/dossiers/{code}", token=desk)[1]["version"]
+
+    early = call(client, "POST", f"/v1/officer/dossiers/{code}/actions",
+                 {"action": "approve", "version": version}, token=desk)  # fmt: skip
+    for action, extra in (("accept", {}), ("assign", {"assignee": "can-bo-tu-phap-1"})):
+        path = f"/v1/officer/dossiers/{code}/actions"
+        body = {"action": action, "version": version, **extra}
+        status, body = call(client, "POST", path, body, token=desk)
+        assert status == 200, body
+        version = body["version"]
+    wrong_role = call(client, "POST", f"/v1/officer/dossiers/{code}/actions",
+                      {"action": "approve", "version": version}, token=desk)  # fmt: skip
+
+    assert early[0] == 409 and early[1]["error"]["code"] == "INVALID_TRANSITION"
+    assert wrong_role[0] == 403 and wrong_role[1]["error"]["code"] == "FORBIDDEN"
+    for _, body in (early, wrong_role):
+        message = body["error"]["message"]
+        assert "Phê duyệt kết quả" in message, message
+        assert "approve" not in message and "receptionist" not in message, message
+
+
+def test_a_feedback_action_the_status_does_not_allow_is_told_in_vietnamese_words(client):
+    status, created = call(client, "POST", "/v1/feedback", {
+        "title": "Đèn đường hỏng", "content": "Đèn đường trước số 8 hỏng đã một tuần.",
+        "category": "co_so_ha_tang", "sender": {"full_name": "Nguyễn Văn An"}, "public": False,
+    })  # fmt: skip
+    assert status == 201, created
+    officer = token(client, "leader", created["agency"]["id"])
+    path = f"/v1/officer/feedback/{created['id']}"
+    version = call(client, "GET", path, token=officer)[1]["version"]
+
+    status, body = call(client, "POST", f"{path}/actions",
+                        {"action": "publish", "version": version}, token=officer)  # fmt: skip
+
+    assert status == 409 and body["error"]["code"] == "INVALID_TRANSITION", body
+    assert "Công khai kết quả trả lời" in body["error"]["message"], body
+    assert "'publish'" not in body["error"]["message"]
