@@ -26,6 +26,7 @@ bp = Blueprint(__name__)
 HTML = {"content_type": "text/html", "tag": "Trang web cho cán bộ"}
 FORM = ["application/x-www-form-urlencoded", "multipart/form-data"]
 SIGN_IN = "/can-bo/dang-nhap"
+FORBIDDEN = "Không có quyền truy cập"  # the heading of a console page refused with 403
 ROLE_LABELS = {
     "receptionist": "Cán bộ Bộ phận Một cửa (tiếp nhận, trả kết quả)",
     "specialist": "Chuyên viên xử lý",
@@ -263,7 +264,7 @@ def console_accounts():
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
     if session.principal.role != "admin":
-        return _console("console/not_found.html", session, status=403, nav="",
+        return _console("console/not_found.html", session, status=403, nav="", heading=FORBIDDEN,
                         message="Chỉ quản trị của cơ quan mới vào được trang này.")
     return _accounts_page(session)
 
@@ -296,7 +297,7 @@ def console_accounts_change():
     except DomainError as exc:
         if exc.status == 403:
             return _console("console/not_found.html", session, status=403, nav="",
-                            message=exc.message)
+                            heading=FORBIDDEN, message=exc.message)
         details = "; ".join(f"{d.message}" for d in exc.details)
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]

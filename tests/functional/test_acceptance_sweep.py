@@ -2,6 +2,7 @@
 client, curl, a browser), each kept here as the request that showed it."""
 
 from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, submit, token
+from tests.functional.test_officer_sign_in import sign_in as officer_sign_in
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
 
 
@@ -75,3 +76,15 @@ def test_a_feedback_action_the_status_does_not_allow_is_told_in_vietnamese_words
     assert status == 409 and body["error"]["code"] == "INVALID_TRANSITION", body
     assert "Công khai kết quả trả lời" in body["error"]["message"], body
     assert "'publish'" not in body["error"]["message"]
+
+
+def test_a_console_page_an_officer_may_not_open_says_so_rather_than_not_found(client):
+    """A receptionist opening the accounts page got a 403 titled "Không tìm thấy"."""
+    receptionist, _ = officer_sign_in(client, f"receptionist.{RECEIVING_AGENCY[PROCEDURE]}")
+
+    answer = client.http.get("/can-bo/tai-khoan", headers=receptionist.header())
+    page = answer.body.decode()
+
+    assert answer.status_code == 403
+    assert "<h1>Không có quyền truy cập</h1>" in page and "Không tìm thấy" not in page
+    assert "Chỉ quản trị của cơ quan mới vào được trang này." in page
