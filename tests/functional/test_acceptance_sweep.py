@@ -1,6 +1,8 @@
 """Defects found by an acceptance sweep of the running portal with real clients (an Open311
 client, curl, a browser), each kept here as the request that showed it."""
 
+import json
+
 from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, submit, token
 from tests.functional.test_officer_sign_in import sign_in as officer_sign_in
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
@@ -88,3 +90,20 @@ def test_a_console_page_an_officer_may_not_open_says_so_rather_than_not_found(cl
     assert answer.status_code == 403
     assert "<h1>Không có quyền truy cập</h1>" in page and "Không tìm thấy" not in page
     assert "Chỉ quản trị của cơ quan mới vào được trang này." in page
+
+
+def test_a_wrong_content_type_is_told_which_type_the_route_takes(client):
+    """The 415 message always said "hãy gửi application/json", also to a client posting a PDF
+    to the verification route or a form to the console's sign-in."""
+    pdf = client.http.post("/v1/documents/abc/verification", body=b"%PDF-1.4",
+                           headers={"Content-Type": "text/plain"})  # fmt: skip
+    form = client.http.post("/can-bo/dang-nhap", body=b"{}",
+                            headers={"Content-Type": "application/json"})  # fmt: skip
+    url_encoded = {"Content-Type": "application/x-www-form-urlencoded"}
+    api = client.http.post("/v1/dossiers", body=b"a=b", headers=url_encoded)
+
+    messages = [json.loads(r.body)["error"]["message"] for r in (pdf, form, api)]
+    assert [r.status_code for r in (pdf, form, api)] == [415, 415, 415]
+    assert "application/pdf" in messages[0] and "application/json" not in messages[0]
+    assert "application/x-www-form-urlencoded" in messages[1]
+    assert "application/json" in messages[2]
