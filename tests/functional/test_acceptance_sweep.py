@@ -2,7 +2,12 @@
 client, curl, a browser), each kept here as the request that showed it."""
 
 import json
+import threading
 
+import httpx
+import pytest
+
+from infra.local.server import make_server
 from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, submit, token
 from tests.functional.test_officer_sign_in import sign_in as officer_sign_in
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
@@ -107,3 +112,29 @@ def test_a_wrong_content_type_is_told_which_type_the_route_takes(client):
     assert "application/pdf" in messages[0] and "application/json" not in messages[0]
     assert "application/x-www-form-urlencoded" in messages[1]
     assert "application/json" in messages[2]
+
+
+@pytest.fixture
+def local_server(app):
+    """The HTTP server `make run` serves the app with, on a free port."""
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server.server_address[1]}"
+    server.shutdown()
+    thread.join(5)
+
+
+def test_the_local_server_answers_any_method_with_the_contract_error(local_server):
+    """`make run` answered TRACE with the bare HTTP server's 501 HTML page (a 5xx for every
+    fuzzer), and an unknown path without the headers every answer carries."""
+    trace = httpx.request("TRACE", f"{local_server}/v1/procedures", timeout=10)
+    unknown = httpx.get(f"{local_server}/khong-co-trang-nay", timeout=10)
+
+    assert trace.status_code == 405
+    assert trace.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "NOT_FOUND"
+    assert unknown.headers["content-type"] == "application/json; charset=utf-8"
+    assert unknown.headers["x-content-type-options"] == "nosniff"
+    assert unknown.headers["cache-control"] == "no-store"
