@@ -51,6 +51,10 @@ class RouteDoc:
     errors: tuple[int, ...] = ()
     content_type: str = "application/json"
     extra: dict = field(default_factory=dict)
+    # A page's own answers: errors shown as an HTML page (not the JSON error body), redirects.
+    pages: tuple[int, ...] = ()
+    redirects: tuple[int, ...] = ()
+    takes_body: bool = False
 
 
 ROUTES: list[RouteDoc] = []
@@ -85,7 +89,9 @@ def route(
         doc |= {"status": 201, "extra": {**extra, "parameters": parameters}}
 
     def decorator(view: Callable) -> Callable:
-        route_doc = RouteDoc(path=path, method=method, **doc)
+        extra = doc.get("extra", {})
+        takes_body = bool(content_types or doc.get("request") or "requestBody" in extra)
+        route_doc = RouteDoc(path=path, method=method, takes_body=takes_body, **doc)
         inputs = _inputs(view, route_doc)
         ROUTES.append(route_doc)
 
