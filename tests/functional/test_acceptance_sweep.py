@@ -1,6 +1,7 @@
 """Defects found by an acceptance sweep of the running portal with real clients (an Open311
 client, curl, a browser), each kept here as the request that showed it."""
 
+import html
 import json
 import threading
 
@@ -196,3 +197,22 @@ def test_what_pages_and_body_routes_answer_is_in_the_openapi_description(client)
         if not documented(client, method, template, answer.status_code, content_type):
             missing.append(f"{method} {path} {answer.status_code} {content_type}")
     assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("from=bad", "Từ ngày: phải có dạng 2025-01-31"),
+        ("from=2026-12-01&to=2026-01-01", "Từ ngày: Phải trước"),
+        ("agency=khong-co", "Cơ quan: Không có cơ quan"),
+    ],
+)
+def test_the_statistics_page_tells_a_bad_filter_in_the_words_of_its_form(client, query, shown):
+    """The page showed "from: Từ ngày (YYYY-MM-DD); mặc định ngày đầu năm: phải có dạng …",
+    twice: the query's identifier and the schema's whole title."""
+    answer = client.http.get(f"/thong-ke?{query}")
+    page = html.unescape(answer.body.decode())
+
+    assert answer.status_code == 200
+    assert page.count(shown) == 1, page[page.find("không hợp lệ") - 100:][:400]
+    assert "from:" not in page and "agency:" not in page and "YYYY-MM-DD); mặc định" not in page
