@@ -58,6 +58,9 @@ class RouteDoc:
 
 
 ROUTES: list[RouteDoc] = []
+# A request without a body is not refused for the Content-Type it names (Chalice checks it on
+# every method): httpx keeps a form's Content-Type on the GET it follows a redirect with.
+_ANY_WITHOUT_BODY = {"GET": ["*/*"], "DELETE": ["*/*"]}
 
 
 def error_body(code: str, message: str, details: list[FieldError] | None = None) -> dict:
@@ -109,9 +112,10 @@ def route(
                 log.warning("transient AWS failure", extra={"aws_error": aws_error_code(exc)})
                 return error_response(retryable, retryable.headers)
 
-        options = {"methods": [method]}
-        if content_types:
-            options["content_types"] = content_types
+        options: dict[str, Any] = {"methods": [method]}
+        accepted = content_types or _ANY_WITHOUT_BODY.get(method)
+        if accepted:
+            options["content_types"] = accepted
         bp.route(path, **options)(wrapped)
         return wrapped
 

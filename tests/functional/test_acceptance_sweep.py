@@ -216,3 +216,15 @@ def test_the_statistics_page_tells_a_bad_filter_in_the_words_of_its_form(client,
     assert answer.status_code == 200
     assert page.count(shown) == 1, page[page.find("không hợp lệ") - 100:][:400]
     assert "from:" not in page and "agency:" not in page and "YYYY-MM-DD); mặc định" not in page
+
+
+@pytest.mark.parametrize("path", ["/", "/v1/procedures", "/dang-nhap/callback", "/v1/me"])
+def test_a_request_without_a_body_is_not_refused_for_its_content_type(client, path):
+    """httpx, following the identity provider's redirect after the sign-in form, keeps the
+    form's Content-Type on the GET to /dang-nhap/callback: the sign-in ended in a 415 (and so did
+    the GET / after signing out)."""
+    answer = client.http.get(path, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    assert answer.status_code != 415
+    if answer.status_code >= 400 and path.startswith("/v1"):
+        assert json.loads(answer.body)["error"]["code"] != "UNSUPPORTED_MEDIA_TYPE"
