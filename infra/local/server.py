@@ -39,8 +39,12 @@ class PortalRequestHandler(ChaliceRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the access log comes from the app
         return
 
-    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
-    do_TRACE = do_CONNECT = _generic_handle
+    def __getattr__(self, name: str):
+        """Every method reaches the app (the bare server answers 501 to any it has no
+        `do_<METHOD>` for: TRACE, QUERY, …), which answers an unknown one 405."""
+        if name.startswith("do_"):
+            return self._generic_handle
+        raise AttributeError(name)
 
 
 def make_server(app, host: str, port: int, stage: str = "local") -> LocalDevServer:
