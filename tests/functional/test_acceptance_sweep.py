@@ -3,13 +3,14 @@ client, curl, a browser), each kept here as the request that showed it."""
 
 import html
 import json
+import random
 import threading
 
 import httpx
 import pytest
 
 from infra.local.server import make_server
-from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, submit, token
+from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, calling_from, submit, token
 from tests.functional.test_officer_sign_in import sign_in as officer_sign_in
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
 
@@ -229,3 +230,33 @@ def test_a_request_without_a_body_is_not_refused_for_its_content_type(client, pa
     assert answer.status_code != 415
     if answer.status_code >= 400 and path.startswith("/v1"):
         assert json.loads(answer.body)["error"]["code"] != "UNSUPPORTED_MEDIA_TYPE"
+
+
+def _upload_request(path):
+    if path == "/v1/uploads":
+        return {"procedure_code": PROCEDURE, "component_code": "TP2", "filename": "a.pdf",
+                "content_type": "application/pdf", "size_bytes": 100}  # fmt: skip
+    return {"filename": "anh.jpg", "content_type": "image/jpeg", "size_bytes": 100}
+
+
+@pytest.mark.parametrize("path", ["/v1/uploads", "/v1/feedback/uploads"])
+def test_one_address_cannot_flood_anonymous_uploads(client, limits, path):
+    """The contract limits anonymous creates, uploads included, per client address: any number
+    of presigned uploads (10 MB each into the uploads bucket) were handed out."""
+    limits(UPLOADS_PER_IP=2)
+    flooder = f"198.51.100.{random.randint(1, 254)}"
+
+    with calling_from(flooder):
+        invalid = call(client, "POST", path, {**_upload_request(path), "size_bytes": 10**10})
+        answers = [call(client, "POST", path, _upload_request(path)) for _ in range(3)]
+    with calling_from(f"203.0.113.{random.randint(1, 254)}"):
+        elsewhere = call(client, "POST", path, _upload_request(path))
+    citizen = token(client)
+    with calling_from(flooder):
+        signed_in = call(client, "POST", path, _upload_request(path), token=citizen)
+
+    assert invalid[0] in (400, 413)  # a refused request takes nothing from the budget
+    assert [status for status, _ in answers] == [201, 201, 429]
+    assert answers[-1][1]["error"]["code"] == "RATE_LIMITED"
+    assert "tệp" in answers[-1][1]["error"]["message"]
+    assert elsewhere[0] == 201 and signed_in[0] == 201
