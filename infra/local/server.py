@@ -32,7 +32,7 @@ class PortalRequestHandler(ChaliceRequestHandler):
 
     def _send_error_response(self, error) -> None:
         if isinstance(error, ForbiddenError):
-            self._send_http_response(404, NOT_FOUND_HEADERS, NOT_FOUND)
+            self._send_http_response(404, dict(NOT_FOUND_HEADERS), NOT_FOUND)  # it pops from it
             return
         super()._send_error_response(error)
 
