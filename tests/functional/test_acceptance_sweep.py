@@ -261,3 +261,19 @@ def test_one_address_cannot_flood_anonymous_uploads(client, limits, path):
     assert answers[-1][1]["error"]["code"] == "RATE_LIMITED"
     assert "tệp" in answers[-1][1]["error"]["message"]
     assert elsewhere[0] == 201 and signed_in[0] == 201
+
+
+def test_limits_are_told_in_words_people_use(client):
+    """A time limit of 100000 days was told "phải là số dương" (it is positive); a result file
+    over the limit "Phải nhỏ hơn hoặc bằng 20971520"."""
+    status, due = call(client, "GET", "/v1/calendar/due?from=2026-12-03T16:00:00%2B07:00"
+                       "&amount=100000&unit=working_days")  # fmt: skip
+    _, created = submit(client)
+    specialist = token(client, "specialist", RECEIVING_AGENCY[PROCEDURE])
+    result_path = f"/v1/officer/dossiers/{created['code']}/result"
+    big = {"filename": "kq.pdf", "content_type": "application/pdf", "size_bytes": 10**9}
+    too_big = call(client, "POST", result_path, big, token=specialist)
+
+    assert status == 400 and "3650" in due["error"]["details"][0]["message"]
+    assert "số dương" not in due["error"]["details"][0]["message"]
+    assert too_big[0] == 400 and "20 MB" in too_big[1]["error"]["details"][0]["message"]
