@@ -189,6 +189,8 @@ def test_what_pages_and_body_routes_answer_is_in_the_openapi_description(client)
          b'{"a": "' + b"x" * 300_000 + b'"}'),
         ("POST", "/v1/documents/{document_id}/verification", "/v1/documents/abc/verification",
          {"Content-Type": "text/plain"}, b"x"),
+        ("GET", "/dev/fake-gateway/pay", "/dev/fake-gateway/pay", {}, None),
+        ("POST", "/dev/fake-gateway/pay", "/dev/fake-gateway/pay", form, b"vnp_TxnRef=khong-co"),
     ]  # fmt: skip
 
     missing = []
