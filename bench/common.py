@@ -119,6 +119,7 @@ def local_stack(url: str | None = None, quiet: bool = True, aws_port: int | None
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     # A load test submits everything from 127.0.0.1: one address, many applicants.
     env.setdefault("SUBMISSIONS_PER_IP", "1000000")
+    env.setdefault("UPLOADS_PER_IP", "1000000")
     process = subprocess.Popen(
         [
             sys.executable,

@@ -56,6 +56,7 @@ LOOKUP_FAILURES_PER_CODE = "LOOKUP_FAILURES_PER_CODE"
 LOOKUP_FAILURES_PER_CODE_AND_IP = "LOOKUP_FAILURES_PER_CODE_AND_IP"
 # Abuse limits of submission and outbound messages (docs/security.md).
 SUBMISSIONS_PER_IP = "SUBMISSIONS_PER_IP"
+UPLOADS_PER_IP = "UPLOADS_PER_IP"
 SUBMISSIONS_PER_PHONE = "SUBMISSIONS_PER_PHONE"
 SUBMISSIONS_PER_CITIZEN = "SUBMISSIONS_PER_CITIZEN"
 MESSAGES_PER_RECIPIENT = "MESSAGES_PER_RECIPIENT"
@@ -115,6 +116,7 @@ class Settings:
     submissions_per_phone: int
     submissions_per_citizen: int
     messages_per_recipient: int
+    uploads_per_ip: int = 200
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_scopes: str = "openid profile phone address"
@@ -174,6 +176,7 @@ def get_settings() -> Settings:
         submissions_per_phone=int(_env(SUBMISSIONS_PER_PHONE, "5")),
         submissions_per_citizen=int(_env(SUBMISSIONS_PER_CITIZEN, "30")),
         messages_per_recipient=int(_env(MESSAGES_PER_RECIPIENT, "20")),
+        uploads_per_ip=int(_env(UPLOADS_PER_IP, "200")),
         oidc_issuer=_env(OIDC_ISSUER, "").rstrip("/"),
         oidc_client_id=_env(OIDC_CLIENT_ID, ""),
         oidc_scopes=_env(OIDC_SCOPES, "openid profile phone address"),

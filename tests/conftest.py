@@ -36,6 +36,7 @@ os.environ["LOOKUP_FAILURES_PER_IP"] = "100000"
 os.environ["SUBMISSIONS_PER_IP"] = "100000"
 os.environ["SUBMISSIONS_PER_PHONE"] = "100000"
 os.environ["SUBMISSIONS_PER_CITIZEN"] = "100000"
+os.environ["UPLOADS_PER_IP"] = "100000"
 os.environ["MESSAGES_PER_RECIPIENT"] = "100000"
 # moto's HTTP mock (the `responses` library) logs every request it lets through, URL and query
 # included, at INFO: the e2e tests' calls to the local stack are not the portal's logs.

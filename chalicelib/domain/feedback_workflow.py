@@ -16,6 +16,17 @@ from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, V
 from chalicelib.domain.feedback import Feedback, Status, answer_deadline, forward_deadline
 from chalicelib.domain.workflow import Command  # one command shape for both workflows
 
+ACTION_LABELS = {
+    "receive": "Tiếp nhận phản ánh, kiến nghị",
+    "classify": "Phân loại phản ánh, kiến nghị",
+    "assign": "Giao cán bộ xử lý",
+    "forward": "Chuyển cơ quan có thẩm quyền",
+    "answer": "Trả lời phản ánh, kiến nghị",
+    "publish": "Công khai kết quả trả lời",
+    "close": "Kết thúc xử lý",
+    "rate": "Người gửi đánh giá câu trả lời",
+}
+
 CLASSIFICATIONS = ("not_accepted", "within_competence", "other_agency")
 S = Status
 RECEPTION = frozenset({"receptionist", "leader", "admin"})
@@ -58,17 +69,21 @@ def _may(feedback: Feedback, action: str) -> bool:
     return True
 
 
+def _label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
 def apply(feedback: Feedback, command: Command, calendar: WorkingCalendar) -> Feedback:
     transition = FEEDBACK_TRANSITIONS.get(command.action)
     if transition is None:
         raise ValidationFailed("Thao tác không hợp lệ.", [FieldError("action", "Không hỗ trợ")])
     if feedback.status not in transition.sources or not _may(feedback, command.action):
         raise InvalidTransition(
-            f"Không thể '{command.action}' khi phản ánh đang ở trạng thái "
-            f"'{feedback.status.label}'."
+            f"Không thể thực hiện “{_label(command.action)}” khi phản ánh đang ở trạng thái "
+            f"“{feedback.status.label}”."
         )
     if command.actor_role not in transition.roles:
-        raise Forbidden(f"Vai trò {command.actor_role} không được thực hiện '{command.action}'.")
+        raise Forbidden(f"Vai trò của bạn không được thực hiện “{_label(command.action)}”.")
     previous = feedback.status
     step = RULES[command.action](feedback, command, calendar)
     feedback.record(

@@ -19,6 +19,32 @@ from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
 from chalicelib.domain.errors import FieldError, Forbidden, InvalidTransition, ValidationFailed
 from chalicelib.domain.process import HAND_OVER, hand_over
 
+# What officers and citizens read for each action (history, forms, refusals).
+ACTION_LABELS = {
+    "submit": "Nộp hồ sơ trực tuyến",
+    "receive": "Tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính",
+    "accept": "Tiếp nhận hồ sơ",
+    "reject": "Từ chối tiếp nhận",
+    "request_supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "resubmit": "Công dân bổ sung hồ sơ",
+    "assign": "Chuyển xử lý",
+    "transfer": "Chuyển cơ quan liên thông",
+    "hand_over": "Chuyển bước xử lý",
+    "request_consult": "Lấy ý kiến cơ quan liên quan (liên thông)",
+    "answer_consult": "Cơ quan liên quan trả lời ý kiến",
+    "request_payment": "Yêu cầu nộp phí, lệ phí",
+    "confirm_payment": "Đã nộp phí, lệ phí",
+    "record_payment": "Đã nộp phí, lệ phí trực tuyến",
+    "approve": "Phê duyệt kết quả",
+    "refuse": "Từ chối giải quyết",
+    "extend": "Xin lỗi và hẹn lại ngày trả kết quả",
+    "stop": "Dừng xử lý",
+    "return_result": "Trả kết quả",
+    "download_result": "Công dân tải kết quả điện tử",
+    "withdraw": "Công dân rút hồ sơ",
+    "flag": "Nhắc hạn xử lý",
+}
+
 S = Status
 RECEPTION = frozenset({"receptionist", "admin"})
 APPRAISAL = frozenset({"specialist", "leader", "admin"})
@@ -104,6 +130,10 @@ class Command:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+def _label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
 def allowed_actions(dossier: Dossier, role: str) -> list[str]:
     return [
         a
@@ -118,10 +148,11 @@ def apply(dossier: Dossier, command: Command, calendar: WorkingCalendar) -> Doss
         raise ValidationFailed("Thao tác không hợp lệ.", [FieldError("action", "Không hỗ trợ")])
     if dossier.status not in transition.sources:
         raise InvalidTransition(
-            f"Không thể '{command.action}' khi hồ sơ đang ở trạng thái '{dossier.status.label}'."
+            f"Không thể thực hiện “{_label(command.action)}” khi hồ sơ đang ở trạng thái "
+            f"“{dossier.status.label}”."
         )
     if command.actor_role not in transition.roles_for(dossier.status):
-        raise Forbidden(f"Vai trò {command.actor_role} không được thực hiện '{command.action}'.")
+        raise Forbidden(f"Vai trò của bạn không được thực hiện “{_label(command.action)}”.")
     previous = dossier.status
     step = RULES[command.action](dossier, command, calendar)
     if transition.target is not None:

@@ -23,7 +23,7 @@ citizen_route = routes_of(bp, tag=TAG)
     summary="Xin đường dẫn tải lên tệp đính kèm (S3 presigned POST)",
     request="api/upload-request.json",
     response="api/upload.json",
-    errors=(401, 404, 409, 413),
+    errors=(401, 404, 409, 413, 429),
     idempotent=True,
 )
 def create_upload():
@@ -33,7 +33,9 @@ def create_upload():
         bp.current_request,
         "upload",
         "api/upload-request.json",
-        lambda body, principal, claim: uploads.create(body, principal, now()),
+        lambda body, principal, claim: uploads.create(
+            body, principal, now(), client_address=client_ip(bp.current_request)
+        ),
     )
 
 

@@ -24,8 +24,10 @@ from chalicelib.web.pages import PRIVATE, page
 
 bp = Blueprint(__name__)
 HTML = {"content_type": "text/html", "tag": "Trang web cho cán bộ"}
+SIGNED_IN = {**HTML, "redirects": (302,)}  # a page for officers: signed out, to the sign-in
 FORM = ["application/x-www-form-urlencoded", "multipart/form-data"]
 SIGN_IN = "/can-bo/dang-nhap"
+FORBIDDEN = "Không có quyền truy cập"  # the heading of a console page refused with 403
 ROLE_LABELS = {
     "receptionist": "Cán bộ Bộ phận Một cửa (tiếp nhận, trả kết quả)",
     "specialist": "Chuyên viên xử lý",
@@ -69,7 +71,7 @@ def _safe_next(value: str | None) -> str:
     return "/can-bo/ho-so"
 
 
-@route(bp, "/can-bo", summary="Cán bộ: vào trang xử lý hồ sơ (hoặc đăng nhập)", **HTML)
+@route(bp, "/can-bo", summary="Cán bộ: vào trang xử lý hồ sơ (hoặc đăng nhập)", **SIGNED_IN)
 def console_home():
     return redirect("/can-bo/ho-so" if _officer_session() else SIGN_IN)
 
@@ -105,7 +107,8 @@ def console_sign_in():
     "POST",
     summary="Cán bộ: gửi mật khẩu, mật khẩu mới (lần đầu) hoặc mã xác thực TOTP",
     content_types=FORM,
-    errors=(401,),
+    pages=(401,),
+    redirects=(303,),
     **HTML,
 )
 def console_sign_in_step():
@@ -150,7 +153,7 @@ def _challenge_cookie(step) -> str:
     )
 
 
-@route(bp, "/can-bo/ho-so", summary="Cán bộ: hồ sơ của cơ quan", **HTML)
+@route(bp, "/can-bo/ho-so", summary="Cán bộ: hồ sơ của cơ quan", **SIGNED_IN)
 def console_inbox():
     session = _officer_session()
     if session is None:
@@ -158,7 +161,7 @@ def console_inbox():
     return _console("console/inbox.html", session, nav="ho-so")
 
 
-@route(bp, "/can-bo/ho-so/{code}", summary="Cán bộ: xử lý một hồ sơ", **HTML)
+@route(bp, "/can-bo/ho-so/{code}", summary="Cán bộ: xử lý một hồ sơ", **SIGNED_IN)
 def console_dossier(code):
     from chalicelib.services.catalog import reads as catalog_service
 
@@ -187,7 +190,7 @@ def console_dossier(code):
             {"name": "thu-tuc", "in": "query", "required": False, "schema": {"type": "string"}}
         ]
     },
-    **HTML,
+    **SIGNED_IN,
 )
 def console_intake():
     from chalicelib.services.catalog import reads as catalog_service
@@ -213,7 +216,7 @@ def console_intake():
     )
 
 
-@route(bp, "/can-bo/phan-anh", summary="Cán bộ: phân loại và trả lời phản ánh", **HTML)
+@route(bp, "/can-bo/phan-anh", summary="Cán bộ: phân loại và trả lời phản ánh", **SIGNED_IN)
 def console_feedback():
     from chalicelib.domain.feedback import Status
     from chalicelib.services.catalog import reads as catalog_service
@@ -255,15 +258,15 @@ def _accounts_page(session, notice=None, error=None, status=200):
     bp,
     "/can-bo/tai-khoan",
     summary="Quản trị: tài khoản cán bộ của cơ quan và nhật ký thay đổi",
-    errors=(403,),
-    **HTML,
+    pages=(403,),
+    **SIGNED_IN,
 )
 def console_accounts():
     session = _officer_session()
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
     if session.principal.role != "admin":
-        return _console("console/not_found.html", session, status=403, nav="",
+        return _console("console/not_found.html", session, status=403, nav="", heading=FORBIDDEN,
                         message="Chỉ quản trị của cơ quan mới vào được trang này.")
     return _accounts_page(session)
 
@@ -274,8 +277,8 @@ def console_accounts():
     "POST",
     summary="Quản trị: tạo, khóa, mở khóa, đổi vai trò tài khoản cán bộ (ghi nhật ký)",
     content_types=FORM,
-    errors=(400, 403, 404),
-    **HTML,
+    pages=(400, 403, 404),
+    **SIGNED_IN,
 )
 def console_accounts_change():
     from chalicelib.services.accounts import officer_admin
@@ -296,7 +299,7 @@ def console_accounts_change():
     except DomainError as exc:
         if exc.status == 403:
             return _console("console/not_found.html", session, status=403, nav="",
-                            message=exc.message)
+                            heading=FORBIDDEN, message=exc.message)
         details = "; ".join(f"{d.message}" for d in exc.details)
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]
@@ -307,7 +310,7 @@ def console_accounts_change():
     bp,
     "/can-bo/so-theo-doi",
     summary="Bộ phận Một cửa, lãnh đạo: Sổ theo dõi hồ sơ (Mẫu số 07) của cơ quan để in",
-    **HTML,
+    **SIGNED_IN,
 )
 def console_register():
     from chalicelib.services.dossiers import register
@@ -328,7 +331,9 @@ def console_register():
     )
 
 
-@route(bp, "/can-bo/lich", summary="Cán bộ quản trị: lịch nghỉ, ngày làm bù, giờ làm việc", **HTML)
+@route(
+    bp, "/can-bo/lich", summary="Cán bộ quản trị: lịch nghỉ, ngày làm bù, giờ làm việc", **SIGNED_IN
+)
 def console_calendar():
     session = _officer_session()
     if session is None:

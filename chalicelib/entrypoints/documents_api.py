@@ -133,6 +133,7 @@ def remove_document(document_id):
     summary="Trang xác thực văn bản điện tử (mã QR trên văn bản)",
     tag="Trang web cho công dân",
     content_type="text/html",
+    pages=(404,),
 )
 def verification_page(document_id):
     from chalicelib.services.documents import verification

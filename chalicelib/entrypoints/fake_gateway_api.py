@@ -38,6 +38,7 @@ PAGE = "payments/fake_gateway.html"
     tag=TAG,
     content_type="text/html",
     errors=(404,),
+    pages=(400,),
 )
 def fake_payment_page():
     from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError
@@ -72,6 +73,8 @@ def fake_payment_page():
     content_type="text/html",
     content_types=["application/x-www-form-urlencoded"],
     errors=(404,),
+    pages=(400,),
+    redirects=(302,),
 )
 def fake_payment_finish():
     from chalicelib.integrations.fake_vnpay import GATEWAY, FakeGatewayError

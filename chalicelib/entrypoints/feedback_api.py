@@ -55,7 +55,7 @@ def submit_feedback():
     tag=TAG,
     request="api/feedback-upload-request.json",
     response="api/upload.json",
-    errors=(401, 409, 413),
+    errors=(401, 409, 413, 429),
     idempotent=True,
 )
 def create_feedback_upload():
@@ -65,7 +65,9 @@ def create_feedback_upload():
         bp.current_request,
         "feedback-upload",
         "api/feedback-upload-request.json",
-        lambda body, principal, claim: feedback_uploads.create(body, principal, now()),
+        lambda body, principal, claim: feedback_uploads.create(
+            body, principal, now(), client_ip(bp.current_request)
+        ),
     )
 
 

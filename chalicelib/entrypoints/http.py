@@ -51,9 +51,16 @@ class RouteDoc:
     errors: tuple[int, ...] = ()
     content_type: str = "application/json"
     extra: dict = field(default_factory=dict)
+    # A page's own answers: errors shown as an HTML page (not the JSON error body), redirects.
+    pages: tuple[int, ...] = ()
+    redirects: tuple[int, ...] = ()
+    takes_body: bool = False
 
 
 ROUTES: list[RouteDoc] = []
+# A request without a body is not refused for the Content-Type it names (Chalice checks it on
+# every method): httpx keeps a form's Content-Type on the GET it follows a redirect with.
+_ANY_WITHOUT_BODY = {"GET": ["*/*"], "DELETE": ["*/*"]}
 
 
 def error_body(code: str, message: str, details: list[FieldError] | None = None) -> dict:
@@ -85,7 +92,9 @@ def route(
         doc |= {"status": 201, "extra": {**extra, "parameters": parameters}}
 
     def decorator(view: Callable) -> Callable:
-        route_doc = RouteDoc(path=path, method=method, **doc)
+        extra = doc.get("extra", {})
+        takes_body = bool(content_types or doc.get("request") or "requestBody" in extra)
+        route_doc = RouteDoc(path=path, method=method, takes_body=takes_body, **doc)
         inputs = _inputs(view, route_doc)
         ROUTES.append(route_doc)
 
@@ -103,9 +112,10 @@ def route(
                 log.warning("transient AWS failure", extra={"aws_error": aws_error_code(exc)})
                 return error_response(retryable, retryable.headers)
 
-        options = {"methods": [method]}
-        if content_types:
-            options["content_types"] = content_types
+        options: dict[str, Any] = {"methods": [method]}
+        accepted = content_types or _ANY_WITHOUT_BODY.get(method)
+        if accepted:
+            options["content_types"] = accepted
         bp.route(path, **options)(wrapped)
         return wrapped
 

@@ -24,10 +24,7 @@ log = logging.getLogger("dvc.access")
 
 _CHALICE_ERRORS = {
     "BadRequestError": ("VALIDATION_FAILED", "Yêu cầu không hợp lệ."),
-    "UnsupportedMediaType": (
-        "UNSUPPORTED_MEDIA_TYPE",
-        "Kiểu nội dung không được hỗ trợ; hãy gửi application/json.",
-    ),
+    "UnsupportedMediaType": ("UNSUPPORTED_MEDIA_TYPE", "Kiểu nội dung không được hỗ trợ."),
     "MethodNotAllowedError": (
         "METHOD_NOT_ALLOWED",
         "Phương thức không được hỗ trợ cho đường dẫn này.",
@@ -41,11 +38,14 @@ _CHALICE_ERRORS = {
 _INTERNAL = ("INTERNAL", "Đã có lỗi hệ thống. Vui lòng thử lại sau; dữ liệu của bạn không bị mất.")
 
 
-def normalize(response: Response) -> Response:
+def normalize(response: Response, accepted: list[str] | None = None) -> Response:
+    """`accepted`: the content types the route takes, named in a 415's message."""
     body = response.body
     if response.status_code < 400 or not isinstance(body, dict) or "Code" not in body:
         return response
     code, message = _CHALICE_ERRORS.get(body["Code"], _INTERNAL)
+    if code == "UNSUPPORTED_MEDIA_TYPE" and accepted:
+        message = f"{message[:-1]}; hãy gửi {' hoặc '.join(accepted)}."
     headers = {k: v for k, v in (response.headers or {}).items() if k.lower() != "content-type"}
     return Response(
         body=dumps(error_body(code, message)),
@@ -99,6 +99,11 @@ def secure(response: Response) -> Response:
     return response
 
 
+def _accepted(app: Chalice, event) -> list[str] | None:
+    entry = app.routes.get((event.context or {}).get("resourcePath"), {}).get(event.method)
+    return entry.content_types if entry is not None else None
+
+
 def register(app: Chalice) -> None:
     @app.middleware("http")
     def access(event, get_response):
@@ -106,7 +111,7 @@ def register(app: Chalice) -> None:
         token = request_id.set(rid)
         started = time.perf_counter()
         try:
-            response = secure(_refused() or normalize(get_response(event)))
+            response = secure(_refused() or normalize(get_response(event), _accepted(app, event)))
             response.headers["X-Request-Id"] = rid
             log.info(
                 "request",

@@ -10,6 +10,8 @@ from chalicelib.entrypoints.http import ROUTES, RouteDoc
 from chalicelib.validation import schema
 
 ERROR_REF = {"$ref": "#/components/schemas/api.common/$defs/error"}
+PAGE = {"text/html": {"schema": {"type": "string"}}}  # an error a page shows as a page
+LOCATION = {"Location": {"schema": {"type": "string"}, "description": "Trang chuyển tới"}}
 _STATUS_TEXT = {
     400: "Dữ liệu không hợp lệ",
     401: "Chưa đăng nhập",
@@ -17,6 +19,7 @@ _STATUS_TEXT = {
     404: "Không tìm thấy",
     409: "Xung đột",
     413: "Quá lớn",
+    415: "Kiểu nội dung không được hỗ trợ",
     429: "Quá nhiều yêu cầu",
     503: "Tạm thời không phục vụ được",
 }
@@ -81,12 +84,15 @@ def _operation(doc: RouteDoc, used: set[str]) -> dict:
     responses = {str(doc.status): success}
     errors = set(doc.errors) | ({400} if doc.request or doc.query else set())
     errors |= {401, 403} if doc.auth else set()
+    errors |= {415} if doc.takes_body else set()  # another Content-Type (Chalice, middleware)
+    errors |= {413} if doc.request else set()  # a JSON body over its limit (http.json_body)
     errors.add(503)  # any route: AWS throttling becomes a retryable 503 (http.route)
-    for status in sorted(errors):
-        responses[str(status)] = {
-            "description": _STATUS_TEXT.get(status, "Lỗi"),
-            "content": {"application/json": {"schema": ERROR_REF}},
-        }
+    for status in sorted(errors | set(doc.pages)):
+        content = PAGE if status in doc.pages else {"application/json": {"schema": ERROR_REF}}
+        description = _STATUS_TEXT.get(status, "Lỗi")
+        responses[str(status)] = {"description": description, "content": content}
+    for status in doc.redirects:
+        responses[str(status)] = {"description": "Chuyển hướng", "headers": LOCATION}
     operation: dict[str, Any] = {
         "summary": doc.summary,
         "tags": [doc.tag],

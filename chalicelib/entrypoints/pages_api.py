@@ -114,7 +114,7 @@ def _heading(chosen: dict, catalog, options) -> str:
     return "Thủ tục hành chính"
 
 
-@route(bp, "/thu-tuc/{code}", summary="Thông tin công khai của một thủ tục", **HTML)
+@route(bp, "/thu-tuc/{code}", summary="Thông tin công khai của một thủ tục", pages=(404,), **HTML)
 def procedure_page(code):
     from chalicelib.services.catalog import reads as catalog_service
 
@@ -148,6 +148,7 @@ def procedure_page(code):
     bp,
     "/thu-tuc/{code}/nop-ho-so",
     summary="Nộp hồ sơ trực tuyến: tờ khai, tệp đính kèm, xem lại, nộp, giấy tiếp nhận",
+    pages=(404,),
     **HTML,
 )
 def apply_page(code):
@@ -228,7 +229,13 @@ def my_dossiers_page():
     )
 
 
-@route(bp, "/ho-so-cua-toi/{code}", summary="Một hồ sơ của tôi (đã đăng nhập)", **HTML)
+@route(
+    bp,
+    "/ho-so-cua-toi/{code}",
+    summary="Một hồ sơ của tôi (đã đăng nhập)",
+    redirects=(302,),
+    **HTML,
+)
 def my_dossier_page(code):
     session = _citizen_session()
     if session is None:
@@ -300,7 +307,7 @@ def feedback_page():
     summary="Tệp tĩnh của trang web (CSS, JavaScript)",
     tag=TAG,
     content_type="text/*",
-    errors=(404,),
+    pages=(404,),
 )
 def static_asset(name):
     return static(name)

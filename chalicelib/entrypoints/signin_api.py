@@ -61,6 +61,8 @@ def _sign_in_page(message: str | None = None, status: int = 200, cookies: list |
     "/dang-nhap",
     summary="Công dân đăng nhập: chuyển tới hệ thống định danh điện tử (OpenID Connect, PKCE)",
     extra={"parameters": NEXT_PARAM},
+    pages=(503,),
+    redirects=(302,),
     **HTML,
 )
 def sign_in():
@@ -84,6 +86,8 @@ def sign_in():
     bp,
     SIGNIN_CALLBACK_PATH,
     summary="Công dân quay lại từ hệ thống định danh điện tử: kiểm tra và mở phiên đăng nhập",
+    pages=(400,),
+    redirects=(302,),
     **HTML,
 )
 def sign_in_callback():
@@ -109,7 +113,8 @@ def sign_in_callback():
     "POST",
     summary="Đăng xuất (công dân và cán bộ): kết thúc phiên đăng nhập",
     content_types=["application/x-www-form-urlencoded", "multipart/form-data"],
-    errors=(403,),
+    pages=(403,),
+    redirects=(303,),
     **HTML,
 )
 def sign_out():

@@ -97,6 +97,17 @@ PAGE_PARAMS = [
 ]
 
 
+FILTER_LABELS = {"agency": "Cơ quan", "from": "Từ ngày", "to": "Đến ngày"}  # the page's form
+
+
+def _problems(error: ValidationFailed) -> str:
+    """Each problem once, named by the form's label (not the query's identifier) and without
+    the schema's title, which the label replaces."""
+    told = (f"{FILTER_LABELS.get(d.field, d.field)}: {d.message.rsplit(': ', 1)[-1]}"
+            for d in error.details)  # fmt: skip
+    return "; ".join(dict.fromkeys(told))
+
+
 @route(
     bp,
     "/thong-ke",
@@ -117,7 +128,7 @@ def stats_page_view():
     try:
         report = stats.report(validate(query, QUERY, "Bộ lọc không hợp lệ."), now())
     except ValidationFailed as exc:
-        error = exc.message + " " + "; ".join(f"{d.field}: {d.message}" for d in exc.details)
+        error = f"{exc.message} {_problems(exc)}".strip()
         query = {}
         report = stats.report({}, now())
     return page(

@@ -42,6 +42,7 @@ def running_stack(log_name: str, *options: str):
         "SUBMISSIONS_PER_IP",
         "SUBMISSIONS_PER_PHONE",
         "SUBMISSIONS_PER_CITIZEN",
+        "UPLOADS_PER_IP",
         "MESSAGES_PER_RECIPIENT",
     ):
         env[limit] = "100000"

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from chalicelib.config import get_settings
 from chalicelib.domain.dossier import WITHDRAWABLE, Dossier, Status
+from chalicelib.domain.workflow import ACTION_LABELS
 from chalicelib.integrations import secrets
 from chalicelib.services.catalog import reads as catalog_service
 
@@ -17,30 +18,6 @@ DELIVERY_LABELS = {
     "online": "Nhận kết quả trực tuyến",
     "post": "Nhận qua dịch vụ bưu chính công ích",
     "counter": "Nhận trực tiếp tại Bộ phận Một cửa",
-}
-ACTION_LABELS = {
-    "submit": "Nộp hồ sơ trực tuyến",
-    "receive": "Tiếp nhận hồ sơ trực tiếp hoặc qua bưu chính",
-    "accept": "Tiếp nhận hồ sơ",
-    "reject": "Từ chối tiếp nhận",
-    "request_supplement": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "resubmit": "Công dân bổ sung hồ sơ",
-    "assign": "Chuyển xử lý",
-    "transfer": "Chuyển cơ quan liên thông",
-    "hand_over": "Chuyển bước xử lý",
-    "request_consult": "Lấy ý kiến cơ quan liên quan (liên thông)",
-    "answer_consult": "Cơ quan liên quan trả lời ý kiến",
-    "request_payment": "Yêu cầu nộp phí, lệ phí",
-    "confirm_payment": "Đã nộp phí, lệ phí",
-    "record_payment": "Đã nộp phí, lệ phí trực tuyến",
-    "approve": "Phê duyệt kết quả",
-    "refuse": "Từ chối giải quyết",
-    "extend": "Xin lỗi và hẹn lại ngày trả kết quả",
-    "stop": "Dừng xử lý",
-    "return_result": "Trả kết quả",
-    "download_result": "Công dân tải kết quả điện tử",
-    "withdraw": "Công dân rút hồ sơ",
-    "flag": "Nhắc hạn xử lý",
 }
 
 

@@ -15,6 +15,8 @@ from chalicelib.services.catalog import reads as catalog_service
 MAX_DESCRIPTION = 4000
 PROCEDURE_CODE = re.compile(r"^[0-9]\.[0-9]{6}$")
 DOSSIER_CODE = re.compile(r"^[0-9A-Z.]{1,40}-[0-9]{6}-[0-9]{4}$")
+PHONE = re.compile(r"(0|\+84)[0-9]{9}")  # schemas/api/common.json, `phone`
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 YES_NO = [{"key": "true", "name": "Đồng ý công khai"}, {"key": "false", "name": "Không công khai"}]
 
 
@@ -92,6 +94,7 @@ def feedback_body(form: dict) -> dict:
     attrs = _attributes(form, problems)
     if form.get("media_url") and not is_https_url(form["media_url"]):
         problems.append((400, f"media_url: {HTTPS_ONLY}"))
+    phone, email = _contact(form, problems)
     if problems:
         raise _error(problems)
     name = " ".join(p for p in (form.get("last_name"), form.get("first_name")) if p).strip()
@@ -105,8 +108,8 @@ def feedback_body(form: dict) -> dict:
         "dossier_code": attrs.get("dossier_code"),
         "sender": {
             "full_name": name[:200],
-            "phone": (form.get("phone") or "").strip()[:30],
-            "email": (form.get("email") or "").strip()[:254],
+            "phone": phone,
+            "email": email,
             "open311_account_id": form.get("account_id"),
             "open311_device_id": form.get("device_id"),
         },
@@ -114,6 +117,18 @@ def feedback_body(form: dict) -> dict:
         "attachments": [{"url": form["media_url"]}] if form.get("media_url") else [],
     }
     return body
+
+
+def _contact(form: dict, problems: list) -> tuple[str, str]:
+    """The sender's phone and email, checked as the web API's schema checks them (a phone may
+    be written with spaces, dots or dashes): they are where the answer is sent."""
+    phone = re.sub(r"[\s.-]", "", form.get("phone") or "")
+    email = (form.get("email") or "").strip()
+    if phone and not PHONE.fullmatch(phone):
+        problems.append((400, "phone: Phải gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84)"))
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        problems.append((400, "email: Địa chỉ email không hợp lệ"))
+    return phone, email
 
 
 def _location(form: dict, problems: list) -> dict:

@@ -21,8 +21,12 @@ FILE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_BYTES = 10 * 1024 * 1024
 
 
-def create(body: dict, principal: Principal | None, now: datetime) -> dict:
-    return uploads.presign(None, COMPONENT, body, principal, now, purpose=FEEDBACK)
+def create(
+    body: dict, principal: Principal | None, now: datetime, client_address: str | None = None
+) -> dict:
+    return uploads.presign(
+        None, COMPONENT, body, principal, now, purpose=FEEDBACK, client_address=client_address
+    )
 
 
 def check(items: list[dict], principal: Principal | None) -> list[CheckedUpload]:

@@ -16,16 +16,6 @@ from chalicelib.domain.principal import Principal
 from chalicelib.services.catalog import reads as catalog_service
 
 WITHHELD = "(Người gửi không đồng ý công khai nội dung; chỉ công khai kết quả trả lời.)"
-ACTION_LABELS = {
-    "receive": "Tiếp nhận phản ánh, kiến nghị",
-    "classify": "Phân loại phản ánh, kiến nghị",
-    "assign": "Giao cán bộ xử lý",
-    "forward": "Chuyển cơ quan có thẩm quyền",
-    "answer": "Trả lời phản ánh, kiến nghị",
-    "publish": "Công khai kết quả trả lời",
-    "close": "Kết thúc xử lý",
-    "rate": "Người gửi đánh giá câu trả lời",
-}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -87,7 +77,7 @@ def public_history(entries: list[dict]) -> list[dict]:
         {
             "at": e["at"],
             "action": e["action"],
-            "label": ACTION_LABELS.get(e["action"], e["action"]),
+            "label": feedback_workflow.ACTION_LABELS.get(e["action"], e["action"]),
             "status": e["status_to"],
             **({"note": e["public_note"]} if e.get("public_note") else {}),
         }

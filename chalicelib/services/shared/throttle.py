@@ -50,6 +50,9 @@ SUBMISSION_MESSAGE = (
     "Đã có quá nhiều hồ sơ được nộp từ địa chỉ hoặc số điện thoại này. "
     "Vui lòng thử lại sau {minutes} phút."
 )
+UPLOAD_MESSAGE = (
+    "Đã có quá nhiều tệp được tải lên từ địa chỉ này. Vui lòng thử lại sau {minutes} phút."
+)
 MESSAGE_WINDOW_SECONDS = 24 * 60 * 60
 VN_OFFSET_SECONDS = 7 * 60 * 60  # windows start on Vietnamese time: a day is a Vietnamese day
 
@@ -150,6 +153,15 @@ def submission_budget(
         if network:
             limits.append(("ip", network, settings.submissions_per_ip, window))
     return _budget(kind, limits, FEEDBACK_MESSAGE if kind == "feedback" else SUBMISSION_MESSAGE)
+
+
+def take_upload(client_address: str | None) -> Attempt:
+    """Count one anonymous upload (a presigned POST of up to a component's size into the
+    uploads bucket) per client network, `UPLOADS_PER_IP` an hour, or refuse it (429)."""
+    network = client_network(client_address)
+    limit = get_settings().uploads_per_ip
+    limits = [("ip", network, limit, SUBMISSION_WINDOW_SECONDS)] if network else []
+    return _budget("upload", limits, UPLOAD_MESSAGE).take()
 
 
 def take_message(address: str) -> Attempt | None:

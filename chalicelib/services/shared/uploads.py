@@ -32,6 +32,7 @@ from chalicelib.integrations import malware_scan, storage
 from chalicelib.integrations.malware_scan import Verdict
 from chalicelib.persistence import copy_store, store, upload_store
 from chalicelib.services.catalog import reads as catalog_service
+from chalicelib.services.shared import throttle
 
 URL_LIFETIME = timedelta(minutes=15)
 RECORD_LIFETIME_SECONDS = 2 * 24 * 3600
@@ -56,10 +57,14 @@ def online_procedure(code: str, field: str = "procedure_code") -> Procedure:
 
 
 def create(
-    body: dict, principal: Principal | None, now: datetime, online_only: bool = True
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+    online_only: bool = True,
+    client_address: str | None = None,
 ) -> dict:
     """A presigned upload of one component; the desk scans for any procedure, citizens upload
-    only for procedures offered online."""
+    only for procedures offered online (without signing in, within their address's budget)."""
     procedure = (
         online_procedure(body["procedure_code"])
         if online_only
@@ -81,7 +86,9 @@ def create(
             "Tệp quá lớn.",
             [FieldError("size_bytes", f"Tối đa {component.max_size_bytes // (1024 * 1024)} MB")],
         )
-    return presign(procedure.code, component.code, body, principal, now)
+    return presign(
+        procedure.code, component.code, body, principal, now, client_address=client_address
+    )
 
 
 def presign(
@@ -91,9 +98,28 @@ def presign(
     principal: Principal | None,
     now: datetime,
     purpose: str = DOSSIER,
+    client_address: str | None = None,
 ) -> dict:
     """Record an upload (for a dossier's component of `procedure_code`, or with
-    purpose=FEEDBACK for a feedback) and presign its S3 POST."""
+    purpose=FEEDBACK for a feedback) and presign its S3 POST. An anonymous one first takes one
+    from its client address's budget (docs/security.md), given back if nothing is presigned."""
+    attempt = throttle.take_upload(client_address) if principal is None else None
+    try:
+        return _presign(procedure_code, component_code, body, principal, now, purpose)
+    except Exception:
+        if attempt is not None:
+            attempt.give_back_on_failure()
+        raise
+
+
+def _presign(
+    procedure_code: str | None,
+    component_code: str,
+    body: dict,
+    principal: Principal | None,
+    now: datetime,
+    purpose: str,
+) -> dict:
     upload_id = uuid.uuid4().hex
     key = f"{QUARANTINE}{upload_id}/{safe_filename(body['filename'])}"
     expires_at = record(

@@ -348,6 +348,7 @@
           render(answer.data);
           DVC.say(message, 'Đã thực hiện: ' + (ACTION_LABELS[name] || name) + '. Trạng thái mới: ' + answer.data.status_label + '.', 'ok');
           message.scrollIntoView({ block: 'center' });
+          message.focus();  // the panel and its button are gone: keep the keyboard here, not at the page's start
           return;
         }
         (answer.data.error.details || []).forEach(function (detail) {
