@@ -28,6 +28,9 @@ from chalicelib.validation import property_types, validate
 log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# Requests without a body: Chalice would still refuse one whose Content-Type is not JSON (415),
+# which some clients send on a GET (a redirect followed after a form POST, a gateway's IPN).
+BODILESS_METHODS = ("GET", "HEAD", "DELETE")
 # The OpenAPI parameter of every create that a client may safely retry (docs/api.md).
 IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
@@ -106,6 +109,8 @@ def route(
         options = {"methods": [method]}
         if content_types:
             options["content_types"] = content_types
+        elif method in BODILESS_METHODS:
+            options["content_types"] = ["*/*"]
         bp.route(path, **options)(wrapped)
         return wrapped
 

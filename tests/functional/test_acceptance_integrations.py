@@ -1,0 +1,56 @@
+"""What outside testers found using real clients against the integrations (VNPay, Open311,
+Zalo, the notifications' links): each case failed before its fix."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.functional.payment_flow import ipn_query
+
+STRAY_TYPES = ["application/x-www-form-urlencoded", "text/plain; charset=UTF-8"]
+
+
+class TestABodilessGetIgnoresItsContentType:
+    """Some HTTP clients (and redirects followed after a form POST) send a Content-Type with a
+    GET that has no body; the answer must be the route's own, never a 415."""
+
+    @pytest.mark.parametrize("content_type", STRAY_TYPES)
+    def test_the_vnpay_ipn_still_answers_its_rsp_code(self, client, content_type):
+        query = ipn_query("NOSUCHORDER1", 5000)
+
+        response = client.http.get(
+            f"/webhooks/vnpay/ipn?{urlencode(query)}", headers={"Content-Type": content_type}
+        )
+
+        assert response.status_code == 200
+        assert json.loads(response.body) == {"RspCode": "01", "Message": "Order not found"}
+
+    @pytest.mark.parametrize("content_type", STRAY_TYPES)
+    def test_the_payment_return_page_is_shown(self, client, content_type):
+        query = ipn_query("ANY1", 5000, response="24", status="02")
+
+        response = client.http.get(
+            f"/payments/vnpay/return?{urlencode(query)}", headers={"Content-Type": content_type}
+        )
+
+        assert response.status_code == 200
+        assert "Bạn đã hủy giao dịch" in response.body.decode()
+
+    @pytest.mark.parametrize("content_type", STRAY_TYPES)
+    def test_open311_lists_its_services(self, client, content_type):
+        response = client.http.get(
+            "/open311/v2/services.xml", headers={"Content-Type": content_type}
+        )
+
+        assert response.status_code == 200
+        assert b"<services>" in response.body
+
+    def test_a_post_with_the_wrong_type_is_still_refused(self, client):
+        response = client.http.post(
+            "/dev/token", body=b"role=citizen", headers={"Content-Type": "text/plain"}
+        )
+
+        assert response.status_code == 415
