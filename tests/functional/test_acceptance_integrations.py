@@ -54,3 +54,33 @@ class TestABodilessGetIgnoresItsContentType:
         )
 
         assert response.status_code == 415
+
+
+NOT_CHARGED = "Bạn chưa bị trừ tiền"
+
+
+class TestTheReturnPageNeverDeniesACharge:
+    """VNPay's `07` means the money was taken (the transaction is held as suspicious), and `99`
+    or an unknown code or a transaction still in progress says nothing about the account: the
+    page must not tell the citizen they were not charged, nor invite them to pay again."""
+
+    @pytest.mark.parametrize(
+        ("response", "status"),
+        [("07", "00"), ("07", "07"), ("99", "02"), ("00", "01"), ("42", "02")],
+    )
+    def test_an_outcome_that_may_have_charged_the_citizen(self, client, response, status):
+        query = ipn_query("ANY1", 5000, response=response, status=status)
+
+        page = client.http.get(f"/payments/vnpay/return?{urlencode(query)}").body.decode()
+
+        assert "Giao dịch chưa được xác nhận" in page
+        assert NOT_CHARGED not in page and "Giao dịch không thành công" not in page
+        assert "không thanh toán lại" in page
+
+    @pytest.mark.parametrize("response", ["24", "51", "11"])
+    def test_a_declined_payment_still_says_nothing_was_taken(self, client, response):
+        query = ipn_query("ANY1", 5000, response=response, status="02")
+
+        page = client.http.get(f"/payments/vnpay/return?{urlencode(query)}").body.decode()
+
+        assert "Giao dịch không thành công" in page and NOT_CHARGED in page
