@@ -8,7 +8,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.factories import submit
+from tests.functional.notify_helpers import dev_messages, drain, outbox_events, run_events
 from tests.functional.payment_flow import ipn_query
+from tests.functional.test_zalo_webhook import chat, user_id
 
 STRAY_TYPES = ["application/x-www-form-urlencoded", "text/plain; charset=UTF-8"]
 
@@ -84,3 +87,30 @@ class TestTheReturnPageNeverDeniesACharge:
         page = client.http.get(f"/payments/vnpay/return?{urlencode(query)}").body.decode()
 
         assert "Giao dịch không thành công" in page and NOT_CHARGED in page
+
+
+class TestMessagesLinkToPagesNotToTheJsonApi:
+    """A citizen opening the link of an SMS or a Zalo reply got the JSON API's 400 (no phone);
+    an officer opening the inbox's link got the officer API's 401. Each link opens a page."""
+
+    def test_the_citizen_and_officer_messages_of_a_new_dossier(self, client):
+        _, created = submit(client, notify=["sms"])
+        code = created["code"]
+
+        run_events(client, outbox_events(code))
+        drain(client)
+
+        texts = {
+            m["template"]: m["text"] for m in dev_messages(client) if m["dossier_code"] == code
+        }
+        assert f"/tra-cuu?ma={code}" in texts["received"]
+        assert f"/can-bo/ho-so/{code}" in texts["officer_new_dossier"]
+        assert "/v1/" not in texts["received"] + texts["officer_new_dossier"]
+
+    def test_the_zalo_lookup_reply(self, client):
+        body, created = submit(client)
+        code, phone = created["code"], body["applicant"]["phone"]
+
+        reply = chat(client, user_id(), f"tra cuu {code} {phone}")
+
+        assert reply.endswith(f"/tra-cuu?ma={code}") and "/v1/" not in reply
