@@ -114,3 +114,26 @@ class TestMessagesLinkToPagesNotToTheJsonApi:
         reply = chat(client, user_id(), f"tra cuu {code} {phone}")
 
         assert reply.endswith(f"/tra-cuu?ma={code}") and "/v1/" not in reply
+
+
+class TestOpen311PostWithoutAServiceCode:
+    """GeoReport v2: a required field missing is a 400 naming it; 404 is for a service_code
+    that does not exist (the answer used to be a 404 about the service ``''``)."""
+
+    @pytest.mark.parametrize("fmt", ["json", "xml"])
+    def test_is_a_400_naming_the_field(self, client, fmt):
+        fields = {"api_key": "dvc-local-open311-key", "address_string": "Số 1", "description": "x"}
+
+        response = client.http.post(
+            f"/open311/v2/requests.{fmt}",
+            body=urlencode(fields),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+        assert response.status_code == 400
+        text = response.body.decode()
+        assert "service_code" in text and "''" not in text
+        if fmt == "json":
+            assert [e["code"] for e in json.loads(text)] == [400]
+        else:
+            assert "<errors><error><code>400</code>" in text

@@ -87,9 +87,12 @@ def _category(code: str) -> Category:
 
 
 def create(form: dict, now: datetime) -> list[dict]:
-    """POST requests: check the api_key (403), the service (404) and the fields (400)."""
+    """POST requests: check the api_key (403), the service (400 missing, 404 unknown) and the
+    fields (400)."""
     _check_key(form.get("api_key"))
-    _category(form.get("service_code") or "")
+    if not (form.get("service_code") or "").strip():
+        raise Open311Error(400, (400, "service_code: Bắt buộc phải chọn dịch vụ (loại phản ánh)"))
+    _category(form["service_code"])
     body = intake.feedback_body(form)
     try:
         created = feedback_service.submit(body, None, now, channel="open311")
