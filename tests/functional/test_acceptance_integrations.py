@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+import httpx
 import pytest
 
-from tests.factories import submit
+from chalicelib.services.national_portal import intake as national_intake
+from tests.factories import submit, token
 from tests.functional.notify_helpers import dev_messages, drain, outbox_events, run_events
 from tests.functional.payment_flow import ipn_query
+from tests.functional.test_national_intake import PDF, national_body
 from tests.functional.test_zalo_webhook import chat, user_id
 
 STRAY_TYPES = ["application/x-www-form-urlencoded", "text/plain; charset=UTF-8"]
@@ -137,3 +140,47 @@ class TestOpen311PostWithoutAServiceCode:
             assert [e["code"] for e in json.loads(text)] == [400]
         else:
             assert "<errors><error><code>400</code>" in text
+
+
+class TestNationalFilesOutOfReach:
+    """The national portal's file host timing out, unreachable or answering 5xx/429 is no fault
+    of the record: the connector is asked to send it again (503, Retry-After), not told the
+    record is invalid (a 400 it would not retry)."""
+
+    @pytest.fixture
+    def file_host(self, monkeypatch):
+        def answer(request: httpx.Request) -> httpx.Response:
+            if request.url.path.endswith("/down.pdf"):
+                raise httpx.ConnectError("unreachable", request=request)
+            if request.url.path.endswith("/busy.pdf"):
+                return httpx.Response(503)
+            if request.url.path.endswith("/missing.pdf"):
+                return httpx.Response(404)
+            return httpx.Response(200, content=PDF)
+
+        served = httpx.Client(transport=httpx.MockTransport(answer))
+        monkeypatch.setattr(national_intake, "http_client", lambda: served)
+
+    def send(self, client, name):
+        body = national_body(client)
+        body["attachments"][0]["url"] = f"https://files.dichvucong.test/{name}"
+        service = token(client, role="service", subject="dvcqg-connector")
+        response = client.http.post(
+            "/v1/integrations/national-portal/dossiers",
+            body=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {service}"},
+        )
+        return response.status_code, response.headers, json.loads(response.body)
+
+    @pytest.mark.parametrize("name", ["down.pdf", "busy.pdf"])
+    def test_asks_the_connector_to_retry(self, client, file_host, name):
+        status, headers, answer = self.send(client, name)
+
+        assert status == 503 and answer["error"]["code"] == "SERVICE_UNAVAILABLE"
+        assert [d["field"] for d in answer["error"]["details"]] == ["attachments[0].url"]
+        assert int(headers["Retry-After"]) > 0
+
+    def test_a_file_that_is_not_there_is_still_a_400(self, client, file_host):
+        status, _, answer = self.send(client, "missing.pdf")
+
+        assert status == 400 and answer["error"]["code"] == "VALIDATION_FAILED"
