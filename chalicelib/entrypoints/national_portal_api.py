@@ -36,7 +36,7 @@ def _again(schema: str) -> dict:
     response="api/national-dossier.response.json",
     status=201,
     auth=(SERVICE,),
-    errors=(404, 409, 413),
+    errors=(404, 409, 413, 503),
     extra=_again("national-dossier.response"),
 )
 def national_dossier(principal, body):

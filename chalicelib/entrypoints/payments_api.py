@@ -18,7 +18,7 @@ TAG = "Hồ sơ (công dân)"
 WEBHOOKS = "Webhooks"
 # vnp_ResponseCode (docs/integrations.md §2.4) as the citizen reads it on the return page.
 DECLINE_REASONS = {
-    "07": "Giao dịch bị nghi ngờ bất thường và đang chờ xác minh.",
+    "07": "Tiền đã bị trừ nhưng giao dịch bị nghi ngờ bất thường và đang chờ xác minh.",
     "09": "Thẻ/tài khoản chưa đăng ký dịch vụ Internet Banking.",
     "10": "Xác thực thông tin thẻ/tài khoản không đúng quá 3 lần.",
     "11": "Đã hết thời gian chờ thanh toán.",
@@ -30,6 +30,9 @@ DECLINE_REASONS = {
     "75": "Ngân hàng thanh toán đang bảo trì.",
     "79": "Nhập sai mật khẩu thanh toán quá số lần quy định.",
 }
+# The codes of a payment refused before any money moved; any other outcome (`07` took the money
+# and holds it, `99` or an unknown code says nothing) may have charged the citizen.
+DECLINED_UNCHARGED = frozenset(DECLINE_REASONS) - {"07"}
 
 
 def public_base(request: Request) -> str:
@@ -115,7 +118,13 @@ def vnpay_return():
 
     request = bp.current_request
     view = payments.return_view(dict(request.query_params or {}))
-    reason = DECLINE_REASONS.get(view.get("result_code", ""), "")
+    code = view.get("result_code", "")
     return html(
-        render("payments/return.html", **view, reason=reason, home=f"{public_base(request)}/")
+        render(
+            "payments/return.html",
+            **view,
+            reason=DECLINE_REASONS.get(code, ""),
+            uncharged=code in DECLINED_UNCHARGED,
+            home=f"{public_base(request)}/",
+        )
     )

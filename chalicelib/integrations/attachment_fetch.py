@@ -18,7 +18,13 @@ CHUNK = 64 * 1024
 
 
 class FetchError(Exception):
-    """Why the file was not taken (Vietnamese, shown to the sender)."""
+    """Why the file was not taken (Vietnamese, shown to the sender); `temporary` when the same
+    request may fetch it later (the host timed out, was out of reach, or answered 408, 425, 429
+    or 5xx)."""
+
+    def __init__(self, message: str, temporary: bool = False):
+        super().__init__(message)
+        self.temporary = temporary
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,10 @@ def fetch(
     try:
         with http.stream("GET", url, timeout=timeout, follow_redirects=False) as answer:
             if answer.status_code != 200:
-                raise FetchError(f"Không tải được tệp (HTTP {answer.status_code})")
+                raise FetchError(
+                    f"Không tải được tệp (HTTP {answer.status_code})",
+                    temporary=answer.status_code in (408, 425, 429) or answer.status_code >= 500,
+                )
             length = answer.headers.get("content-length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise FetchError("Tệp lớn hơn dung lượng cho phép")
@@ -56,9 +65,9 @@ def fetch(
                 if len(content) > max_bytes:
                     raise FetchError("Tệp lớn hơn dung lượng cho phép")
     except httpx.TimeoutException:
-        raise FetchError("Hết thời gian chờ khi tải tệp") from None
+        raise FetchError("Hết thời gian chờ khi tải tệp", temporary=True) from None
     except httpx.HTTPError:
-        raise FetchError("Không kết nối được tới nơi lưu tệp") from None
+        raise FetchError("Không kết nối được tới nơi lưu tệp", temporary=True) from None
     return Fetched(bytes(content), _checked_type(bytes(content), declared_type, allowed))
 
 

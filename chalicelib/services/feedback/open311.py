@@ -90,8 +90,8 @@ def create(form: dict, now: datetime) -> list[dict]:
     """POST requests: check the api_key (403), the service (400 when not provided, 404 when
     unknown, as the spec's error list says) and the fields (400)."""
     _check_key(form.get("api_key"))
-    if not form.get("service_code"):
-        raise Open311Error(400, (400, "service_code: Bắt buộc phải có mã dịch vụ"))
+    if not (form.get("service_code") or "").strip():
+        raise Open311Error(400, (400, "service_code: Bắt buộc phải chọn dịch vụ (loại phản ánh)"))
     _category(form["service_code"])
     body = intake.feedback_body(form)
     try:

@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING
 
 from chalicelib.config import get_settings
 from chalicelib.domain.catalog import Procedure
-from chalicelib.domain.errors import FieldError, UploadScanPending, ValidationFailed, refusal
+from chalicelib.domain.errors import (
+    FieldError,
+    ServiceUnavailable,
+    UploadScanPending,
+    ValidationFailed,
+    refusal,
+)
 from chalicelib.domain.principal import Principal
 from chalicelib.integrations import storage
 from chalicelib.integrations.attachment_fetch import FetchError, fetch
@@ -47,6 +53,7 @@ if TYPE_CHECKING:  # imported where used: only the calls out need it (cold start
 log = logging.getLogger(__name__)
 CHANNEL = "national_portal"
 DEFAULT_FILE_HOSTS = "dichvucong.gov.vn"
+FILES_RETRY_AFTER_SECONDS = 60
 _http: httpx.Client | None = None
 
 
@@ -76,7 +83,8 @@ def receive_dossier(
         return answer(existing), False
     procedure = uploads.online_procedure(body["procedure_code"])
     problems: list[FieldError] = []
-    fetched = _fetch_all(body, procedure, principal, now, http, problems)
+    out_of_reach: dict[int, FieldError] = {}
+    fetched = _fetch_all(body, procedure, principal, now, http, problems, out_of_reach)
     positions = [
         i for i, a in enumerate(body["attachments"]) if fetched.get(i, a.get("upload_id"))
     ]  # where each attachment of the submission stands in the request
@@ -99,6 +107,9 @@ def receive_dossier(
         checked = submission.check(submission_body, procedure, principal)
     except (ValidationFailed, UploadScanPending) as exc:
         problems += [_in_request(d, positions) for d in exc.details]
+    if out_of_reach and _only_for_want_of(out_of_reach, problems, body["attachments"]):
+        _discard(fetched)
+        raise _files_out_of_reach(list(out_of_reach.values()))
     if problems:
         error = refusal("Hồ sơ chưa hợp lệ; vui lòng sửa các mục được nêu.", problems)
         if not isinstance(error, UploadScanPending):
@@ -129,6 +140,26 @@ def receive_dossier(
         _discard(fetched)  # another request with this national code won the race
         return answer(markers.created(markers.DOSSIER, body["national_code"])), False
     return answer(markers.created(markers.DOSSIER, body["national_code"])), True
+
+
+def _only_for_want_of(
+    out_of_reach: dict[int, FieldError], problems: list[FieldError], attachments: list[dict]
+) -> bool:
+    """Whether every problem is a file out of reach or its component missing for that reason."""
+    components = {f"attachments.{attachments[i]['component_code']}" for i in out_of_reach}
+    excused = set(out_of_reach.values())
+    return all(p in excused or p.field in components for p in problems)
+
+
+def _files_out_of_reach(details: list[FieldError]) -> ServiceUnavailable:
+    """Nothing is wrong with the record, only the file host was out of reach for now: the
+    connector sends the same record again later (a 400 would tell it to correct the record)."""
+    error = ServiceUnavailable(
+        "Chưa tải được tệp đính kèm từ Cổng Dịch vụ công quốc gia; vui lòng gửi lại sau.",
+        details,
+    )
+    error.headers = {"Retry-After": str(FILES_RETRY_AFTER_SECONDS)}
+    return error
 
 
 def _in_request(problem: FieldError, positions: list[int]) -> FieldError:
@@ -163,10 +194,11 @@ def _fetch_all(
     now: datetime,
     http: httpx.Client | None,
     problems: list[FieldError],
+    out_of_reach: dict[int, FieldError],
 ) -> dict[int, str]:
     """Fetch every URL attachment into quarantine as an upload of `principal` (unless an
     earlier request of this national code left it there); {index: upload_id} of those fetched
-    (the others add their problem)."""
+    (the others add their problem, also to `out_of_reach` when a later try may fetch it)."""
     fetched: dict[int, str] = {}
     for i, item in enumerate(body["attachments"]):
         if not item.get("url"):
@@ -192,6 +224,8 @@ def _fetch_all(
             )
         except FetchError as exc:
             problems.append(FieldError(f"attachments[{i}].url", str(exc)))
+            if exc.temporary:
+                out_of_reach[i] = problems[-1]
             continue
         fetched[i] = _quarantine(upload_id, procedure, item, got, principal, now)
     return fetched

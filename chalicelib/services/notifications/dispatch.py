@@ -18,6 +18,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import notifications as plan
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.notification_templates import render
+from chalicelib.domain.paths import lookup_page, officer_dossier_page
 from chalicelib.integrations import queues
 from chalicelib.persistence import dossier_store
 from chalicelib.persistence import notification_store as store
@@ -142,8 +143,8 @@ def dossier_values(dossier: Dossier, event: dict) -> dict[str, Any]:
         "code": dossier.code,
         "procedure": dossier.procedure.get("name", ""),
         "name": dossier.verified_name,
-        "url": f"{base}/v1/dossiers/{dossier.code}",
-        "officer_url": f"{base}/v1/officer/dossiers/{dossier.code}",
+        "url": f"{base}{lookup_page(dossier.code)}",
+        "officer_url": f"{base}{officer_dossier_page(dossier.code)}",
         "ack_by": dossier.acknowledge_by.isoformat(),
         "due": data.get("due_at") or (dossier.due_at.isoformat() if dossier.due_at else None),
         "new_due": data.get("new_due_at"),

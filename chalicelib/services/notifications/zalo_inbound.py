@@ -26,6 +26,7 @@ from chalicelib.domain.errors import (
     Unauthenticated,
 )
 from chalicelib.domain.notification_templates import mask, vn_date
+from chalicelib.domain.paths import lookup_page
 from chalicelib.integrations import notify_config, queues
 from chalicelib.integrations.zalo import parse_event, verify_webhook_signature
 from chalicelib.persistence import notification_store as store
@@ -165,7 +166,7 @@ def _lookup(command: chat.ChatCommand, user_id: str) -> str:
     except NotFound:
         return chat.NOT_FOUND.format(code=command.code)
     view = receipts.status_view(dossier, [])
-    url = f"{get_settings().public_base_url}/v1/dossiers/{dossier.code}"
+    url = f"{get_settings().public_base_url}{lookup_page(dossier.code)}"
     due = vn_date(dossier.due_at) if dossier.status.is_open else ""
     return chat.status_reply(view, url, due)
 
