@@ -1,7 +1,8 @@
-"""Lookup throughput through the local stack (the whole portal: middleware, validation,
-throttling check, GetItem, history Query) against a bare Chalice route doing one GetItem,
-both served the same way against the same emulated AWS, by one sequential client that sends
-to each in turn.
+"""Lookup throughput through the local stack against a bare Chalice route doing one GetItem,
+all served the same way against the same emulated AWS, by one sequential client that sends to
+each in turn. Two lookups of the same dossier are measured: the anonymous one (code and phone:
+the guess transaction of docs/security.md, then one Query) and its signed-in owner's (the Query
+alone), each with the whole portal around it (middleware, validation, the status view).
 
     python -m bench.throughput [--requests 500]
 """
@@ -24,18 +25,23 @@ from bench.common import (
 )
 
 ROUNDS = 10
+BARE = "bare GetItem route"
+ANONYMOUS = "anonymous lookup"
+SIGNED_IN = "signed-in lookup"
+CITIZEN = "bench-citizen"  # the subject of the local token the signed-in lookups carry
 
 
-def timed(urls: dict[str, str], n: int) -> dict[str, tuple[float, float, int]]:
-    """(requests per second, p50 ms, errors) of `n` sequential GETs of each URL. The URLs take
-    turns in rounds, so a change in a shared machine's load falls on all of them alike."""
-    latencies = {name: [] for name in urls}
-    errors = dict.fromkeys(urls, 0)
+def timed(targets: dict[str, tuple[str, dict]], n: int) -> dict[str, tuple[float, float, int]]:
+    """(requests per second, p50 ms, errors) of `n` sequential GETs of each (URL, headers).
+    The targets take turns in rounds, so a change in a shared machine's load falls on all of
+    them alike."""
+    latencies = {name: [] for name in targets}
+    errors = dict.fromkeys(targets, 0)
     for round_ in range(ROUNDS):
-        for name, url in urls.items():
+        for name, (url, headers) in targets.items():
             for _ in range(n // ROUNDS + (round_ < n % ROUNDS)):
                 t = time.perf_counter()
-                status, _ = request("GET", url)
+                status, _ = request("GET", url, headers=headers)
                 latencies[name].append((time.perf_counter() - t) * 1000)
                 errors[name] += status != 200
     return {
@@ -44,15 +50,30 @@ def timed(urls: dict[str, str], n: int) -> dict[str, tuple[float, float, int]]:
     }
 
 
-def measure(n: int = 500) -> dict[str, tuple[float, float, int]]:
+def seed(base: str) -> tuple[str, str, dict]:
+    """A dossier submitted by a signed-in citizen: (its code, its phone, the citizen's
+    Authorization header)."""
     from bench.load import Phase, submit_one
+
+    status, issued = request("POST", f"{base}/dev/token", {"role": "citizen", "subject": CITIZEN})
+    if status != 201:
+        raise SystemExit(f"no local token: {status} {issued}")
+    auth = {"Authorization": f"Bearer {issued['access_token']}"}
+    _, procedure = request("GET", f"{base}/v1/procedures/{PROCEDURE}")
+    _, form = request("GET", f"{base}/v1/procedures/{PROCEDURE}/form")
+    submitted = submit_one(base, procedure, form, Phase("seed"), headers=auth)
+    if submitted is None:
+        raise SystemExit("the bench's dossier was not submitted")
+    code, phone = submitted
+    return code, phone, auth
+
+
+def measure(n: int = 500) -> dict[str, tuple[float, float, int]]:
     from infra.local.stack import stage_environment
 
     aws_port = free_port()
     with local_stack(aws_port=aws_port) as base:
-        _, procedure = request("GET", f"{base}/v1/procedures/{PROCEDURE}")
-        _, form = request("GET", f"{base}/v1/procedures/{PROCEDURE}/form")
-        code, phone = submit_one(base, procedure, form, Phase("seed"))
+        code, phone, auth = seed(base)
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(
@@ -77,10 +98,13 @@ def measure(n: int = 500) -> dict[str, tuple[float, float, int]]:
                         break
                 except OSError:
                     time.sleep(0.2)
-            portal = f"{base}/v1/dossiers/{code}?phone={phone}"
-            urls = {"portal lookup": portal, "bare GetItem route": bare_url}
-            timed(urls, 20)  # warm both
-            return timed(urls, n)
+            targets = {
+                BARE: (bare_url, {}),
+                ANONYMOUS: (f"{base}/v1/dossiers/{code}?phone={phone}", {}),
+                SIGNED_IN: (f"{base}/v1/dossiers/{code}", auth),
+            }
+            timed(targets, 30)  # warm all
+            return timed(targets, n)
         finally:
             bare.terminate()
             bare.wait(timeout=10)
@@ -90,8 +114,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args(argv)
-    for name, (rate, p50, errors) in measure(args.requests).items():
-        print(f"{name:<20} {rate:7.1f} req/s  p50 {p50:6.1f} ms  errors {errors}")
+    found = measure(args.requests)
+    for name, (rate, p50, errors) in found.items():
+        ratio = rate / found[BARE][0]
+        print(f"{name:<20} {rate:7.1f} req/s  p50 {p50:6.1f} ms  {ratio:4.2f}× bare  "
+              f"errors {errors}")  # fmt: skip
     return 0
 
 

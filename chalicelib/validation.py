@@ -179,8 +179,10 @@ _MESSAGES = {
 }
 
 
+@lru_cache(maxsize=256)
 def property_types(name: str) -> dict[str, str | None]:
-    """The declared JSON type of each top-level property of a schema, following `$ref`s."""
+    """The declared JSON type of each top-level property of a schema, following `$ref`s: once
+    per schema and process (every request with a query string asks), like `_validator`."""
     resolver = registry().resolver(base_uri=name)
     types = {}
     for prop, node in schema(name).get("properties", {}).items():
