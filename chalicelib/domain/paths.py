@@ -16,6 +16,12 @@ def lookup_page(code: str) -> str:
     return f"/tra-cuu?ma={code}"
 
 
+def feedback_page(feedback_id: str) -> str:
+    """The citizens' feedback page with the feedback's id filled in: the sender reads the
+    answer and rates it there (the JSON API needs the phone, which never goes in a URL)."""
+    return f"/phan-anh/tra-cuu?ma={feedback_id}"
+
+
 def officer_dossier_page(code: str) -> str:
     """The console's page of a dossier (signing in first if need be)."""
     return f"/can-bo/ho-so/{code}"

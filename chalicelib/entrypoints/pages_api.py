@@ -31,6 +31,10 @@ BROWSE_PARAMS = [
         ("trang", {"type": "integer", "minimum": 1}, "Số trang"),
     )
 ]
+NO_SCRIPT = (
+    "Trình duyệt của bạn chưa chạy được JavaScript nên chưa tra cứu được. "
+    "Hãy bật JavaScript rồi thử lại, hoặc gọi 0204 3855 000 để được hỗ trợ."
+)
 
 
 @route(bp, "/", summary="Trang chủ: tìm thủ tục, tra cứu hồ sơ", **HTML)
@@ -212,8 +216,7 @@ def lookup_without_script():
         "portal/lookup.html",
         nav="tra-cuu",
         cache=PRIVATE,
-        notice="Trình duyệt của bạn chưa chạy được JavaScript nên chưa tra cứu được. "
-        "Hãy bật JavaScript rồi thử lại, hoặc gọi 0204 3855 000 để được hỗ trợ.",
+        notice=NO_SCRIPT,
     )
 
 
@@ -224,9 +227,7 @@ def _citizen_session():
 
 @route(bp, "/ho-so-cua-toi", summary="Hồ sơ của tôi (đã đăng nhập)", **HTML)
 def my_dossiers_page():
-    return page(
-        "portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE, session=_citizen_session()
-    )
+    return page("portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE, session=_citizen_session())
 
 
 @route(
@@ -295,6 +296,56 @@ def feedback_page():
         cache=PRIVATE,
         categories=[(c.value, label, help_) for c, (label, help_) in CATEGORY_LABELS.items()],
         agencies=sorted(catalog.agencies.values(), key=lambda a: a.name),
+    )
+
+
+FEEDBACK_ID_PARAM = {
+    "name": "ma",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 40},
+    "description": "Mã phản ánh (đường dẫn trong tin nhắn báo đã trả lời)",
+}
+
+
+@route(
+    bp,
+    "/phan-anh/tra-cuu",
+    summary="Theo dõi một phản ánh bằng mã phản ánh và số điện thoại (hoặc đã đăng nhập): "
+    "tình trạng, câu trả lời, đánh giá",
+    extra={"parameters": [FEEDBACK_ID_PARAM]},
+    **HTML,
+)
+def feedback_lookup_page():
+    """What a feedback's messages link to. The id comes from the link; the phone is typed and
+    sent by the page's script to the JSON API (`GET /v1/feedback/{id}`, `POST …/rating`), which
+    keeps its own 404, guess limits and CSRF check: the page adds no way around them."""
+    params = bp.current_request.query_params or {}
+    return page(
+        "portal/feedback_lookup.html",
+        nav="phan-anh",
+        cache=PRIVATE,
+        session=_citizen_session(),
+        code=params.get("ma", "").strip().upper()[:40],
+    )
+
+
+@route(
+    bp,
+    "/phan-anh/tra-cuu",
+    "POST",
+    summary="Theo dõi phản ánh khi trình duyệt tắt JavaScript (hướng dẫn bật lại)",
+    content_types=["application/x-www-form-urlencoded", "multipart/form-data"],
+    **HTML,
+)
+def feedback_lookup_without_script():
+    """As `lookup_without_script`: the phone the form carries is neither echoed nor logged."""
+    return page(
+        "portal/feedback_lookup.html",
+        nav="phan-anh",
+        cache=PRIVATE,
+        code="",
+        notice=NO_SCRIPT,
     )
 
 

@@ -18,7 +18,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import notifications as plan
 from chalicelib.domain.dossier import Dossier
 from chalicelib.domain.notification_templates import render
-from chalicelib.domain.paths import lookup_page, officer_dossier_page
+from chalicelib.domain.paths import feedback_page, lookup_page, officer_dossier_page
 from chalicelib.integrations import queues
 from chalicelib.persistence import dossier_store
 from chalicelib.persistence import notification_store as store
@@ -66,7 +66,7 @@ def _on_feedback(event: dict, now: datetime) -> None:
     values = {
         "code": feedback.id,
         "name": "",  # a sender's name is typed, never verified: greet them neutrally
-        "url": f"{base}/v1/feedback/{feedback.id}",
+        "url": f"{base}{feedback_page(feedback.id)}",
         "status_label": feedback.status.label,
     }
     notify(event["id"], event["type"], planned, values, f"FEEDBACK#{feedback.id}", None, now)

@@ -49,6 +49,7 @@
       DVC.add(done, 
         h('h2', { text: 'Đã gửi phản ánh, kiến nghị' }),
         h('p', {}, 'Mã phản ánh: ', h('strong', { class: 'dossier-code', text: answer.data.id })),
+        h('p', {}, h('a', { href: '/phan-anh/tra-cuu?ma=' + encodeURIComponent(answer.data.id), text: 'Theo dõi phản ánh này' })),
         h('p', { text: 'Hãy ghi lại mã này. Cơ quan sẽ phân loại và trả lời bạn' + (answer.data.forward_by ? '; phản ánh được chuyển đến cơ quan có thẩm quyền trước ' + DVC.fmt.datetime(answer.data.forward_by) : '') + '.' }));
       done.hidden = false;
       done.focus();
