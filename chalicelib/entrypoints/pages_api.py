@@ -294,6 +294,7 @@ def feedback_page():
         "portal/feedback.html",
         nav="phan-anh",
         cache=PRIVATE,
+        session=_citizen_session(),  # its CSRF token: a signed-in citizen's feedback is theirs
         categories=[(c.value, label, help_) for c, (label, help_) in CATEGORY_LABELS.items()],
         agencies=sorted(catalog.agencies.values(), key=lambda a: a.name),
     )
