@@ -1,6 +1,7 @@
 """In a real browser: the sender of a feedback opens the link of the "answered" message, types
 the phone, reads the answer (what they wrote shown as text, never as markup) and rates it once;
-every step is scanned with axe-core and photographed (test-artifacts/browser/feedback-page)."""
+a signed-in sender follows their feedback from its receipt without a phone. Every step is
+scanned with axe-core and photographed (test-artifacts/browser/feedback-page*)."""
 
 from __future__ import annotations
 
@@ -30,10 +31,15 @@ def answered_feedback(base: str) -> str:
     }
     status, created = request("POST", f"{base}/v1/feedback", body)
     assert status == 201, created
+    answer(base, created["id"])
+    return created["id"]
+
+
+def answer(base: str, feedback_id: str) -> None:
     status, token = request("POST", f"{base}/dev/token", {"role": "leader", "agency": CENTRE})
     assert status == 201, token
     leader = {"Authorization": f"Bearer {token['access_token']}"}
-    path = f"{base}/v1/officer/feedback/{created['id']}"
+    path = f"{base}/v1/officer/feedback/{feedback_id}"
     for step, params in (
         ("/actions", {"action": "classify", "classification": "within_competence"}),
         ("/answer", {"answer": "Đã thay bóng đèn ngày hôm nay. Cảm ơn ông/bà."}),
@@ -41,7 +47,6 @@ def answered_feedback(base: str) -> str:
         version = request("GET", path, headers=leader)[1]["version"]
         status, data = request("POST", path + step, {"version": version, **params}, leader)
         assert status == 200, data
-    return created["id"]
 
 
 def test_the_sender_follows_the_message_link_reads_the_answer_and_rates_it(portal, browser):
@@ -91,3 +96,35 @@ def test_the_sender_follows_the_message_link_reads_the_answer_and_rates_it(porta
     assert page.locator("#rating-form").count() == 0
     assert SENDER_PHONE not in page.url
     assert not page.js_errors, page.js_errors
+
+
+def test_a_signed_in_sender_follows_the_feedback_from_its_receipt_without_a_phone(portal, browser):
+    rec = Recorder("feedback-page-signed-in")
+    citizen = new_page(browser, PHONE)
+    citizen.goto(f"{portal}/dang-nhap?next=/phan-anh")
+    citizen.get_by_label("Số định danh cá nhân").fill("001090000001")
+    citizen.get_by_label("Mật khẩu").fill("dvc-local")
+    citizen.get_by_role("button", name="Đăng nhập").click()
+    citizen.wait_for_url(f"{portal}/phan-anh")
+    citizen.get_by_label("Cơ sở hạ tầng, giao thông").check()
+    citizen.get_by_label("Tiêu đề").fill(f"Ổ gà trên đường Lý Thái Tổ {int(time.time())}")
+    citizen.get_by_role("textbox", name="Nội dung").fill("Ổ gà lớn trước số 8 Lý Thái Tổ.")
+    citizen.get_by_label("Họ và tên người gửi").fill("Nguyễn Văn An")
+    citizen.get_by_role("button", name="Gửi phản ánh").click()
+    citizen.get_by_text("Đã gửi phản ánh, kiến nghị").wait_for()
+    feedback_id = citizen.locator("#feedback-done .dossier-code").inner_text()
+
+    citizen.get_by_role("link", name="Theo dõi phản ánh này").click()
+    citizen.locator("#feedback-view").get_by_text("Phản ánh chưa có câu trả lời").wait_for()
+    rec.check(citizen, "not-answered-yet")
+
+    answer(portal, feedback_id)
+    citizen.reload()
+    citizen.locator("#rating-form").wait_for()
+    rec.check(citizen, "answered")
+    citizen.get_by_label("Hài lòng", exact=True).check()
+    citizen.get_by_role("button", name="Gửi đánh giá").click()
+    citizen.locator("#lookup-message").get_by_text("Cảm ơn bạn đã đánh giá").wait_for()
+    assert "Hài lòng" in citizen.locator("#rating-done").inner_text()
+    rec.check(citizen, "rated")
+    assert not citizen.js_errors, citizen.js_errors

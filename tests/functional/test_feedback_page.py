@@ -86,6 +86,19 @@ class TestTheSenderWithThePhone:
         assert read_wrong == read_unknown and read_wrong[0] == 404
         assert rate_wrong == rate_unknown and rate_wrong[0] == 404
 
+    def test_the_page_s_lookups_are_guesses_under_the_api_s_limits(self, client, limits):
+        limits(LOOKUP_FAILURES_PER_CODE_AND_IP=2)
+        phone = random_phone()
+        _, created = answered(client, feedback_body(phone=phone), publish=False)
+        feedback_id, wrong = created["id"], other_phone(phone)
+
+        wrongs = [
+            call(client, "GET", f"/v1/feedback/{feedback_id}?phone={wrong}")[0] for _ in range(3)
+        ]
+        right_when_spent, _ = rate(client, feedback_id, {"satisfied": True, "phone": phone})
+
+        assert wrongs == [404, 404, 429] and right_when_spent == 429
+
     def test_the_page_never_echoes_a_phone_posted_without_a_script(self, client):
         response = client.http.post(
             PAGE,
@@ -136,6 +149,21 @@ class TestSignedIn:
         assert read == 200 and view["can_rate"] is True and view["answer"]["text"]
         assert rated == 200 and after["rating"]["satisfied"] is False
 
+    def test_a_signed_in_citizen_can_send_feedback_from_the_feedback_page(
+        self, client, citizen_idp
+    ):
+        """/phan-anh was rendered without the session: no CSRF token for its script, so a
+        signed-in citizen's feedback was refused (403) and never reached the tracking page."""
+        browser, _ = flow.sign_in(client, citizen_idp)
+        html = client.http.get("/phan-anh", headers=browser.header()).body.decode()
+        csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+
+        headers = {**browser.header(), "X-CSRF-Token": csrf}
+        status, created = call(client, "POST", "/v1/feedback", feedback_body(), headers=headers)
+
+        assert status == 201, created
+        assert "Đăng xuất" in html
+
     def test_a_rating_without_the_csrf_token_is_refused_and_changes_nothing(
         self, client, citizen_idp
     ):
@@ -169,6 +197,19 @@ class TestSignedIn:
         assert data["error"]["code"] == "NOT_FOUND"
         assert status == 200 and "Đã sửa đèn đường" not in html
         assert view["rating"] is None
+
+
+@pytest.mark.usefixtures("citizen_idp")
+def test_a_published_answer_shows_others_no_sender_data_and_no_rating(client, citizen_idp):
+    phone = random_phone()
+    body, created = answered(client, feedback_body(phone=phone))
+    other, _ = flow.sign_in(client, citizen_idp, username=OTHER_CITIZEN)
+
+    status, view = call(client, "GET", f"/v1/feedback/{created['id']}", headers=other.header())
+
+    assert status == 200 and view["answer"]["text"]
+    assert "can_rate" not in view and "sender" not in view and "history" not in view
+    assert phone not in str(view) and body["sender"]["full_name"] not in str(view)
 
 
 class TestThePageItself:

@@ -14,6 +14,7 @@
   var signedIn = form.hasAttribute('data-signed-in');
   var PHONE = /^(0|\+84)[0-9]{9}$/;
   var TONE = { answered: 'good', published: 'good', closed: 'good', forwarded: 'warn', not_accepted: 'bad' };
+  var NOT_MINE = 'Không tìm thấy phản ánh này trong các phản ánh bạn gửi khi đã đăng nhập. Nếu bạn gửi khi chưa đăng nhập, hãy nhập số điện thoại đã khai rồi bấm "Xem phản ánh".';
   var PUBLIC_ONLY = 'Bạn đang xem phần đã công khai. Nếu bạn là người gửi, hãy nhập số điện thoại đã khai để xem đầy đủ và đánh giá câu trả lời.';
 
   function path(id, suffix) { return '/v1/feedback/' + encodeURIComponent(id) + (suffix || ''); }
@@ -115,6 +116,7 @@
     var query = ctx.phone ? '?phone=' + encodeURIComponent(ctx.phone) : '';
     var answer = await DVC.api('GET', path(id) + query);
     view.textContent = '';
+    if (answer.status === 404 && !ctx.phone) return DVC.say(message, NOT_MINE, 'warn');
     if (answer.status !== 200) return DVC.say(message, DVC.message(answer.data), 'error');
     DVC.say(message, '');
     render(answer.data, ctx);
