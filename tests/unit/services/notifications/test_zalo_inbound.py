@@ -177,7 +177,7 @@ def test_a_lookup_answers_whoever_proves_the_phone_and_counts_wrong_guesses(cons
     assert consumer.replies[-1][2] == chat.NOT_FOUND.format(code=CODE)
     assert consumer.wrong_guesses == 1
     handle(consumer, "m-2", event_name="user_send_text", text=f"tra cuu {CODE} 0912345678")
-    assert consumer.replies[-1][2] == f"OK https://dvc.example.vn/v1/dossiers/{CODE}"
+    assert consumer.replies[-1][2] == f"OK https://dvc.example.vn/tra-cuu?ma={CODE}"
     assert consumer.wrong_guesses == 1  # a right phone counts nothing
 
 
