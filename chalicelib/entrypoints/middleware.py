@@ -113,6 +113,9 @@ def register(app: Chalice) -> None:
         try:
             response = secure(_refused() or normalize(get_response(event), _accepted(app, event)))
             response.headers["X-Request-Id"] = rid
+            if event.method == "HEAD":
+                # The GET's status and headers, no body (http.route); a binary type keeps bytes.
+                response.body = b"" if isinstance(response.body, bytes) else ""
             log.info(
                 "request",
                 extra={
