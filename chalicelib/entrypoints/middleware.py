@@ -3,7 +3,8 @@ Chalice produces itself (unsupported media type, method not allowed, unhandled e
 no answer at all outside the local stage without a real app secret (503 SECRETS_NOT_CONFIGURED;
 why per request and not at start-up: chalicelib/integrations/secrets.py), and the security
 headers of every HTML answer (the one place they are set), and `no-store` for every answer whose
-view did not say it may be cached (entrypoints/caching.py)."""
+view did not say it may be cached (entrypoints/caching.py), and no body for a HEAD (every GET
+route also answers HEAD: http.route)."""
 
 from __future__ import annotations
 
