@@ -277,8 +277,12 @@ class Catalog:
         return [p for p in self.procedures.values() if self.performs(agency_id, p.code)]
 
     def search(self, query: SearchQuery) -> list[Procedure]:
+        """An empty `q` lists everything (filtered); a `q` with no word to search for (only
+        punctuation or emoji) finds nothing rather than everything."""
         phrase = fold(query.q)
         words = tokens(query.q)
+        if query.q.strip() and not words:
+            return []
         scored = []
         agency = self.agency(query.agency) if query.agency else None
         if query.agency and agency is None:

@@ -14,9 +14,21 @@ from pathlib import Path
 
 from chalicelib.domain.errors import DomainError
 from chalicelib.entrypoints import officers_cli, stats_cli
+from chalicelib.integrations import aws_errors
 from chalicelib.services.catalog import importer as catalog_import
 from chalicelib.services.catalog import national_import
 from chalicelib.services.shared.clock import now
+
+# How to point a command at AWS, told when it cannot reach it (README.md, "Operating").
+HOW_TO_REACH_AWS = (
+    "Lệnh chạy trên stage mà môi trường trỏ tới (STAGE, mặc định của chalicelib/config.py):\n"
+    "  - trên AWS: cần thông tin đăng nhập (AWS_PROFILE, hoặc AWS_ACCESS_KEY_ID và "
+    "AWS_SECRET_ACCESS_KEY) và AWS_REGION;\n"
+    "  - trên stack cục bộ đang chạy (`make run`): trỏ vào AWS giả lập mà nó in ra, ví dụ\n"
+    "    STAGE=local AWS_ENDPOINT_URL=http://127.0.0.1:4566 AWS_ACCESS_KEY_ID=local "
+    "AWS_SECRET_ACCESS_KEY=local make import-catalog FILE=catalog.json\n"
+    "  - hoặc nhập danh mục khi khởi động stack cục bộ: CATALOG_FILE=catalog.json make run"
+)
 
 
 def import_catalog(args: argparse.Namespace) -> int:
@@ -70,7 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     stats_cli.register(commands)  # stats-recompute
     officers_cli.register(commands)  # officers
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as exc:
+        problem = aws_errors.unreachable(exc)
+        if problem is None:
+            raise
+        print(f"LỖI: {problem}\n{HOW_TO_REACH_AWS}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ ROUTES: list[RouteDoc] = []
 # A request without a body is not refused for the Content-Type it names (Chalice checks it on
 # every method): httpx keeps a form's Content-Type on the GET it follows a redirect with.
 _ANY_WITHOUT_BODY = {"GET": ["*/*"], "DELETE": ["*/*"]}
+# Every GET route also answers HEAD (HTTP requires it): Chalice and API Gateway route by method,
+# so each GET route is declared for both. /openapi.json and docs/api-routes.md describe the GET
+# only (HEAD is implied by HTTP for every GET, and `ROUTES` holds one entry per operation).
 
 
 def error_body(code: str, message: str, details: list[FieldError] | None = None) -> dict:
@@ -112,7 +115,8 @@ def route(
                 log.warning("transient AWS failure", extra={"aws_error": aws_error_code(exc)})
                 return error_response(retryable, retryable.headers)
 
-        options: dict[str, Any] = {"methods": [method]}
+        # HEAD is GET without the body (middleware drops it): the same view, so the same auth.
+        options: dict[str, Any] = {"methods": [method, "HEAD"] if method == "GET" else [method]}
         accepted = content_types or _ANY_WITHOUT_BODY.get(method)
         if accepted:
             options["content_types"] = accepted

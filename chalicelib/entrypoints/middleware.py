@@ -3,16 +3,19 @@ Chalice produces itself (unsupported media type, method not allowed, unhandled e
 no answer at all outside the local stage without a real app secret (503 SECRETS_NOT_CONFIGURED;
 why per request and not at start-up: chalicelib/integrations/secrets.py), and the security
 headers of every HTML answer (the one place they are set), and `no-store` for every answer whose
-view did not say it may be cached (entrypoints/caching.py)."""
+view did not say it may be cached (entrypoints/caching.py), and no body for a HEAD (every GET
+route also answers HEAD: http.route)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
 from functools import lru_cache
 
 from chalice import Chalice, Response
+from chalice.app import handle_extra_types
 
 from chalicelib.domain.errors import SecretsNotConfigured
 from chalicelib.entrypoints import caching
@@ -99,6 +102,17 @@ def secure(response: Response) -> Response:
     return response
 
 
+def without_body(response: Response) -> None:
+    """A HEAD answer: the GET's status and headers (its Content-Length too, as HTTP asks of a
+    HEAD that sends one), no body; every GET route also answers HEAD (http.route)."""
+    body = response.body
+    if not isinstance(body, str | bytes):
+        body = json.dumps(body, separators=(",", ":"), default=handle_extra_types)
+    length = len(body if isinstance(body, bytes) else body.encode("utf-8"))
+    response.headers["Content-Length"] = str(length)
+    response.body = b"" if isinstance(body, bytes) else ""  # a binary type keeps bytes
+
+
 def _accepted(app: Chalice, event) -> list[str] | None:
     entry = app.routes.get((event.context or {}).get("resourcePath"), {}).get(event.method)
     return entry.content_types if entry is not None else None
@@ -113,6 +127,8 @@ def register(app: Chalice) -> None:
         try:
             response = secure(_refused() or normalize(get_response(event), _accepted(app, event)))
             response.headers["X-Request-Id"] = rid
+            if event.method == "HEAD":
+                without_body(response)
             log.info(
                 "request",
                 extra={

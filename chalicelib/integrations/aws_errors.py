@@ -13,7 +13,11 @@ from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
     ReadTimeoutError,
 )
 
@@ -48,6 +52,17 @@ RETRYABLE_TRANSPORT = (
 )
 MESSAGE = "Hệ thống đang bận. Vui lòng thử lại sau giây lát; dữ liệu của bạn chưa bị thay đổi."
 RETRY_AFTER_SECONDS = 1
+# Codes that say the caller's credentials are not accepted where the client points.
+REFUSED_CREDENTIAL_CODES = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "InvalidClientTokenId",
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "AccessDeniedException",
+    }
+)
 
 
 def _chain(exc: BaseException):
@@ -98,3 +113,25 @@ def as_service_unavailable(exc: BaseException) -> ServiceUnavailable | None:
     error = ServiceUnavailable(MESSAGE)
     error.headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return error
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """What keeps an operator command from reaching AWS at all (no credentials, no region, an
+    endpoint that does not answer, credentials refused, the stage's table missing), in Vietnamese;
+    None when `exc` is not such a failure."""
+    for current in _chain(exc):
+        if isinstance(current, NoCredentialsError | PartialCredentialsError):
+            return "không tìm thấy thông tin đăng nhập AWS (Unable to locate credentials)."
+        if isinstance(current, CredentialRetrievalError):
+            return f"không lấy được thông tin đăng nhập AWS ({current})."
+        if isinstance(current, NoRegionError):
+            return "chưa đặt vùng AWS (AWS_REGION)."
+        if isinstance(current, EndpointConnectionError | ConnectTimeoutError):
+            endpoint = getattr(current, "kwargs", {}).get("endpoint_url", "")
+            return f"không kết nối được tới AWS {endpoint}".rstrip() + "."
+        code = aws_error_code(current) if isinstance(current, ClientError) else None
+        if code in REFUSED_CREDENTIAL_CODES:
+            return f"AWS từ chối thông tin đăng nhập ({code})."
+        if code == "ResourceNotFoundException":
+            return "không thấy bảng DynamoDB của stage (stage chưa được tạo, hoặc sai địa chỉ AWS)."
+    return None

@@ -8,6 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.text import tokens
+
 if TYPE_CHECKING:  # imported on the first page rendered: JSON routes never load it (cold start)
     from jinja2 import Environment
     from markupsafe import Markup
@@ -63,6 +65,7 @@ def environment() -> Environment:
     from chalicelib.web.portal import static_url
 
     env.globals["static_url"] = static_url  # styles and scripts are files (the pages' CSP)
+    env.tests["searchable"] = lambda text: bool(tokens(text))  # Catalog.search's words
     return env
 
 

@@ -1,8 +1,9 @@
-"""Serve the Chalice app over HTTP locally (Chalice's local gateway), with two fixes that make it
+"""Serve the Chalice app over HTTP locally (Chalice's local gateway), with fixes that make it
 behave like the deployed API: unknown routes answer the contract's 404 body (API Gateway is
 configured the same way by infra/), any method reaches the app (TRACE is its 405, not the bare
-server's 501 page), and requests run one at a time, as in one Lambda container (the Chalice app
-object keeps `current_request` in a shared attribute)."""
+server's 501 page), a HEAD answer keeps its GET's Content-Length, and requests run one at a time,
+as in one Lambda container (the Chalice app object keeps `current_request` in a shared
+attribute)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ class PortalRequestHandler(ChaliceRequestHandler):
             self._send_http_response(404, dict(NOT_FOUND_HEADERS), NOT_FOUND)  # it pops from it
             return
         super()._send_error_response(error)
+
+    def _send_http_response_with_body(self, code, headers, body) -> None:
+        """A HEAD answer (no body: the app's middleware) keeps the Content-Length of its GET,
+        which the app set; Chalice's server would send 0."""
+        if self.command != "HEAD" or "Content-Length" not in headers:
+            super()._send_http_response_with_body(code, headers, body)
+            return
+        self.send_response(code)
+        headers.setdefault("Content-Type", "application/json")
+        self._send_headers(headers)
 
     def log_message(self, format, *args):  # noqa: A002 - the access log comes from the app
         return

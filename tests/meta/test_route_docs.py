@@ -17,6 +17,7 @@ def _app_routes():
         (path, method): entry
         for path, methods in app.routes.items()
         for method, entry in methods.items()
+        if method != "HEAD"  # every GET route's HEAD, not an operation of its own (http.route)
     }
 
 
