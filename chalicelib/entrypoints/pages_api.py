@@ -220,6 +220,15 @@ def lookup_without_script():
     )
 
 
+NEXT_PAGE_PARAM = {
+    "name": "tiep",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Trang tiếp theo",
+}
+
+
 def _citizen_session():
     session = current_session(bp.current_request)
     return session if session and session.principal.is_citizen else None
@@ -252,17 +261,7 @@ def my_dossier_page(code):
     bp,
     "/kho-giay-to",
     summary="Kho giấy tờ của tôi: tải về, tải toàn bộ, gỡ tệp đã nộp (đã đăng nhập)",
-    extra={
-        "parameters": [
-            {
-                "name": "tiep",
-                "in": "query",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": "Trang tiếp theo",
-            }
-        ]
-    },
+    extra={"parameters": [NEXT_PAGE_PARAM]},
     **HTML,
 )
 def wallet_page():
@@ -283,6 +282,48 @@ def wallet_page():
         items=listed["items"],
         next_page_token=listed["next_page_token"],
         KINDS=portal.DOCUMENT_KINDS,
+    )
+
+
+MY_FEEDBACK = "/phan-anh-cua-toi"
+BAD_PAGE_LINK = (
+    "Đường dẫn trang này không hợp lệ hoặc đã hết hạn. Hãy mở lại danh sách từ trang đầu."
+)
+
+
+@route(
+    bp,
+    MY_FEEDBACK,
+    summary="Phản ánh, kiến nghị của tôi: tình trạng, đã trả lời, đã đánh giá (đã đăng nhập)",
+    extra={"parameters": [NEXT_PAGE_PARAM]},
+    pages=(400,),
+    redirects=(302,),
+    **HTML,
+)
+def my_feedback_page():
+    """The signed-in citizen's feedback, newest first, from the service behind
+    `GET /v1/me/feedback`; each row links to the page where it is followed and rated."""
+    from chalicelib.services.feedback import intake as feedback
+
+    session = _citizen_session()
+    if session is None:
+        return redirect(f"/dang-nhap?next={quote(MY_FEEDBACK)}")
+    token = (bp.current_request.query_params or {}).get("tiep")
+    asked = {"page_size": portal.PAGE_SIZE, "page_token": token}
+    try:
+        listed = feedback.mine(session.principal, asked)
+    except ValidationFailed:  # an altered or stale page link
+        return page(
+            "portal/my_feedback.html", status=400, nav="phan-anh-cua-toi", session=session,
+            items=[], error=BAD_PAGE_LINK,
+        )  # fmt: skip
+    return page(
+        "portal/my_feedback.html",
+        nav="phan-anh-cua-toi",
+        session=session,
+        items=listed["items"],
+        next_page_token=listed["next_page_token"],
+        first_page=not token,
     )
 
 

@@ -58,6 +58,7 @@ def world(app):
         sessions = {
             "/can-bo": officers.sign_in(f"admin.{AGENCY}", "dvc-local").session,
             "/ho-so-cua-toi": open_session(Principal("headers-citizen", "citizen")),
+            "/phan-anh-cua-toi": open_session(Principal("headers-citizen", "citizen")),
         }
         yield client, created, token(client, "admin", AGENCY), sessions
 

@@ -210,7 +210,7 @@ def mine(principal: Principal, params: dict) -> dict:
         paging.decode(params.get("page_token"), scope),
     )
     return {
-        "items": [views.created(f) | {"title": f.title, "status": f.status.value} for f in items],
+        "items": [views.own_summary(f) for f in items],
         "next_page_token": paging.scoped(last, scope),
     }
 

@@ -156,3 +156,12 @@ def created(f: Feedback) -> dict:
         "forward_by": f.forward_by.isoformat(),
         "agency": agency(f.agency_id),
     }
+
+
+def own_summary(f: Feedback) -> dict:
+    """One row of the sender's own list: whether it is answered and whether they rated it."""
+    return created(f) | {
+        "title": f.title,
+        "answered": f.status in ANSWERED_STATUSES,
+        "rated": f.rating is not None,
+    }
