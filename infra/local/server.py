@@ -50,8 +50,11 @@ class PortalRequestHandler(ChaliceRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the access log comes from the app
         return
 
+    # Chalice's handler binds these to its own, unserialised `_generic_handle`: rebind them.
+    do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
+
     def __getattr__(self, name: str):
-        """Every method reaches the app (the bare server answers 501 to any it has no
+        """Every other method reaches the app too (the bare server answers 501 to any it has no
         `do_<METHOD>` for: TRACE, QUERY, …), which answers an unknown one 405."""
         if name.startswith("do_"):
             return self._generic_handle
