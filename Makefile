@@ -27,8 +27,10 @@ schemas:
 
 lint: install
 	$(BIN)/ruff check --config .ci/ruff.toml .
+	$(BIN)/ruff format --config .ci/ruff.toml --check .
 
 format: install
+	$(BIN)/ruff format --config .ci/ruff.toml .
 	$(BIN)/ruff check --config .ci/ruff.toml --fix .
 
 test: install schemas lint browsers hsm

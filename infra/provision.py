@@ -16,11 +16,16 @@ import boto3
 
 TEMPLATE = Path(__file__).with_name("base.json")
 REGION = "ap-southeast-1"
-NAME = {"AWS::DynamoDB::Table": "TableName", "AWS::S3::Bucket": "BucketName",
-        "AWS::SQS::Queue": "QueueName"}  # the property that names each type we create
-ARN = {"AWS::DynamoDB::Table": "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${name}",
-       "AWS::S3::Bucket": "arn:aws:s3:::${name}",
-       "AWS::SQS::Queue": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${name}"}
+NAME = {
+    "AWS::DynamoDB::Table": "TableName",
+    "AWS::S3::Bucket": "BucketName",
+    "AWS::SQS::Queue": "QueueName",
+}  # the property that names each type we create
+ARN = {
+    "AWS::DynamoDB::Table": "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${name}",
+    "AWS::S3::Bucket": "arn:aws:s3:::${name}",
+    "AWS::SQS::Queue": "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:${name}",
+}
 CLOUD_ONLY = {"PointInTimeRecoverySpecification", "DeletionProtectionEnabled", "Tags"}
 
 
@@ -34,8 +39,13 @@ class Resolver:
     def __init__(self, template: dict[str, Any], params: dict[str, Any], region: str, account: str):
         self.resources = template["Resources"]
         defaults = {k: p.get("Default") for k, p in template.get("Parameters", {}).items()}
-        self.values = {**defaults, **params, "AWS::Region": region, "AWS::AccountId": account,
-                       "AWS::Partition": "aws"}
+        self.values = {
+            **defaults,
+            **params,
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::Partition": "aws",
+        }
 
     def name(self, logical_id: str) -> str:
         resource = self.resources[logical_id]
@@ -66,7 +76,7 @@ class Resolver:
         if not isinstance(node, dict):
             return node
         if len(node) == 1 and ("Ref" in node or next(iter(node)).startswith("Fn::")):
-            (key, arg), = node.items()
+            ((key, arg),) = node.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
@@ -84,18 +94,33 @@ def _only(props: dict[str, Any], known: set[str], kind: str) -> None:
 
 
 def _table(ddb: Any, p: dict[str, Any]) -> None:
-    _only(p, {"TableName", "BillingMode", "AttributeDefinitions", "KeySchema",
-              "GlobalSecondaryIndexes", "SSESpecification", "TimeToLiveSpecification",
-              "StreamSpecification"}, "table")
+    _only(
+        p,
+        {
+            "TableName",
+            "BillingMode",
+            "AttributeDefinitions",
+            "KeySchema",
+            "GlobalSecondaryIndexes",
+            "SSESpecification",
+            "TimeToLiveSpecification",
+            "StreamSpecification",
+        },
+        "table",
+    )
     name = p["TableName"]
     # CloudFormation names only the view type; the API also wants the stream switched on.
-    stream = {"StreamEnabled": True, **p["StreamSpecification"]} if "StreamSpecification" in p \
-        else None
+    stream = (
+        {"StreamEnabled": True, **p["StreamSpecification"]} if "StreamSpecification" in p else None
+    )
     try:
         described = ddb.describe_table(TableName=name)["Table"]
     except ddb.exceptions.ResourceNotFoundException:
-        args = {k: p[k] for k in ("AttributeDefinitions", "KeySchema", "BillingMode",
-                                  "GlobalSecondaryIndexes") if k in p}
+        args = {
+            k: p[k]
+            for k in ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes")
+            if k in p
+        }
         if "SSESpecification" in p:  # CloudFormation says SSEEnabled, the API says Enabled
             args["SSESpecification"] = {"Enabled": p["SSESpecification"]["SSEEnabled"]}
         if stream:
@@ -106,8 +131,11 @@ def _table(ddb: Any, p: dict[str, Any]) -> None:
         have = {index["IndexName"] for index in described.get("GlobalSecondaryIndexes", [])}
         for index in p.get("GlobalSecondaryIndexes", []):
             if index["IndexName"] not in have:
-                ddb.update_table(TableName=name, AttributeDefinitions=p["AttributeDefinitions"],
-                                 GlobalSecondaryIndexUpdates=[{"Create": index}])
+                ddb.update_table(
+                    TableName=name,
+                    AttributeDefinitions=p["AttributeDefinitions"],
+                    GlobalSecondaryIndexUpdates=[{"Create": index}],
+                )
         if stream and not described.get("StreamSpecification", {}).get("StreamEnabled"):
             ddb.update_table(TableName=name, StreamSpecification=stream)
     status = ddb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]["TimeToLiveStatus"]
@@ -116,8 +144,20 @@ def _table(ddb: Any, p: dict[str, Any]) -> None:
 
 
 def _lifecycle_rule(r: dict[str, Any]) -> dict[str, Any]:
-    _only(r, {"Id", "Status", "Prefix", "TagFilters", "ExpirationInDays", "Transitions",
-              "AbortIncompleteMultipartUpload", "NoncurrentVersionExpiration"}, "lifecycle rule")
+    _only(
+        r,
+        {
+            "Id",
+            "Status",
+            "Prefix",
+            "TagFilters",
+            "ExpirationInDays",
+            "Transitions",
+            "AbortIncompleteMultipartUpload",
+            "NoncurrentVersionExpiration",
+        },
+        "lifecycle rule",
+    )
     rule = {"ID": r["Id"], "Status": r["Status"], "Filter": {"Prefix": r.get("Prefix", "")}}
     if "TagFilters" in r:  # objects with these tags (the only filter of such rules here)
         _only(r, {"Id", "Status", "TagFilters", "Transitions"}, "tag lifecycle rule")
@@ -126,8 +166,10 @@ def _lifecycle_rule(r: dict[str, Any]) -> dict[str, Any]:
     if "ExpirationInDays" in r:
         rule["Expiration"] = {"Days": r["ExpirationInDays"]}
     if "Transitions" in r:
-        rule["Transitions"] = [{"Days": t["TransitionInDays"], "StorageClass": t["StorageClass"]}
-                               for t in r["Transitions"]]
+        rule["Transitions"] = [
+            {"Days": t["TransitionInDays"], "StorageClass": t["StorageClass"]}
+            for t in r["Transitions"]
+        ]
     if "NoncurrentVersionExpiration" in r:
         rule["NoncurrentVersionExpiration"] = r["NoncurrentVersionExpiration"]
     rule.update({k: v for k, v in r.items() if k == "AbortIncompleteMultipartUpload"})
@@ -136,28 +178,57 @@ def _lifecycle_rule(r: dict[str, Any]) -> dict[str, Any]:
 
 # CloudFormation property -> (S3 call, its argument if named otherwise, conversion to the API)
 BUCKET_SETTINGS = {
-    "BucketEncryption": ("put_bucket_encryption", "ServerSideEncryptionConfiguration", lambda c: {
-        "Rules": [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
-                   "BucketKeyEnabled": r.get("BucketKeyEnabled", False)}
-                  for r in c["ServerSideEncryptionConfiguration"]]}),
+    "BucketEncryption": (
+        "put_bucket_encryption",
+        "ServerSideEncryptionConfiguration",
+        lambda c: {
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+                    "BucketKeyEnabled": r.get("BucketKeyEnabled", False),
+                }
+                for r in c["ServerSideEncryptionConfiguration"]
+            ]
+        },
+    ),
     "PublicAccessBlockConfiguration": ("put_public_access_block", None, None),
     "OwnershipControls": ("put_bucket_ownership_controls", None, None),
     "VersioningConfiguration": ("put_bucket_versioning", None, None),
-    "CorsConfiguration": ("put_bucket_cors", "CORSConfiguration", lambda c: {"CORSRules": [
-        {"AllowedMethods": r["AllowedMethods"], "AllowedOrigins": r["AllowedOrigins"],
-         "AllowedHeaders": r.get("AllowedHeaders", []),
-         "ExposeHeaders": r.get("ExposedHeaders", []), "MaxAgeSeconds": r.get("MaxAge", 0)}
-        for r in c["CorsRules"]]}),
-    "LifecycleConfiguration": ("put_bucket_lifecycle_configuration", "LifecycleConfiguration",
-                               lambda c: {"Rules": [_lifecycle_rule(r) for r in c["Rules"]]}),
+    "CorsConfiguration": (
+        "put_bucket_cors",
+        "CORSConfiguration",
+        lambda c: {
+            "CORSRules": [
+                {
+                    "AllowedMethods": r["AllowedMethods"],
+                    "AllowedOrigins": r["AllowedOrigins"],
+                    "AllowedHeaders": r.get("AllowedHeaders", []),
+                    "ExposeHeaders": r.get("ExposedHeaders", []),
+                    "MaxAgeSeconds": r.get("MaxAge", 0),
+                }
+                for r in c["CorsRules"]
+            ]
+        },
+    ),
+    "LifecycleConfiguration": (
+        "put_bucket_lifecycle_configuration",
+        "LifecycleConfiguration",
+        lambda c: {"Rules": [_lifecycle_rule(r) for r in c["Rules"]]},
+    ),
 }
 
 
 def _bucket(s3: Any, p: dict[str, Any], region: str) -> None:
     _only(p, {"BucketName", *BUCKET_SETTINGS}, "bucket")
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
-        s3.create_bucket(Bucket=p["BucketName"], **({} if region == "us-east-1" else {
-            "CreateBucketConfiguration": {"LocationConstraint": region}}))
+        s3.create_bucket(
+            Bucket=p["BucketName"],
+            **(
+                {}
+                if region == "us-east-1"
+                else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            ),
+        )
     for prop, (call, argument, convert) in BUCKET_SETTINGS.items():
         if prop in p:
             value = convert(p[prop]) if convert else p[prop]
@@ -166,8 +237,15 @@ def _bucket(s3: Any, p: dict[str, Any], region: str) -> None:
 
 def _queue(sqs: Any, p: dict[str, Any]) -> None:
     # Every other AWS::SQS::Queue property is named like the queue attribute it sets.
-    attrs = {k: json.dumps(v) if isinstance(v, dict) else str(v).lower() if isinstance(v, bool)
-             else str(v) for k, v in p.items() if k != "QueueName"}
+    attrs = {
+        k: json.dumps(v)
+        if isinstance(v, dict)
+        else str(v).lower()
+        if isinstance(v, bool)
+        else str(v)
+        for k, v in p.items()
+        if k != "QueueName"
+    }
     try:
         url = sqs.get_queue_url(QueueName=p["QueueName"])["QueueUrl"]
     except sqs.exceptions.QueueDoesNotExist:
@@ -176,22 +254,31 @@ def _queue(sqs: Any, p: dict[str, Any]) -> None:
         sqs.set_queue_attributes(QueueUrl=url, Attributes=attrs)
 
 
-def provision(session: boto3.session.Session | None = None, *, stage: str = "local",
-              app_name: str = "dvc", cors_origins: tuple[str, ...] | list[str] = ("*",),
-              endpoint_url: str | None = None) -> dict[str, str]:
+def provision(
+    session: boto3.session.Session | None = None,
+    *,
+    stage: str = "local",
+    app_name: str = "dvc",
+    cors_origins: tuple[str, ...] | list[str] = ("*",),
+    endpoint_url: str | None = None,
+) -> dict[str, str]:
     """Create or update the tables, buckets and queues; return the app's env ("dvc:env")."""
     session = session or boto3.session.Session(region_name=REGION)
     if endpoint_url and session.get_credentials() is None:  # a local endpoint takes any key
         session = boto3.session.Session("local", "local", region_name=REGION)
     region = session.region_name or REGION
-    ddb, s3, sqs, sts = (session.client(service, region_name=region, endpoint_url=endpoint_url)
-                         for service in ("dynamodb", "s3", "sqs", "sts"))
+    ddb, s3, sqs, sts = (
+        session.client(service, region_name=region, endpoint_url=endpoint_url)
+        for service in ("dynamodb", "s3", "sqs", "sts")
+    )
     template = load_template()
     params = {"Stage": stage, "AppName": app_name, "CorsOrigins": list(cors_origins)}
     resolver = Resolver(template, params, region, sts.get_caller_identity()["Account"])
-    create = {"AWS::DynamoDB::Table": lambda p: _table(ddb, p),
-              "AWS::S3::Bucket": lambda p: _bucket(s3, p, region),
-              "AWS::SQS::Queue": lambda p: _queue(sqs, p)}
+    create = {
+        "AWS::DynamoDB::Table": lambda p: _table(ddb, p),
+        "AWS::S3::Bucket": lambda p: _bucket(s3, p, region),
+        "AWS::SQS::Queue": lambda p: _queue(sqs, p),
+    }
     wanted = [(k, r) for k, r in template["Resources"].items() if r.get("Type") in create]
     wanted.sort(key=lambda item: "RedrivePolicy" in item[1]["Properties"])  # DLQs first
     env = {}

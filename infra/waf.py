@@ -22,8 +22,10 @@ from infra.provision import REGION, TEMPLATE
 EDGE_TEMPLATE = Path(__file__).with_name("edge.json")
 EDGE_REGION = "us-east-1"  # a CLOUDFRONT web ACL and its managed groups live there
 # (template, web ACL resource, scope, region or None for the stack's own)
-ACLS = ((TEMPLATE, "ApiWebAcl", "REGIONAL", None),
-        (EDGE_TEMPLATE, "EdgeWebAcl", "CLOUDFRONT", EDGE_REGION))
+ACLS = (
+    (TEMPLATE, "ApiWebAcl", "REGIONAL", None),
+    (EDGE_TEMPLATE, "EdgeWebAcl", "CLOUDFRONT", EDGE_REGION),
+)
 
 
 def problems(acl: dict[str, Any], served: Callable[[str], dict[str, dict]]) -> list[str]:
@@ -36,12 +38,16 @@ def problems(acl: dict[str, Any], served: Callable[[str], dict[str, dict]]) -> l
         name = group["Name"]
         overrides = {o["Name"]: o["ActionToUse"] for o in group.get("RuleActionOverrides", [])}
         actions = served(name)
-        found += [f"{name}: {r} is overridden but the group has no such rule"
-                  for r in sorted(overrides.keys() - actions.keys())]
+        found += [
+            f"{name}: {r} is overridden but the group has no such rule"
+            for r in sorted(overrides.keys() - actions.keys())
+        ]
         for r, action in sorted(actions.items()):
             if "Block" in action and r not in overrides:
-                found.append(f"{name}: {r} blocks with WAF's default answer: add it to the "
-                             "RuleActionOverrides of both web ACLs")
+                found.append(
+                    f"{name}: {r} blocks with WAF's default answer: add it to the "
+                    "RuleActionOverrides of both web ACLs"
+                )
             elif "Block" not in action and "Block" in overrides.get(r, {}):
                 found.append(f"{name}: AWS now only counts {r}, which the web ACLs block")
     return found

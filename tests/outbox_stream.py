@@ -19,9 +19,7 @@ _READERS: dict[str, StreamReader] = {}
 def reader() -> StreamReader:
     table = get_settings().table_dossiers
     if table not in _READERS:
-        _READERS[table] = StreamReader(
-            boto3.client("dynamodb"), streams_client(), table
-        )
+        _READERS[table] = StreamReader(boto3.client("dynamodb"), streams_client(), table)
     return _READERS[table]
 
 

@@ -17,8 +17,15 @@ from chalicelib.domain.text import ascii_fold
 # JSON keys whose values are someone's personal data (API bodies and the forms' own fields).
 PERSONAL_KEYS = frozenset(
     {
-        "phone", "id_number", "full_name", "email", "address",
-        "so_dien_thoai", "so_dinh_danh", "ho_ten", "email_lien_he",
+        "phone",
+        "id_number",
+        "full_name",
+        "email",
+        "address",
+        "so_dien_thoai",
+        "so_dinh_danh",
+        "ho_ten",
+        "email_lien_he",
     }
 )
 # A run of digits with no letter or digit either side: hex ids (…a0912345678f…) hold runs that

@@ -38,6 +38,7 @@ def in_memory_save(dossier: Dossier, expected: int | None) -> list[Event]:
 ONLINE_PAYMENT = {"channel": "online", "provider": "vnpay"}
 COUNTER = {"channel": "counter"}
 
+
 class Workload:
     def __init__(
         self,
@@ -294,11 +295,7 @@ def flag_deadlines(workload: Workload, now: datetime) -> None:
     running = {Status.SUBMITTED, Status.ACCEPTED, Status.IN_PROGRESS}
     for d in workload.dossiers.values():
         due = d.due_at or d.acknowledge_by
-        if (
-            d.status not in running
-            or due >= now
-            or d.deadline_flag == f"overdue@{due.isoformat()}"
-        ):
+        if d.status not in running or due >= now or d.deadline_flag == f"overdue@{due.isoformat()}":
             continue
         d.deadline_flag = f"overdue@{due.isoformat()}"
         data = {"agency_id": d.agency_id, "due_at": due.isoformat(), "status": d.status.value,

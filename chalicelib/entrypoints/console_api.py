@@ -129,7 +129,11 @@ def console_sign_in_step():
     except officers.ChallengeRetry as exc:
         cookie = _challenge_cookie(exc.step)
         return _sign_in_page(
-            exc.step.challenge, exc.message, 401, [cookie], next_path=next_path,
+            exc.step.challenge,
+            exc.message,
+            401,
+            [cookie],
+            next_path=next_path,
             secret=exc.step.totp_secret,
         )
     except officers.SignInFailed as exc:
@@ -266,8 +270,14 @@ def console_accounts():
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
     if session.principal.role != "admin":
-        return _console("console/not_found.html", session, status=403, nav="", heading=FORBIDDEN,
-                        message="Chỉ quản trị của cơ quan mới vào được trang này.")
+        return _console(
+            "console/not_found.html",
+            session,
+            status=403,
+            nav="",
+            heading=FORBIDDEN,
+            message="Chỉ quản trị của cơ quan mới vào được trang này.",
+        )
     return _accounts_page(session)
 
 
@@ -298,8 +308,14 @@ def console_accounts_change():
         )
     except DomainError as exc:
         if exc.status == 403:
-            return _console("console/not_found.html", session, status=403, nav="",
-                            heading=FORBIDDEN, message=exc.message)
+            return _console(
+                "console/not_found.html",
+                session,
+                status=403,
+                nav="",
+                heading=FORBIDDEN,
+                message=exc.message,
+            )
         details = "; ".join(f"{d.message}" for d in exc.details)
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]

@@ -236,9 +236,7 @@ def _citizen_session():
 
 @route(bp, "/ho-so-cua-toi", summary="Hồ sơ của tôi (đã đăng nhập)", **HTML)
 def my_dossiers_page():
-    return page(
-        "portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE, session=_citizen_session()
-    )
+    return page("portal/mine.html", nav="ho-so-cua-toi", cache=PRIVATE, session=_citizen_session())
 
 
 @route(

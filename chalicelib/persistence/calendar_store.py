@@ -68,6 +68,7 @@ def save(
         data={"key": key, "actor": actor, "before": before, "after": data, "at": at.isoformat()},
         version=version,
     )
+
     def stage(tx: store.Transaction) -> None:
         tx.save(model(PARTITION, key, data=data, version=version), condition=condition)
         tx.save(audit)

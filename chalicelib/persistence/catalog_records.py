@@ -1,9 +1,9 @@
 """Record class of the catalog table.
 
-    PK=CATALOG            SK=CURRENT           -> {version, imported_at, counts}
-    PK=CATALOG#<version>  SK=AGENCY#<id>       -> agency JSON
-    PK=CATALOG#<version>  SK=PROC#<code>       -> procedure JSON
-    PK=CATALOG#<version>  SK=FORM#<code>       -> application-form JSON Schema
+PK=CATALOG            SK=CURRENT           -> {version, imported_at, counts}
+PK=CATALOG#<version>  SK=AGENCY#<id>       -> agency JSON
+PK=CATALOG#<version>  SK=PROC#<code>       -> procedure JSON
+PK=CATALOG#<version>  SK=FORM#<code>       -> application-form JSON Schema
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Record class of the idempotency table.
 
-    PK=<operation>#<caller>#<Idempotency-Key>   a claim: in progress (locked until a time) or
-                                                completed with the answer to replay; TTL 24 h
+PK=<operation>#<caller>#<Idempotency-Key>   a claim: in progress (locked until a time) or
+                                            completed with the answer to replay; TTL 24 h
 """
 
 from __future__ import annotations

@@ -120,12 +120,25 @@ class CitizenIdentityProvider:
             "token_endpoint_auth_methods_supported": ["none", "client_secret_basic"],
             "scopes_supported": ["openid", "profile", "phone", "address"],
             "claims_supported": [
-                "sub", "name", "id_number", "phone_number", "birthdate", "address", "nonce"
+                "sub",
+                "name",
+                "id_number",
+                "phone_number",
+                "birthdate",
+                "address",
+                "nonce",
             ],
         }
 
-    def id_token(self, citizen: Citizen, client_id: str, nonce: str, now: int | None = None,
-                 issuer: str | None = None, key=None) -> str:
+    def id_token(
+        self,
+        citizen: Citizen,
+        client_id: str,
+        nonce: str,
+        now: int | None = None,
+        issuer: str | None = None,
+        key=None,
+    ) -> str:
         from joserfc import jwt
 
         now = int(time.time()) if now is None else now

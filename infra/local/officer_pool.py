@@ -25,12 +25,25 @@ LOCAL_PASSWORD_POLICY = {
     "RequireSymbols": False,
     "TemporaryPasswordValidityDays": 7,
 }
-POOL_SETTINGS = ("AdminCreateUserConfig", "AutoVerifiedAttributes", "UsernameConfiguration",
-                 "AccountRecoverySetting", "Schema")
-CLIENT_SETTINGS = ("GenerateSecret", "ExplicitAuthFlows", "PreventUserExistenceErrors",
-                   "EnableTokenRevocation", "AccessTokenValidity", "IdTokenValidity",
-                   "RefreshTokenValidity", "TokenValidityUnits", "ReadAttributes",
-                   "WriteAttributes")
+POOL_SETTINGS = (
+    "AdminCreateUserConfig",
+    "AutoVerifiedAttributes",
+    "UsernameConfiguration",
+    "AccountRecoverySetting",
+    "Schema",
+)
+CLIENT_SETTINGS = (
+    "GenerateSecret",
+    "ExplicitAuthFlows",
+    "PreventUserExistenceErrors",
+    "EnableTokenRevocation",
+    "AccessTokenValidity",
+    "IdTokenValidity",
+    "RefreshTokenValidity",
+    "TokenValidityUnits",
+    "ReadAttributes",
+    "WriteAttributes",
+)
 
 
 def officer_username(role: str, agency_id: str) -> str:

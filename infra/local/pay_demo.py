@@ -24,6 +24,8 @@ from urllib.parse import urlencode
 PROCEDURE = "1.004873"
 AGENCY = "ubnd-xa-hop-thinh"
 PHONE = "0912345678"
+
+
 def _sample_pdf() -> bytes:
     from fpdf import FPDF  # a development dependency, like this demo
 

@@ -139,9 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", "4566")))
-    parser.add_argument(
-        "--idp-port", type=int, default=int(os.environ.get("IDP_PORT", "8765"))
-    )
+    parser.add_argument("--idp-port", type=int, default=int(os.environ.get("IDP_PORT", "8765")))
     parser.add_argument(
         "--schedule-speedup", type=float, default=float(os.environ.get("SCHEDULE_SPEEDUP", "1"))
     )

@@ -27,9 +27,7 @@ def stream_mappings(template: dict | None = None) -> list[tuple[str, str, int]]:
     for mapping in resources.values():
         props = mapping.get("Properties", {})
         source = props.get("EventSourceArn", {}).get("Fn::GetAtt", [])
-        if mapping.get("Type") != "AWS::Lambda::EventSourceMapping" or source[1:] != [
-            "StreamArn"
-        ]:
+        if mapping.get("Type") != "AWS::Lambda::EventSourceMapping" or source[1:] != ["StreamArn"]:
             continue
         table_env = resources[source[0]]["Metadata"]["dvc:env"]
         function = resources[props["FunctionName"]["Ref"]]["Properties"]["FunctionName"]
@@ -105,9 +103,7 @@ class StreamReader:
                 log.exception("stream handler failed; the batch will be retried")
                 retry = records[0]["dynamodb"]["SequenceNumber"]
             else:
-                failed = [
-                    f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])
-                ]
+                failed = [f["itemIdentifier"] for f in (result or {}).get("batchItemFailures", [])]
                 retry = min(failed, key=int) if failed else ""
             if retry:
                 self.closed.discard(shard)

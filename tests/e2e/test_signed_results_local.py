@@ -84,8 +84,11 @@ def submitted(base, citizen) -> str:
         {
             "procedure_code": PROCEDURE,
             "agency": AGENCY,
-            "applicant": {"full_name": "Nguyễn Văn An", "id_number": "001099012345",
-                          "phone": "0912345678"},
+            "applicant": {
+                "full_name": "Nguyễn Văn An",
+                "id_number": "001099012345",
+                "phone": "0912345678",
+            },
             "form": form["examples"][0],
             "attachments": attachments,
             "result_delivery": "online",
@@ -140,8 +143,9 @@ def test_the_citizen_downloads_a_signed_result_whose_qr_opens_its_verification(s
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     citizen = bearer(stack, "citizen")
-    desk, specialist, leader = (bearer(stack, r, AGENCY) for r in
-                                ("receptionist", "specialist", "leader"))
+    desk, specialist, leader = (
+        bearer(stack, r, AGENCY) for r in ("receptionist", "specialist", "leader")
+    )
     code = submitted(stack, citizen)
     act(stack, code, desk, "accept")
     act(stack, code, desk, "assign", assignee="cb-tu-phap")
@@ -149,8 +153,11 @@ def test_the_citizen_downloads_a_signed_result_whose_qr_opens_its_verification(s
     status, upload = request(
         "POST",
         f"{stack}/v1/officer/dossiers/{code}/result",
-        {"filename": "giay-khai-sinh.pdf", "content_type": "application/pdf",
-         "size_bytes": len(result)},
+        {
+            "filename": "giay-khai-sinh.pdf",
+            "content_type": "application/pdf",
+            "size_bytes": len(result),
+        },
         headers=specialist,
     )
     assert status == 201, upload

@@ -219,7 +219,7 @@ def test_the_statistics_page_tells_a_bad_filter_in_the_words_of_its_form(client,
     page = html.unescape(answer.body.decode())
 
     assert answer.status_code == 200
-    assert page.count(shown) == 1, page[page.find("không hợp lệ") - 100:][:400]
+    assert page.count(shown) == 1, page[page.find("không hợp lệ") - 100 :][:400]
     assert "from:" not in page and "agency:" not in page and "YYYY-MM-DD); mặc định" not in page
 
 

@@ -220,7 +220,6 @@ class TestBadAnswersOpenNoSession:
 
         assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant"
 
-
     def test_an_unreachable_provider_gets_a_clear_page(self, client, monkeypatch):
         import httpx
 

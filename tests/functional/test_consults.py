@@ -15,8 +15,6 @@ POLICE = "cong-an-phuong-kinh-bac"  # consulted (residence registration)
 THIRD = "ubnd-phuong-vo-cuong"
 
 
-
-
 def in_progress(client):
     body, created = submit(client)
     desk = token(client, "receptionist", AGENCY)

@@ -321,8 +321,10 @@ def test_photos_come_through_the_presigned_upload_flow(client):
     assert view["attachments"][0]["filename"] == "rac.jpg"
     assert view["attachments"][0]["size_bytes"] == len(content)
     assert reused == 400 and data["error"]["details"][0]["field"] == "attachments[0]"
-    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(
-        Bucket=get_settings().bucket_uploads, Prefix="attachments/"
+    pages = (
+        boto3.client("s3")
+        .get_paginator("list_objects_v2")
+        .paginate(Bucket=get_settings().bucket_uploads, Prefix="attachments/")
     )
     kept = [o["Key"] for p in pages for o in p.get("Contents", [])]
     assert [k.rsplit("/", 1)[1] for k in kept if f"/{upload['upload_id']}/" in k] == ["rac.jpg"]

@@ -14,7 +14,6 @@ OTHER_AGENCY = "ubnd-phuong-vo-cuong"
 NO_PROCESS = "1.000894"  # marriage registration: no internal process in the sample catalog
 
 
-
 def slip(client, code, officer):
     return call(client, "GET", f"/v1/officer/dossiers/{code}/control-slip", token=officer)
 

@@ -29,7 +29,7 @@ def test_a_whole_flow_logs_no_phone_id_number_or_token(client, caplog):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-PLANTED = '''
+PLANTED = """
 import logging
 
 from tests.personal_data import random_phone
@@ -38,7 +38,7 @@ from tests.personal_data import random_phone
 def test_logs_the_applicants_phone_by_mistake():
     phone = random_phone()
     logging.getLogger("chalicelib.planted").warning("sms queued", extra={"recipient": phone})
-'''
+"""
 
 
 def test_the_suite_wide_guard_fails_a_session_that_logs_a_typed_phone(tmp_path):
@@ -49,9 +49,21 @@ def test_the_suite_wide_guard_fails_a_session_that_logs_a_typed_phone(tmp_path):
     (tmp_path / "test_planted.py").write_text(textwrap.dedent(PLANTED))
 
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:xdist", "-q",
-         str(tmp_path)],
-        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-q",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
 
     assert run.returncode != 0

@@ -45,8 +45,10 @@ def post_form(client, path, fields: dict, browser: Browser):
 def sign_in(client, username, password="dvc-local", browser=None):  # noqa: S107
     browser = browser or Browser({})
     answer = post_form(
-        client, "/can-bo/dang-nhap", {"step": "password", "username": username,
-                                      "password": password}, browser
+        client,
+        "/can-bo/dang-nhap",
+        {"step": "password", "username": username, "password": password},
+        browser,
     )
     return browser, answer
 
@@ -81,8 +83,9 @@ def new_officer(role="specialist", agency=AGENCY, temporary=None) -> str:
 def refused(answer, text) -> None:
     assert answer.status_code == 401
     assert text in answer.body.decode()
-    assert not any(c.startswith("dvc_session=") and "Max-Age=0" not in c
-                   for c in set_cookies(answer))
+    assert not any(
+        c.startswith("dvc_session=") and "Max-Age=0" not in c for c in set_cookies(answer)
+    )
 
 
 class TestSigningIn:
@@ -95,11 +98,14 @@ class TestSigningIn:
         assert status == 200
         assert who["role"] == "receptionist" and who["agency"] == AGENCY
         assert who["subject"] == f"receptionist.{AGENCY}" and who["session"] is True
-        status, dossier = call(client, "GET", f"/v1/officer/dossiers/{code}",
-                               headers=browser.header())
+        status, dossier = call(
+            client, "GET", f"/v1/officer/dossiers/{code}", headers=browser.header()
+        )
         assert status == 200
         status, acted = call(
-            client, "POST", f"/v1/officer/dossiers/{code}/actions",
+            client,
+            "POST",
+            f"/v1/officer/dossiers/{code}/actions",
             {"action": "accept", "version": dossier["version"]},
             headers={**browser.header(), "X-CSRF-Token": csrf(client, browser)},
         )
@@ -119,11 +125,17 @@ class TestSigningIn:
     def test_a_cross_site_action_with_the_cookie_is_refused(self, client):
         code = submit(client)[1]["code"]
         browser, _ = sign_in(client, f"receptionist.{AGENCY}")
-        version = call(client, "GET", f"/v1/officer/dossiers/{code}",
-                       headers=browser.header())[1]["version"]
+        version = call(client, "GET", f"/v1/officer/dossiers/{code}", headers=browser.header())[1][
+            "version"
+        ]
 
-        status, body = call(client, "POST", f"/v1/officer/dossiers/{code}/actions",
-                            {"action": "accept", "version": version}, headers=browser.header())
+        status, body = call(
+            client,
+            "POST",
+            f"/v1/officer/dossiers/{code}/actions",
+            {"action": "accept", "version": version},
+            headers=browser.header(),
+        )
 
         assert status == 403 and body["error"]["code"] == "FORBIDDEN"
         after = call(client, "GET", f"/v1/officer/dossiers/{code}", headers=browser.header())[1]
@@ -165,8 +177,9 @@ class TestBadInput:
         refused(answer, "Tài khoản này đã bị khóa.")
 
     def test_a_challenge_answer_without_its_pending_sign_in(self, client):
-        answer = post_form(client, "/can-bo/dang-nhap",
-                           {"step": "totp", "code": "123456"}, Browser({}))
+        answer = post_form(
+            client, "/can-bo/dang-nhap", {"step": "totp", "code": "123456"}, Browser({})
+        )
 
         refused(answer, "Phiên đăng nhập đã hết hạn.")
 
@@ -177,11 +190,16 @@ class TestChallenges:
         browser, first = sign_in(client, username, "tam-thoi-123")
         assert first.status_code == 200 and 'name="new_password"' in first.body.decode()
 
-        weak = post_form(client, "/can-bo/dang-nhap",
-                         {"step": "new_password", "new_password": "ngan"}, browser)
+        weak = post_form(
+            client, "/can-bo/dang-nhap", {"step": "new_password", "new_password": "ngan"}, browser
+        )
         assert weak.status_code == 401 and "chưa đủ mạnh" in weak.body.decode()
-        done = post_form(client, "/can-bo/dang-nhap",
-                         {"step": "new_password", "new_password": "mat-khau-moi-dai"}, browser)
+        done = post_form(
+            client,
+            "/can-bo/dang-nhap",
+            {"step": "new_password", "new_password": "mat-khau-moi-dai"},
+            browser,
+        )
 
         assert done.status_code == 303
         assert me(client, browser)[1]["subject"] == username
@@ -194,27 +212,29 @@ class TestChallenges:
             UserPoolId=pool_id(), Username=username, Password="dvc-local", Permanent=True
         )
         access = idp.initiate_auth(
-            ClientId=client_id(), AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=client_id(),
+            AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": username, "PASSWORD": "dvc-local"},
         )["AuthenticationResult"]["AccessToken"]
         idp.associate_software_token(AccessToken=access)
         idp.verify_software_token(AccessToken=access, UserCode=totp_code())
         idp.admin_set_user_mfa_preference(
-            UserPoolId=pool_id(), Username=username,
+            UserPoolId=pool_id(),
+            Username=username,
             SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
         )
         browser, first = sign_in(client, username)
         assert first.status_code == 200 and 'name="code"' in first.body.decode()
 
-        wrong = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": wrong_code()},
-                          browser)
+        wrong = post_form(
+            client, "/can-bo/dang-nhap", {"step": "totp", "code": wrong_code()}, browser
+        )
         assert wrong.status_code == 401 and "Mã xác thực không đúng" in wrong.body.decode()
         code = totp_code()
         done = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": code}, browser)
 
         assert done.status_code == 303
         assert me(client, browser)[1]["subject"] == username
-
 
     def test_a_pool_that_requires_mfa_has_a_new_officer_enrol_an_authenticator(
         self, client, monkeypatch
@@ -223,21 +243,30 @@ class TestChallenges:
 
         monkeypatch.setenv("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true")
         idp = boto3.client("cognito-idp")
-        idp.set_user_pool_mfa_config(UserPoolId=pool_id(), MfaConfiguration="ON",
-                                     SoftwareTokenMfaConfiguration={"Enabled": True})
+        idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id(),
+            MfaConfiguration="ON",
+            SoftwareTokenMfaConfiguration={"Enabled": True},
+        )
         try:
             username = new_officer()
             browser, _ = sign_in(client, username, "tam-thoi-123")
-            setup = post_form(client, "/can-bo/dang-nhap",
-                              {"step": "new_password", "new_password": "mat-khau-moi-dai"},
-                              browser)
+            setup = post_form(
+                client,
+                "/can-bo/dang-nhap",
+                {"step": "new_password", "new_password": "mat-khau-moi-dai"},
+                browser,
+            )
             assert setup.status_code == 200
             assert COGNITO_TOTP_MFA_SECRET in setup.body.decode()
             code = totp_code()
             done = post_form(client, "/can-bo/dang-nhap", {"step": "totp", "code": code}, browser)
         finally:
-            idp.set_user_pool_mfa_config(UserPoolId=pool_id(), MfaConfiguration="OPTIONAL",
-                                         SoftwareTokenMfaConfiguration={"Enabled": True})
+            idp.set_user_pool_mfa_config(
+                UserPoolId=pool_id(),
+                MfaConfiguration="OPTIONAL",
+                SoftwareTokenMfaConfiguration={"Enabled": True},
+            )
 
         assert done.status_code == 303
         assert me(client, browser)[1]["subject"] == username
@@ -303,8 +332,12 @@ class TestTokens:
         )
         browser, _ = sign_in(client, username)
         admin, _ = sign_in(client, f"admin.{AGENCY}")
-        post_form(client, "/can-bo/tai-khoan", {"csrf_token": csrf(client, admin),
-                                               "action": "disable", "username": username}, admin)
+        post_form(
+            client,
+            "/can-bo/tai-khoan",
+            {"csrf_token": csrf(client, admin), "action": "disable", "username": username},
+            admin,
+        )
         expire_tokens_soon(browser)
 
         assert me(client, browser)[0] == 401
@@ -312,26 +345,32 @@ class TestTokens:
 
 class TestAdministration:
     def change(self, client, browser, **fields):
-        return post_form(client, "/can-bo/tai-khoan",
-                         {"csrf_token": csrf(client, browser), **fields}, browser)
+        return post_form(
+            client, "/can-bo/tai-khoan", {"csrf_token": csrf(client, browser), **fields}, browser
+        )
 
     def test_an_admin_creates_re_roles_and_disables_an_officer_audited(self, client):
         admin, _ = sign_in(client, f"admin.{AGENCY}")
         username = f"can-bo-{uuid.uuid4().hex[:6]}"
 
-        created = self.change(client, admin, action="create", username=username,
-                              email=f"{username}@example.invalid", role="receptionist")
-        re_roled = self.change(client, admin, action="set_role", username=username,
-                               role="leader")
+        created = self.change(
+            client,
+            admin,
+            action="create",
+            username=username,
+            email=f"{username}@example.invalid",
+            role="receptionist",
+        )
+        re_roled = self.change(client, admin, action="set_role", username=username, role="leader")
         disabled = self.change(client, admin, action="disable", username=username)
 
         for answer in (created, re_roled, disabled):
             assert answer.status_code == 200 and "Đã thực hiện" in answer.body.decode()
-        user = boto3.client("cognito-idp").admin_get_user(UserPoolId=pool_id(),
-                                                           Username=username)
+        user = boto3.client("cognito-idp").admin_get_user(UserPoolId=pool_id(), Username=username)
         assert user["Enabled"] is False and user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
         groups = boto3.client("cognito-idp").admin_list_groups_for_user(
-            UserPoolId=pool_id(), Username=username)["Groups"]
+            UserPoolId=pool_id(), Username=username
+        )["Groups"]
         assert [g["GroupName"] for g in groups] == ["leader"]
         page = client.http.get("/can-bo/tai-khoan", headers=admin.header()).body.decode()
         assert page.count(username) >= 3 and f"admin.{AGENCY}" in page
@@ -342,8 +381,9 @@ class TestAdministration:
         answer = self.change(client, admin, action="disable", username=f"specialist.{OTHER}")
 
         assert answer.status_code == 404
-        user = boto3.client("cognito-idp").admin_get_user(UserPoolId=pool_id(),
-                                                          Username=f"specialist.{OTHER}")
+        user = boto3.client("cognito-idp").admin_get_user(
+            UserPoolId=pool_id(), Username=f"specialist.{OTHER}"
+        )
         assert user["Enabled"] is True
 
     def test_only_admins_manage_accounts(self, client):
@@ -356,8 +396,12 @@ class TestAdministration:
     def test_a_change_without_the_csrf_token_is_refused(self, client):
         admin, _ = sign_in(client, f"admin.{AGENCY}")
 
-        answer = post_form(client, "/can-bo/tai-khoan",
-                           {"action": "disable", "username": f"receptionist.{AGENCY}"}, admin)
+        answer = post_form(
+            client,
+            "/can-bo/tai-khoan",
+            {"action": "disable", "username": f"receptionist.{AGENCY}"},
+            admin,
+        )
 
         assert answer.status_code == 403
 
@@ -375,8 +419,20 @@ class TestAdministration:
         from chalicelib.services.accounts import officer_admin
 
         username = f"quan-tri-{uuid.uuid4().hex[:6]}"
-        status = cli.main(["officers", "create", "--agency", OTHER, "--username", username,
-                           "--email", f"{username}@example.invalid", "--role", "admin"])
+        status = cli.main(
+            [
+                "officers",
+                "create",
+                "--agency",
+                OTHER,
+                "--username",
+                username,
+                "--email",
+                f"{username}@example.invalid",
+                "--role",
+                "admin",
+            ]
+        )
 
         assert status == 0
         entries, _ = officer_admin.audit(Principal("x", "admin", OTHER))

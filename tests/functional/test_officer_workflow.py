@@ -359,7 +359,6 @@ class TestDeadlines:
         assert first["overdue"] == 1 and second == {"due_soon": 0, "overdue": 0}
         assert "Scan" not in calls and "Query" in calls
 
-
     def test_an_officer_who_opened_the_dossier_before_the_watch_flagged_it_still_acts(
         self, client, fresh_tables
     ):

@@ -39,7 +39,12 @@ def run(command: list[str], home, **env: str) -> subprocess.CompletedProcess:
     }
     return subprocess.run(
         [sys.executable, "-m", "chalicelib.entrypoints.cli", *command],
-        cwd=ROOT, env=bare, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=bare,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -66,8 +71,12 @@ def test_without_credentials_a_command_says_what_is_missing_and_how_to_reach_the
 def test_with_nothing_listening_at_the_endpoint_the_command_names_it(tmp_path):
     endpoint = f"http://127.0.0.1:{closed_port()}"
     done = run(
-        COMMANDS["import-catalog"], tmp_path, AWS_ENDPOINT_URL=endpoint,
-        AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_MAX_ATTEMPTS="1",
+        COMMANDS["import-catalog"],
+        tmp_path,
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+        AWS_MAX_ATTEMPTS="1",
     )
 
     assert done.returncode == 2, done.stderr

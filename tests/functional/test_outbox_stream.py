@@ -47,9 +47,7 @@ def test_a_refused_event_is_a_batch_item_failure_and_the_rest_go_out(
     assert sorted(e["dossier_code"] for e in queued_events()) == [codes[1], codes[2]]
 
 
-def test_a_duplicate_stream_delivery_sends_twice_and_the_consumer_acts_once(
-    client, fresh_tables
-):
+def test_a_duplicate_stream_delivery_sends_twice_and_the_consumer_acts_once(client, fresh_tables):
     _, created = submit(client)
     batches = []
     reader().deliver(lambda event: batches.append(event) or {"batchItemFailures": []})

@@ -327,9 +327,19 @@ def hsm_token(tmp_path, monkeypatch):
     monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
     label, pin = f"dvc-{uuid.uuid4().hex[:8]}", "246810"
     subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", label, "--pin", pin,
-         "--so-pin", "135791"],
-        check=True, capture_output=True,
+        [
+            "softhsm2-util",
+            "--init-token",
+            "--free",
+            "--label",
+            label,
+            "--pin",
+            pin,
+            "--so-pin",
+            "135791",
+        ],
+        check=True,
+        capture_output=True,
     )
     token = pkcs11.lib(str(SOFTHSM)).get_token(token_label=label)
     with token.open(user_pin=pin, rw=True) as session:
@@ -347,8 +357,9 @@ class TestPkcs11Backend:
         from cryptography.hazmat.primitives.serialization import load_der_public_key
 
         label, pin, public_der = hsm_token
-        agency_pki.issue(AGENCY, "UBND phường Kinh Bắc (HSM)",
-                         public_key=load_der_public_key(public_der))
+        agency_pki.issue(
+            AGENCY, "UBND phường Kinh Bắc (HSM)", public_key=load_der_public_key(public_der)
+        )
         secrets = boto3.client("secretsmanager")
         name = get_settings().signing_secret_prefix + "pkcs11"
         value = json.dumps({"token_label": label, "pin": pin})

@@ -17,7 +17,6 @@ from tests.outbox_stream import queued_events, relay_stream
 READS = {"GetItem", "Query", "BatchGetItem", "TransactGetItems"}
 
 
-
 def post(client, body: dict, bearer: str | None = None) -> tuple[int, dict]:
     response = client.http.post(
         "/v1/dossiers",

@@ -144,7 +144,8 @@ def test_one_address_or_phone_cannot_flood_feedback_either(client, limits):
     def send(body, source):
         with calling_from(source):
             response = client.http.post(
-                "/v1/feedback", body=json.dumps(body).encode(),
+                "/v1/feedback",
+                body=json.dumps(body).encode(),
                 headers={"Content-Type": "application/json"},
             )
         return response.status_code, json.loads(response.body), response.headers

@@ -53,9 +53,7 @@ def received(client):
     return desk, first["code"], second["code"]
 
 
-def test_form_07_lists_the_day_s_dossiers_in_book_order_with_the_register_columns(
-    client, received
-):
+def test_form_07_lists_the_day_s_dossiers_in_book_order_with_the_register_columns(client, received):
     """Circular 03/2025/TT-VPCP, Form 07 (the register of the former Circular 01/2018 Form 06):
     code, procedure, number of sets, applicant, address and phone, handling agency, receipt,
     appointment, hand-overs and return; the book is the day of receipt, as on Form 01."""

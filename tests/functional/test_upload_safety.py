@@ -53,8 +53,10 @@ def refused(client, body, status=400):
 
 def attachment_keys(upload_id: str) -> list[str]:
     """The upload's copies out of quarantine (`attachments/<day>/<attempt>/<upload id>/…`)."""
-    pages = boto3.client("s3").get_paginator("list_objects_v2").paginate(
-        Bucket=get_settings().bucket_uploads, Prefix="attachments/"
+    pages = (
+        boto3.client("s3")
+        .get_paginator("list_objects_v2")
+        .paginate(Bucket=get_settings().bucket_uploads, Prefix="attachments/")
     )
     return [o["Key"] for p in pages for o in p.get("Contents", []) if f"/{upload_id}/" in o["Key"]]
 

@@ -97,7 +97,6 @@ class TestReuseOnTheFilingPage:
         assert "data-reuse-for" not in anonymous
         assert attachment["document_id"] not in theirs
 
-
     def test_a_signed_result_is_offered_and_an_agency_form_is_not(self, client, citizen_idp):
         browser, citizen = signed_in(client, citizen_idp)
         code, _, view = issued(client, citizen)

@@ -10,14 +10,24 @@ TAG = sys.implementation.cache_tag  # cpython-311
 
 
 def function(events=None, **props):
-    return {"Type": "AWS::Serverless::Function", "Properties": {
-        "Runtime": RUNTIME, "FunctionName": "dvc-dev-x", "Role": {"Fn::GetAtt": ["XRole", "Arn"]},
-        "LoggingConfig": {"LogGroup": {"Ref": "XLogGroup"}}, "Events": events or {}, **props}}
+    return {
+        "Type": "AWS::Serverless::Function",
+        "Properties": {
+            "Runtime": RUNTIME,
+            "FunctionName": "dvc-dev-x",
+            "Role": {"Fn::GetAtt": ["XRole", "Arn"]},
+            "LoggingConfig": {"LogGroup": {"Ref": "XLogGroup"}},
+            "Events": events or {},
+            **props,
+        },
+    }
 
 
 def template(fn, role_policies=("P",), retention=30, **extra):
-    role = {"Type": "AWS::IAM::Role", "Properties": {
-        "ManagedPolicyArns": [{"Ref": p} for p in role_policies]}}
+    role = {
+        "Type": "AWS::IAM::Role",
+        "Properties": {"ManagedPolicyArns": [{"Ref": p} for p in role_policies]},
+    }
     logs = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/aws/lambda/dvc-dev-x"}}
     if retention:
         logs["Properties"]["RetentionInDays"] = retention
@@ -25,8 +35,12 @@ def template(fn, role_policies=("P",), retention=30, **extra):
 
 
 def test_a_complete_template_passes():
-    sqs = {"XSqsEventSource": {"Type": "SQS", "Properties": {
-        "FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+    sqs = {
+        "XSqsEventSource": {
+            "Type": "SQS",
+            "Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]},
+        }
+    }
     assert template_problems(template(function(sqs))) == []
 
 
@@ -34,8 +48,9 @@ def test_missing_patches_are_reported():
     sqs = {"XSqsEventSource": {"Type": "SQS", "Properties": {"BatchSize": 10}}}
     fn = function(sqs)
     del fn["Properties"]["FunctionName"]
-    problems = template_problems(template(fn, role_policies=(), retention=None,
-                                          Typo={"Properties": {}}))
+    problems = template_problems(
+        template(fn, role_policies=(), retention=None, Typo={"Properties": {}})
+    )
     assert len(problems) == 5
     assert any("Typo" in p for p in problems)
     assert any("FunctionResponseTypes" in p for p in problems)
@@ -44,8 +59,13 @@ def test_missing_patches_are_reported():
 
 def test_bytecode_is_added_and_test_files_dropped(tmp_path):
     archive = tmp_path / "deployment.zip"
-    sources = {"app.py": b"import chalicelib\n", "chalicelib/__init__.py": b"X = 1\n",
-               "lib/tests/test_lib.py": b"", "chalicelib/conftest.py": b"", "lib/data.json": b"{}"}
+    sources = {
+        "app.py": b"import chalicelib\n",
+        "chalicelib/__init__.py": b"X = 1\n",
+        "lib/tests/test_lib.py": b"",
+        "chalicelib/conftest.py": b"",
+        "lib/data.json": b"{}",
+    }
     with zipfile.ZipFile(archive, "w") as z:
         for name, data in sources.items():
             z.writestr(name, data)
@@ -53,8 +73,13 @@ def test_bytecode_is_added_and_test_files_dropped(tmp_path):
     with zipfile.ZipFile(archive) as z:
         names = set(z.namelist())
         pyc = z.read(f"chalicelib/__pycache__/__init__.{TAG}.pyc")
-    assert names == {"app.py", "chalicelib/__init__.py", "lib/data.json",
-                     f"__pycache__/app.{TAG}.pyc", f"chalicelib/__pycache__/__init__.{TAG}.pyc"}
+    assert names == {
+        "app.py",
+        "chalicelib/__init__.py",
+        "lib/data.json",
+        f"__pycache__/app.{TAG}.pyc",
+        f"chalicelib/__pycache__/__init__.{TAG}.pyc",
+    }
     assert pyc[:4] == importlib.util.MAGIC_NUMBER
     assert int.from_bytes(pyc[4:8], "little") == 0b11  # hash-based, checked
     assert pyc[8:16] == importlib.util.source_hash(sources["chalicelib/__init__.py"])

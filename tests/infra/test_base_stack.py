@@ -26,24 +26,34 @@ ACCOUNT = "123456789012"  # moto's
 # (hash key, range key or None, {index: (hash, range)}, TTL attribute or None). All keys are S.
 TABLES = {
     "catalog": ("PK", "SK", {}, None),
-    "dossiers": ("PK", "SK", {
-        "by_owner": ("owner_pk", "owner_sk"),
-        "inbox": ("inbox_pk", "inbox_sk"),
-        "by_status": ("status_pk", "status_sk"),
-        "open_due": ("due_pk", "due_sk"),
-        "pending_payments": ("pay_pk", "pay_sk"),
-        "national_sync": ("nsync_pk", "nsync_sk"),
-    }, "ttl"),
+    "dossiers": (
+        "PK",
+        "SK",
+        {
+            "by_owner": ("owner_pk", "owner_sk"),
+            "inbox": ("inbox_pk", "inbox_sk"),
+            "by_status": ("status_pk", "status_sk"),
+            "open_due": ("due_pk", "due_sk"),
+            "pending_payments": ("pay_pk", "pay_sk"),
+            "national_sync": ("nsync_pk", "nsync_sk"),
+        },
+        "ttl",
+    ),
     "counters": ("PK", "SK", {}, "ttl"),
     "idempotency": ("PK", None, {}, "ttl"),
     "sessions": ("PK", "SK", {}, "ttl"),
     "stats": ("PK", "SK", {}, None),
-    "feedback": ("PK", "SK", {
-        "by_agency": ("agency_pk", "agency_sk"),
-        "by_owner": ("owner_pk", "owner_sk"),
-        "published": ("pub_pk", "pub_sk"),
-        "by_service": ("service_pk", "service_sk"),
-    }, None),
+    "feedback": (
+        "PK",
+        "SK",
+        {
+            "by_agency": ("agency_pk", "agency_sk"),
+            "by_owner": ("owner_pk", "owner_sk"),
+            "published": ("pub_pk", "pub_sk"),
+            "by_service": ("service_pk", "service_sk"),
+        },
+        None,
+    ),
     "notifications": ("PK", "SK", {"by_subject": ("subject_pk", "subject_sk")}, "ttl"),
 }
 TABLE_ENV = {f"TABLE_{name.upper()}": name for name in TABLES}
@@ -88,13 +98,17 @@ def moto_template():
     template.pop("Globals")
     everything = template["Resources"]
     kept = {k: r for k, r in everything.items() if r.get("Type") in get_model_map()}
-    while dropped := [k for k, r in kept.items()
-                      if any(x in everything and x not in kept for x in _refs(r))]:
+    while dropped := [
+        k for k, r in kept.items() if any(x in everything and x not in kept for x in _refs(r))
+    ]:
         for key in dropped:
             del kept[key]
     template["Resources"] = kept
-    template["Outputs"] = {k: o for k, o in template["Outputs"].items()
-                           if all(x in kept or x not in everything for x in _refs(o))}
+    template["Outputs"] = {
+        k: o
+        for k, o in template["Outputs"].items()
+        if all(x in kept or x not in everything for x in _refs(o))
+    }
     return template
 
 
@@ -110,8 +124,9 @@ def aws():
         mp.setenv("AWS_DEFAULT_REGION", REGION)
         with mock_aws():
             session = boto3.session.Session(region_name=REGION)
-            yield {name: session.client(name) for name in ("cloudformation", "dynamodb", "s3",
-                                                           "sqs")} | {"session": session}
+            yield {
+                name: session.client(name) for name in ("cloudformation", "dynamodb", "s3", "sqs")
+            } | {"session": session}
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +134,13 @@ def stack(aws):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # moto warns about each type it skips
         aws["cloudformation"].create_stack(
-            StackName="dvc-dev", TemplateBody=json.dumps(moto_template()),
-            Parameters=[{"ParameterKey": "Stage", "ParameterValue": "dev"},
-                        {"ParameterKey": "AppName", "ParameterValue": "cfn"}])
+            StackName="dvc-dev",
+            TemplateBody=json.dumps(moto_template()),
+            Parameters=[
+                {"ParameterKey": "Stage", "ParameterValue": "dev"},
+                {"ParameterKey": "AppName", "ParameterValue": "cfn"},
+            ],
+        )
     found = aws["cloudformation"].describe_stacks(StackName="dvc-dev")["Stacks"][0]
     assert found["StackStatus"] == "CREATE_COMPLETE", found.get("StackStatusReason")
     return {o["OutputKey"]: o["OutputValue"] for o in found["Outputs"]}
@@ -176,7 +195,9 @@ def assert_table(ddb, name, expected, check_ttl=True):
     assert set(found) == set(indexes), name
     for index, (ih, ir) in indexes.items():
         assert {k["KeyType"]: k["AttributeName"] for k in found[index]["KeySchema"]} == {
-            "HASH": ih, "RANGE": ir}, index
+            "HASH": ih,
+            "RANGE": ir,
+        }, index
         projection = dict(found[index]["Projection"])
         if "NonKeyAttributes" in projection:
             projection["NonKeyAttributes"] = sorted(projection["NonKeyAttributes"])
@@ -192,13 +213,16 @@ def assert_table(ddb, name, expected, check_ttl=True):
 def assert_queues(sqs, app):
     for short, receives in QUEUES.items():
         name, dlq = f"{app}-{short}", f"{app}-{short}-dlq"
-        attrs = sqs.get_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"],
-                                         AttributeNames=["All"])["Attributes"]
+        attrs = sqs.get_queue_attributes(
+            QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"], AttributeNames=["All"]
+        )["Attributes"]
         dlq_attrs = sqs.get_queue_attributes(
             QueueUrl=sqs.get_queue_url(QueueName=dlq)["QueueUrl"], AttributeNames=["All"]
         )["Attributes"]
         assert json.loads(attrs["RedrivePolicy"]) == {
-            "deadLetterTargetArn": dlq_attrs["QueueArn"], "maxReceiveCount": receives}
+            "deadLetterTargetArn": dlq_attrs["QueueArn"],
+            "maxReceiveCount": receives,
+        }
         assert int(attrs["VisibilityTimeout"]) >= 6 * 30  # Lambda timeout in .chalice/config.json
         assert attrs["SqsManagedSseEnabled"] == dlq_attrs["SqsManagedSseEnabled"] == "true"
         assert int(dlq_attrs["MessageRetentionPeriod"]) == 14 * 24 * 3600
@@ -206,6 +230,7 @@ def assert_queues(sqs, app):
 
 
 # (a) the template in moto's CloudFormation ---------------------------------------------------
+
 
 def test_stack_creates_every_table_with_keys_and_indexes(aws, stack):
     for suffix, expected in TABLES.items():
@@ -216,13 +241,17 @@ def test_stack_creates_every_table_with_keys_and_indexes(aws, stack):
 
 def test_template_declares_ttl_sse_and_pitr_on_every_table():
     resources = load_template()["Resources"]
-    tables = {r["Properties"]["TableName"]["Fn::Sub"].rsplit("-", 1)[1]: r["Properties"]
-              for r in resources.values() if r.get("Type") == "AWS::DynamoDB::Table"}
+    tables = {
+        r["Properties"]["TableName"]["Fn::Sub"].rsplit("-", 1)[1]: r["Properties"]
+        for r in resources.values()
+        if r.get("Type") == "AWS::DynamoDB::Table"
+    }
     assert set(tables) == set(TABLES)
     for suffix, props in tables.items():
         ttl = TABLES[suffix][3]
         assert props.get("TimeToLiveSpecification") == (
-            {"AttributeName": ttl, "Enabled": True} if ttl else None), suffix
+            {"AttributeName": ttl, "Enabled": True} if ttl else None
+        ), suffix
         assert props["SSESpecification"] == {"SSEEnabled": True}
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
 
@@ -236,6 +265,7 @@ def test_stack_creates_buckets_and_queues_with_dead_letter_queues(aws, stack):
 
 
 # (b) infra/provision.py: the local stack ------------------------------------------------------
+
 
 def test_provision_returns_the_app_environment(local_env):
     assert local_env == {
@@ -264,8 +294,10 @@ def test_uploads_bucket_takes_browser_posts_and_forgets_quarantine(aws, local_en
     rules = {r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]}
     quarantine = [r for r in rules.values() if r.get("Filter", {}).get("Prefix") == "quarantine/"]
     assert [r["Expiration"] for r in quarantine] == [{"Days": 1}]
-    assert any(r.get("AbortIncompleteMultipartUpload") == {"DaysAfterInitiation": 1}
-               for r in rules.values())
+    assert any(
+        r.get("AbortIncompleteMultipartUpload") == {"DaysAfterInitiation": 1}
+        for r in rules.values()
+    )
 
 
 def test_buckets_are_private_encrypted_and_results_versioned(aws, local_env):
@@ -285,25 +317,34 @@ def test_provision_adds_an_index_declared_after_the_table_was_made(aws, local_en
     template = load_template()
     props = template["Resources"]["CountersTable"]["Properties"]
     props["AttributeDefinitions"].append({"AttributeName": "x_pk", "AttributeType": "S"})
-    props["GlobalSecondaryIndexes"] = [{
-        "IndexName": "extra", "KeySchema": [{"AttributeName": "x_pk", "KeyType": "HASH"}],
-        "Projection": {"ProjectionType": "ALL"}}]
+    props["GlobalSecondaryIndexes"] = [
+        {
+            "IndexName": "extra",
+            "KeySchema": [{"AttributeName": "x_pk", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("infra.provision.load_template", lambda: template)
         provision(aws["session"], stage="local")
     indexes = ddb.describe_table(TableName=name)["Table"]["GlobalSecondaryIndexes"]
     assert [i["IndexName"] for i in indexes] == ["extra"]
-    ddb.update_table(TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {
-        "IndexName": "extra"}}])
+    ddb.update_table(
+        TableName=name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "extra"}}]
+    )
 
 
 # The template's own bookkeeping ---------------------------------------------------------------
 
+
 def test_every_resource_the_app_reads_reaches_the_functions_environment():
     template = load_template()
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
-    declared = {r["Metadata"]["dvc:env"]: {"Ref": k} for k, r in template["Resources"].items()
-                if "dvc:env" in r.get("Metadata", {})}
+    declared = {
+        r["Metadata"]["dvc:env"]: {"Ref": k}
+        for k, r in template["Resources"].items()
+        if "dvc:env" in r.get("Metadata", {})
+    }
     assert set(TABLE_ENV) | set(BUCKETS) <= set(declared)
     assert {k: variables.get(k) for k in declared} == declared
 
@@ -316,19 +357,40 @@ def test_every_checkov_skip_says_why():
 
 
 # Secrets (issue 15 #1): the values live in Secrets Manager, never in the template or a variable.
-SECRET_VARIABLES = {"SECRET_KEY", "SMS_CALLBACK_TOKEN", "OPEN311_API_KEYS", "OIDC_CLIENT_SECRET",
-                    "CARRIER_TOKEN", "ESMS_API_KEY", "ESMS_SECRET_KEY", "VNPAY_HASH_SECRET",
-                    "ZALO_OA_SECRET", "ZALO_APP_SECRET", "NATIONAL_PORTAL_CLIENT_SECRET"}
+SECRET_VARIABLES = {
+    "SECRET_KEY",
+    "SMS_CALLBACK_TOKEN",
+    "OPEN311_API_KEYS",
+    "OIDC_CLIENT_SECRET",
+    "CARRIER_TOKEN",
+    "ESMS_API_KEY",
+    "ESMS_SECRET_KEY",
+    "VNPAY_HASH_SECRET",
+    "ZALO_OA_SECRET",
+    "ZALO_APP_SECRET",
+    "NATIONAL_PORTAL_CLIENT_SECRET",
+}
 
 
 def _readers(resources, secret):
     """Managed policies with a statement on `secret`, and the roles that carry each."""
-    policies = {k for k, r in resources.items() if r.get("Type") == "AWS::IAM::ManagedPolicy"
-                and any(s["Resource"] == {"Ref": secret}
-                        for s in r["Properties"]["PolicyDocument"]["Statement"])}
-    return {p: {k for k, r in resources.items() if k.endswith("Role")
-                and {"Ref": p} in r.get("Properties", {}).get("ManagedPolicyArns", [])}
-            for p in policies}
+    policies = {
+        k
+        for k, r in resources.items()
+        if r.get("Type") == "AWS::IAM::ManagedPolicy"
+        and any(
+            s["Resource"] == {"Ref": secret} for s in r["Properties"]["PolicyDocument"]["Statement"]
+        )
+    }
+    return {
+        p: {
+            k
+            for k, r in resources.items()
+            if k.endswith("Role")
+            and {"Ref": p} in r.get("Properties", {}).get("ManagedPolicyArns", [])
+        }
+        for p in policies
+    }
 
 
 def test_the_app_secret_is_declared_without_a_value_and_only_read():
@@ -341,7 +403,8 @@ def test_the_app_secret_is_declared_without_a_value_and_only_read():
     assert generated["GenerateStringKey"] == "secret_key" and generated["PasswordLength"] >= 32
     assert secret["Name"] == {"Fn::Sub": "${AppName}/${Stage}/app"}
     assert _readers(resources, "AppSecret") == {
-        "AppSecretsPolicy": {"ApiHandlerRole", "OnNotificationRole", "OnZaloInboundRole"}}
+        "AppSecretsPolicy": {"ApiHandlerRole", "OnNotificationRole", "OnZaloInboundRole"}
+    }
     statements = resources["AppSecretsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert [s["Action"] for s in statements] == [["secretsmanager:GetSecretValue"]]
     assert _readers(resources, "SmsSecret") == {"SmsSecretsPolicy": {"OnNotificationRole"}}
@@ -353,7 +416,8 @@ def test_no_cloud_stage_carries_a_secret_in_a_variable_and_each_names_its_stage(
     variables = template["Globals"]["Function"]["Environment"]["Variables"]
 
     assert not SECRET_VARIABLES & set(variables) and not SECRET_VARIABLES & set(
-        config["environment_variables"])
+        config["environment_variables"]
+    )
     for stage in ("dev", "prod"):
         env = config["stages"][stage]["environment_variables"]
         assert not SECRET_VARIABLES & set(env), stage
@@ -366,16 +430,23 @@ def test_quarantined_uploads_are_scanned_and_the_functions_read_the_verdict():
     from chalicelib.services.shared.uploads import QUARANTINE
 
     resources = load_template()["Resources"]
-    (plan,) = [r["Properties"] for r in resources.values()
-               if r.get("Type") == "AWS::GuardDuty::MalwareProtectionPlan"]
+    (plan,) = [
+        r["Properties"]
+        for r in resources.values()
+        if r.get("Type") == "AWS::GuardDuty::MalwareProtectionPlan"
+    ]
     assert plan["ProtectedResource"]["S3Bucket"] == {
-        "BucketName": {"Ref": "UploadsBucket"}, "ObjectPrefixes": [QUARANTINE]}
+        "BucketName": {"Ref": "UploadsBucket"},
+        "ObjectPrefixes": [QUARANTINE],
+    }
     assert plan["Actions"] == {"Tagging": {"Status": "ENABLED"}}
     role = resources[plan["Role"]["Fn::GetAtt"][0]]["Properties"]
     assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
-        "Service": "malware-protection-plan.guardduty.amazonaws.com"}
-    granted = {a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]
-               for a in s["Action"]}
+        "Service": "malware-protection-plan.guardduty.amazonaws.com"
+    }
+    granted = {
+        a for p in role["Policies"] for s in p["PolicyDocument"]["Statement"] for a in s["Action"]
+    }
     assert {"s3:GetObject", "s3:PutObjectTagging", "s3:PutBucketNotification"} <= granted
     files = resources["FilesPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     (verdicts,) = [s for s in files if "s3:GetObjectTagging" in s["Action"]]

@@ -48,7 +48,11 @@ def template(tmp_path_factory):
     out = tmp_path_factory.mktemp("prod")
     done = subprocess.run(
         [sys.executable, "-c", PACKAGE, str(out / "stub.zip"), str(out / "pkg")],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads((out / "pkg" / "sam.json").read_text(encoding="utf-8"))
@@ -63,8 +67,9 @@ def functions(template):
 
 
 def environment(template, function):
-    return (template["Globals"]["Function"]["Environment"]["Variables"]
-            | function["Properties"].get("Environment", {}).get("Variables", {}))
+    return template["Globals"]["Function"]["Environment"]["Variables"] | function["Properties"].get(
+        "Environment", {}
+    ).get("Variables", {})
 
 
 def api(template):
@@ -112,8 +117,11 @@ def test_the_stage_and_each_public_write_route_are_throttled(template):
     (stage,) = [s for s in settings if (s["ResourcePath"], s["HttpMethod"]) == ("/*", "*")]
     assert stage["ThrottlingRateLimit"] == {"Ref": "ApiRateLimit"}
     assert stage["ThrottlingBurstLimit"] == {"Ref": "ApiBurstLimit"}
-    limited = {(s["ResourcePath"][1:].replace("~1", "/"), s["HttpMethod"].lower())
-               for s in settings if s is not stage}
+    limited = {
+        (s["ResourcePath"][1:].replace("~1", "/"), s["HttpMethod"].lower())
+        for s in settings
+        if s is not stage
+    }
     for route in settings:
         if route is not stage:
             assert route["ThrottlingRateLimit"] == {"Ref": "ApiWriteRateLimit"}
@@ -122,15 +130,23 @@ def test_the_stage_and_each_public_write_route_are_throttled(template):
     paths = api(template)["DefinitionBody"]["paths"]
     routes = {(path, method) for path, methods in paths.items() for method in methods}
     assert limited <= routes  # a renamed route would fail the deploy (unknown method setting)
-    writes = {(path, method) for path, method in routes
-              if method in ("post", "put", "patch", "delete") and not NOT_ROUTE_LIMITED.match(path)}
-    assert {("/v1/dossiers", "post"), ("/v1/feedback", "post"), ("/open311/v2/{resource}", "post"),
-            ("/can-bo/dang-nhap", "post"), ("/v1/uploads", "post")} <= writes
+    writes = {
+        (path, method)
+        for path, method in routes
+        if method in ("post", "put", "patch", "delete") and not NOT_ROUTE_LIMITED.match(path)
+    }
+    assert {
+        ("/v1/dossiers", "post"),
+        ("/v1/feedback", "post"),
+        ("/open311/v2/{resource}", "post"),
+        ("/can-bo/dang-nhap", "post"),
+        ("/v1/uploads", "post"),
+    } <= writes
     assert writes - limited == set()
 
 
 def test_a_waf_web_acl_guards_the_api_stage(template):
-    (key, acl), = of_type(template, "AWS::WAFv2::WebACL").items()
+    ((key, acl),) = of_type(template, "AWS::WAFv2::WebACL").items()
     props = acl["Properties"]
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
     rules = {r["Name"]: r for r in props["Rules"]}
@@ -138,17 +154,27 @@ def test_a_waf_web_acl_guards_the_api_stage(template):
     assert rate["Statement"]["RateBasedStatement"]["Limit"] == {"Ref": "WafRateLimit"}
     assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
     assert rate["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
-    body = props["CustomResponseBodies"][rate["Action"]["Block"]["CustomResponse"][
-        "CustomResponseBodyKey"]]
+    body = props["CustomResponseBodies"][
+        rate["Action"]["Block"]["CustomResponse"]["CustomResponseBodyKey"]
+    ]
     assert json.loads(body["Content"])["error"]["code"] == "RATE_LIMITED"
-    managed = {r["Statement"]["ManagedRuleGroupStatement"]["Name"]: r for r in rules.values()
-               if "ManagedRuleGroupStatement" in r["Statement"]}
-    assert set(managed) == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
-                            "AWSManagedRulesAmazonIpReputationList"}
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]: r
+        for r in rules.values()
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+    assert set(managed) == {
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+    }
     # they block: on their own, or (Known bad inputs) through a label match (test_waf_responses)
     assert all(r["OverrideAction"] in ({"None": {}}, {"Count": {}}) for r in managed.values())
-    (blocked,) = [r["Properties"] for r in of_type(template, "AWS::ApiGateway::GatewayResponse")
-                  .values() if r["Properties"]["ResponseType"] == "WAF_FILTERED"]
+    (blocked,) = [
+        r["Properties"]
+        for r in of_type(template, "AWS::ApiGateway::GatewayResponse").values()
+        if r["Properties"]["ResponseType"] == "WAF_FILTERED"
+    ]
     answer = json.loads(blocked["ResponseTemplates"]["application/json"])
     assert (blocked["StatusCode"], answer["error"]["code"]) == ("403", "REQUEST_BLOCKED")
     (association,) = of_type(template, "AWS::WAFv2::WebACLAssociation").values()
@@ -159,28 +185,41 @@ def test_a_waf_web_acl_guards_the_api_stage(template):
 
 def test_alarms_on_every_queue_age_and_on_the_api_latency(template):
     alarms = of_type(template, "AWS::CloudWatch::Alarm").values()
-    queues = [k for k, q in of_type(template, "AWS::SQS::Queue").items()
-              if "RedrivePolicy" in q["Properties"]]
-    watched = [a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0] for a in alarms
-               if a["Properties"].get("MetricName") == "ApproximateAgeOfOldestMessage"]
+    queues = [
+        k
+        for k, q in of_type(template, "AWS::SQS::Queue").items()
+        if "RedrivePolicy" in q["Properties"]
+    ]
+    watched = [
+        a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for a in alarms
+        if a["Properties"].get("MetricName") == "ApproximateAgeOfOldestMessage"
+    ]
     assert len(queues) >= 4 and set(queues) <= set(watched)
-    latency = {a["Properties"]["ExtendedStatistic"]: a["Properties"] for a in alarms
-               if a["Properties"].get("MetricName") == "Latency"}
+    latency = {
+        a["Properties"]["ExtendedStatistic"]: a["Properties"]
+        for a in alarms
+        if a["Properties"].get("MetricName") == "Latency"
+    }
     assert set(latency) == {"p95", "p99"}
     title = api(template)["DefinitionBody"]["info"]["title"]
     assert template["Parameters"]["AppName"]["Default"] == title  # the ApiName dimension
     for alarm in latency.values():
         assert alarm["Namespace"] == "AWS/ApiGateway"
-        assert alarm["Dimensions"] == [{"Name": "ApiName", "Value": {"Ref": "AppName"}},
-                                       {"Name": "Stage", "Value": {"Ref": "Stage"}}]
+        assert alarm["Dimensions"] == [
+            {"Name": "ApiName", "Value": {"Ref": "AppName"}},
+            {"Name": "Stage", "Value": {"Ref": "Stage"}},
+        ]
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
 
 
 def test_no_development_secret_or_setting_reaches_the_template(template):
     local = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
-    local_secrets = [value for name, value in
-                     local["stages"]["local"]["environment_variables"].items()
-                     if SECRET_NAME.search(name)]
+    local_secrets = [
+        value
+        for name, value in local["stages"]["local"]["environment_variables"].items()
+        if SECRET_NAME.search(name)
+    ]
     assert local_secrets  # the check below looks for something
     text = json.dumps(template)
     for value in (*local_secrets, *DEV_MARKERS):

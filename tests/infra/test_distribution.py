@@ -54,14 +54,16 @@ def sample(path):
 def test_the_origin_is_the_api_stage_over_https(distribution, template):
     (origin,) = distribution["Origins"]
     assert origin["DomainName"] == {
-        "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+        "Fn::Sub": "${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
     assert origin["OriginPath"] == {"Fn::Sub": "/${RestAPI.Stage}"}
     assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
     behaviours = [distribution["DefaultCacheBehavior"], *distribution["CacheBehaviors"]]
     assert {b["ViewerProtocolPolicy"] for b in behaviours} == {"https-only"}
     assert {b["TargetOriginId"] for b in behaviours} == {origin["Id"]}
     assert template["Outputs"]["PortalDomainName"]["Value"] == {
-        "Fn::GetAtt": ["ApiDistribution", "DomainName"]}
+        "Fn::GetAtt": ["ApiDistribution", "DomainName"]
+    }
 
 
 def test_the_origin_proves_a_request_came_through_the_distribution(distribution, template):
@@ -72,15 +74,19 @@ def test_the_origin_proves_a_request_came_through_the_distribution(distribution,
     secret = template["Resources"]["OriginSecret"]
     assert header["HeaderName"] == "X-Origin-Verify"
     assert header["HeaderValue"] == {
-        "Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString:token}}"}
+        "Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString:token}}"
+    }
     assert secret["Properties"]["GenerateSecretString"]["GenerateStringKey"] == "token"
     assert template["Globals"]["Function"]["Environment"]["Variables"]["SECRET_ORIGIN"] == {
-        "Ref": "OriginSecret"}
+        "Ref": "OriginSecret"
+    }
     (read,) = template["Resources"]["OriginSecretPolicy"]["Properties"]["PolicyDocument"][
-        "Statement"]
+        "Statement"
+    ]
     assert read["Resource"] == {"Ref": "OriginSecret"}
-    assert {"Ref": "OriginSecretPolicy"} in template["Resources"]["ApiHandlerRole"][
-        "Properties"]["ManagedPolicyArns"]
+    assert {"Ref": "OriginSecretPolicy"} in template["Resources"]["ApiHandlerRole"]["Properties"][
+        "ManagedPolicyArns"
+    ]
     # The default behaviour's policy sends CloudFront's own headers (the viewer's address) on.
     assert distribution["DefaultCacheBehavior"]["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
 
@@ -90,7 +96,14 @@ def test_by_default_nothing_is_cached_and_the_request_reaches_the_app_whole(dist
     assert default["CachePolicyId"] == CACHING_DISABLED
     assert default["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST
     assert set(default["AllowedMethods"]) == {
-        "GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+        "GET",
+        "HEAD",
+        "OPTIONS",
+        "PUT",
+        "PATCH",
+        "POST",
+        "DELETE",
+    }
 
 
 def test_the_cache_keys_on_the_query_string_never_on_cookies_or_authorization(template):

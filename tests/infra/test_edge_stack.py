@@ -18,9 +18,13 @@ NO_VALUE = object()
 ACL_ARN = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/dvc-prod-edge/0f1e2d3c"
 CERT_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/4b5c6d7e"
 DOMAIN = "dichvucong.example.gov.vn"
-RULES = ["RateLimitPerAddress", "AWSManagedRulesAmazonIpReputationList",
-         "AWSManagedRulesKnownBadInputsRuleSet", "KnownBadInputsBlock",
-         "AWSManagedRulesCommonRuleSet"]
+RULES = [
+    "RateLimitPerAddress",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "KnownBadInputsBlock",
+    "AWSManagedRulesCommonRuleSet",
+]
 
 
 class Stack:
@@ -34,7 +38,7 @@ class Stack:
         return self.truth(self.template["Conditions"][name])
 
     def truth(self, node):
-        (key, arg), = node.items()
+        ((key, arg),) = node.items()
         if key == "Condition":
             return self.condition(arg)
         if key == "Fn::Equals":
@@ -60,8 +64,9 @@ class Stack:
             name, then, otherwise = node["Fn::If"]
             return self.resolve(then if self.condition(name) else otherwise)
         if len(node) == 1 and isinstance(node.get("Fn::Sub"), str):
-            text = re.sub(r"\$\{([^}.]+)\}", lambda m: str(self.params.get(m[1], m[0])),
-                          node["Fn::Sub"])
+            text = re.sub(
+                r"\$\{([^}.]+)\}", lambda m: str(self.params.get(m[1], m[0])), node["Fn::Sub"]
+            )
             return text if "${" not in text else {"Fn::Sub": text}
         resolved = {k: self.resolve(v) for k, v in node.items()}
         return {k: v for k, v in resolved.items() if v is not NO_VALUE}
@@ -78,14 +83,16 @@ def base():
 
 
 def acl(template):
-    (resource,) = [r for r in template["Resources"].values()
-                   if r.get("Type") == "AWS::WAFv2::WebACL"]
+    (resource,) = [
+        r for r in template["Resources"].values() if r.get("Type") == "AWS::WAFv2::WebACL"
+    ]
     return resource["Properties"]
 
 
 def distribution(stack):
-    return stack.resolve(stack.template["Resources"]["ApiDistribution"]["Properties"][
-        "DistributionConfig"])
+    return stack.resolve(
+        stack.template["Resources"]["ApiDistribution"]["Properties"]["DistributionConfig"]
+    )
 
 
 def public_base_url(stack):
@@ -100,15 +107,20 @@ def test_the_edge_acl_is_for_cloudfront_with_the_rules_in_order(edge):
     assert [r["Priority"] for r in props["Rules"]] == list(range(len(RULES)))
     rate = props["Rules"][0]["Statement"]["RateBasedStatement"]
     # At the edge, "IP" is the visitor's own address (not a CloudFront server's).
-    assert rate == {"Limit": {"Ref": "WafRateLimit"}, "EvaluationWindowSec": 300,
-                    "AggregateKeyType": "IP"}
+    assert rate == {
+        "Limit": {"Ref": "WafRateLimit"},
+        "EvaluationWindowSec": 300,
+        "AggregateKeyType": "IP",
+    }
     for rule in (props["Rules"][1], props["Rules"][2], props["Rules"][4]):
         # the managed groups block (Known bad inputs through KnownBadInputsBlock's label match)
         assert rule["OverrideAction"] in ({"None": {}}, {"Count": {}})
         assert rule["Statement"]["ManagedRuleGroupStatement"]["VendorName"] == "AWS"
     core = props["Rules"][4]["Statement"]["ManagedRuleGroupStatement"]
     assert core["RuleActionOverrides"][0] == {
-        "Name": "SizeRestrictions_BODY", "ActionToUse": {"Count": {}}}  # test_waf_responses.py
+        "Name": "SizeRestrictions_BODY",
+        "ActionToUse": {"Count": {}},
+    }  # test_waf_responses.py
     visibility = [props["VisibilityConfig"], *(r["VisibilityConfig"] for r in props["Rules"])]
     assert all(v["CloudWatchMetricsEnabled"] and v["SampledRequestsEnabled"] for v in visibility)
     assert len({v["MetricName"] for v in visibility}) == len(visibility)
@@ -129,7 +141,8 @@ def test_the_edge_acl_answers_and_filters_as_the_regional_one(edge, base):
     assert without_metrics(edge_acl["Rules"]) == without_metrics(regional["Rules"])
     assert edge["Parameters"]["WafRateLimit"] == {
         **base["Parameters"]["WafRateLimit"],
-        "Description": edge["Parameters"]["WafRateLimit"]["Description"]}
+        "Description": edge["Parameters"]["WafRateLimit"]["Description"],
+    }
 
 
 def test_the_edge_outputs_are_the_main_stacks_parameters(edge, base):
@@ -155,14 +168,14 @@ def test_the_certificate_is_requested_only_for_a_domain(edge):
     assert "DomainValidationOptions" not in props  # the record is added by hand
     zoned = Stack(edge, PortalDomain=DOMAIN, PortalHostedZoneId="Z0123456789ABC")
     assert zoned.resolve(cert["Properties"])["DomainValidationOptions"] == [
-        {"DomainName": DOMAIN, "HostedZoneId": "Z0123456789ABC"}]
+        {"DomainName": DOMAIN, "HostedZoneId": "Z0123456789ABC"}
+    ]
 
 
 def test_the_edge_template_is_sent_inline_to_us_east_1(edge):
     assert len(EDGE.read_bytes()) < INLINE_TEMPLATE_LIMIT
     recipe = (ROOT / "infra" / "infra.mk").read_text(encoding="utf-8").replace("\\\n", " ")
-    (deploy,) = re.findall(r"\$\(AWS\) cloudformation deploy [^\n]*infra/edge\.json[^\n]*",
-                           recipe)
+    (deploy,) = re.findall(r"\$\(AWS\) cloudformation deploy [^\n]*infra/edge\.json[^\n]*", recipe)
     assert "--region $(EDGE_REGION)" in deploy and "EDGE_REGION := us-east-1" in recipe
     assert "checkov -f infra/edge.json" in recipe and "-- infra/edge.json" in recipe
 
@@ -174,7 +187,8 @@ def test_without_the_parameters_the_distribution_keeps_its_defaults(base):
     assert config["ViewerCertificate"] == {"CloudFrontDefaultCertificate": True}
     assert public_base_url(stack) == ""
     assert stack.resolve(base["Outputs"]["PortalBaseUrl"]["Value"]) == {
-        "Fn::Sub": "https://${ApiDistribution.DomainName}"}
+        "Fn::Sub": "https://${ApiDistribution.DomainName}"
+    }
 
 
 def test_with_the_parameters_the_distribution_is_guarded_and_named(base):
@@ -182,14 +196,20 @@ def test_with_the_parameters_the_distribution_is_guarded_and_named(base):
     config = distribution(stack)
     assert config["WebACLId"] == ACL_ARN
     assert config["Aliases"] == [DOMAIN]
-    assert config["ViewerCertificate"] == {"AcmCertificateArn": CERT_ARN,
-                                           "SslSupportMethod": "sni-only",
-                                           "MinimumProtocolVersion": "TLSv1.2_2021"}
+    assert config["ViewerCertificate"] == {
+        "AcmCertificateArn": CERT_ARN,
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
     assert public_base_url(stack) == f"https://{DOMAIN}"
     assert stack.resolve(base["Outputs"]["PortalBaseUrl"]["Value"]) == f"https://{DOMAIN}"
     # An explicit PublicBaseUrl still wins.
-    other = Stack(base, PortalDomain=DOMAIN, PortalCertificateArn=CERT_ARN,
-                  PublicBaseUrl="https://dvc.example.vn")
+    other = Stack(
+        base,
+        PortalDomain=DOMAIN,
+        PortalCertificateArn=CERT_ARN,
+        PublicBaseUrl="https://dvc.example.vn",
+    )
     assert public_base_url(other) == "https://dvc.example.vn"
 
 

@@ -68,7 +68,8 @@ def test_alarms_watch_the_relays_lag_and_its_dead_letter_queue():
               "AWS::CloudWatch::Alarm"]  # fmt: skip
     (lag,) = [a for a in alarms if a.get("MetricName") == "IteratorAge"]
     assert lag["Dimensions"] == [
-        {"Name": "FunctionName", "Value": {"Fn::Sub": "${AppName}-${Stage}-relay_outbox"}}]
+        {"Name": "FunctionName", "Value": {"Fn::Sub": "${AppName}-${Stage}-relay_outbox"}}
+    ]
     assert lag["AlarmActions"] == [{"Ref": "AlarmTopic"}]
     queues = [a["Dimensions"][0]["Value"] for a in alarms
               if a.get("MetricName") == "ApproximateNumberOfMessagesVisible"]  # fmt: skip
@@ -94,7 +95,9 @@ def test_the_local_stack_streams_the_table_to_the_same_handler(monkeypatch):
         table = session.client("dynamodb").describe_table(TableName=env["TABLE_DOSSIERS"])
 
     assert table["Table"]["StreamSpecification"] == {
-        "StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_IMAGE",
+    }
     assert stream_mappings() == [("TABLE_DOSSIERS", "relay_outbox", MAPPING["BatchSize"])]
 
 

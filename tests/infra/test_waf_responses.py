@@ -25,16 +25,22 @@ COUNTED = {
     "AWSManagedRulesCommonRuleSet": {"SizeRestrictions_BODY"},
 }
 # Capacity (WCU) of each statement used, from the AWS WAF developer guide.
-WCU = {"RateBasedStatement": 2, "LabelMatchStatement": 1,
-       "AWSManagedRulesAmazonIpReputationList": 25, "AWSManagedRulesKnownBadInputsRuleSet": 200,
-       "AWSManagedRulesCommonRuleSet": 700}
+WCU = {
+    "RateBasedStatement": 2,
+    "LabelMatchStatement": 1,
+    "AWSManagedRulesAmazonIpReputationList": 25,
+    "AWSManagedRulesKnownBadInputsRuleSet": 200,
+    "AWSManagedRulesCommonRuleSet": 700,
+}
 WCU_LIMIT = 1500  # a web ACL's default capacity before AWS charges for more
 
 
 def acls():
     edge = json.loads(EDGE.read_text(encoding="utf-8"))
-    return {"ApiWebAcl": load_template()["Resources"]["ApiWebAcl"]["Properties"],
-            "EdgeWebAcl": edge["Resources"]["EdgeWebAcl"]["Properties"]}
+    return {
+        "ApiWebAcl": load_template()["Resources"]["ApiWebAcl"]["Properties"],
+        "EdgeWebAcl": edge["Resources"]["EdgeWebAcl"]["Properties"],
+    }
 
 
 def answer(acl, block):
@@ -84,8 +90,14 @@ def test_every_block_answers_the_portals_json_error(name):
 
 
 def test_the_two_acls_override_the_same_rules():
-    found = {name: {managed(r)["Name"]: managed(r).get("RuleActionOverrides")
-                    for r in acl["Rules"] if managed(r)} for name, acl in acls().items()}
+    found = {
+        name: {
+            managed(r)["Name"]: managed(r).get("RuleActionOverrides")
+            for r in acl["Rules"]
+            if managed(r)
+        }
+        for name, acl in acls().items()
+    }
     assert found["ApiWebAcl"] == found["EdgeWebAcl"]
     core = {o["Name"] for o in found["ApiWebAcl"]["AWSManagedRulesCommonRuleSet"]}
     assert len(core) == 22 and {"CrossSiteScripting_BODY", "GenericLFI_URIPATH"} <= core
@@ -99,7 +111,8 @@ def test_the_stage_answers_a_block_without_custom_response_alike():
     resource = load_template()["Resources"]["WafFilteredResponse"]["Properties"]
     blocked = acls()["ApiWebAcl"]["CustomResponseBodies"]["blocked"]
     assert json.loads(resource["ResponseTemplates"]["application/json"]) == json.loads(
-        blocked["Content"])
+        blocked["Content"]
+    )
     assert resource["StatusCode"] == "403"
 
 
@@ -107,7 +120,7 @@ def test_the_stage_answers_a_block_without_custom_response_alike():
 def test_the_acl_stays_within_its_capacity(name):
     used = 0
     for rule in acls()[name]["Rules"]:
-        (kind, statement), = rule["Statement"].items()
+        ((kind, statement),) = rule["Statement"].items()
         used += WCU[statement["Name"] if kind == "ManagedRuleGroupStatement" else kind]
     assert used == 928 <= WCU_LIMIT
 
@@ -116,8 +129,12 @@ def assertions(**params):
     """Descriptions of the Rules assertions that refuse the parameter values."""
     base = load_template()
     stack = Stack(base, **params)
-    return [a["AssertDescription"] for rule in base["Rules"].values()
-            for a in rule["Assertions"] if not stack.truth(a["Assert"])]
+    return [
+        a["AssertDescription"]
+        for rule in base["Rules"].values()
+        for a in rule["Assertions"]
+        if not stack.truth(a["Assert"])
+    ]
 
 
 def test_a_domain_without_its_certificate_is_refused_and_the_reverse():
@@ -134,8 +151,14 @@ def test_the_packaged_template_keeps_the_rules(template):  # noqa: F811
 
 
 def make_deploy_check(*args):
-    return subprocess.run(["make", "-s", "-f", "infra/infra.mk", "deploy-check", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=30, check=False)
+    return subprocess.run(
+        ["make", "-s", "-f", "infra/infra.mk", "deploy-check", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
 
 
 def test_make_deploy_refuses_a_domain_no_certificate_comes_with_before_building():
@@ -150,8 +173,14 @@ def test_make_deploy_refuses_a_domain_no_certificate_comes_with_before_building(
 
 
 def run(*command):
-    done = subprocess.run([str(c) for c in command], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, check=False)
+    done = subprocess.run(
+        [str(c) for c in command],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -167,11 +196,20 @@ def test_checkov_passes_both_templates(template, tmp_path):  # noqa: F811
     packaged = tmp_path / "sam.json"
     packaged.write_text(json.dumps(template), encoding="utf-8")
     for path in (packaged, EDGE):
-        run(CHECKOV, "-f", path, "--compact", "--quiet", "--skip-download",
-            "--framework", "cloudformation")
+        run(
+            CHECKOV,
+            "-f",
+            path,
+            "--compact",
+            "--quiet",
+            "--skip-download",
+            "--framework",
+            "cloudformation",
+        )
 
 
 # `make waf-check` (infra/waf.py): the overrides against the rules AWS serves ----------------
+
 
 def served_as_documented(group):
     """The rules of each group by the AWS WAF developer guide, with AWS's own actions."""
@@ -217,15 +255,20 @@ def test_the_check_asks_each_acls_region_and_scope(monkeypatch, capsys):
 
         def describe_managed_rule_group(self, VendorName, Name, Scope):  # noqa: N803 - boto3's
             asked.append((self.region, Scope, VendorName, Name))
-            return {"Rules": [{"Name": n, "Action": a}
-                              for n, a in served_as_documented(Name).items()]}
+            return {
+                "Rules": [{"Name": n, "Action": a} for n, a in served_as_documented(Name).items()]
+            }
 
     monkeypatch.setattr(waf.boto3, "client", lambda service, region_name: Client(region_name))
     assert waf.main([]) == 0
     assert "every blocking rule" in capsys.readouterr().out
     assert {(region, scope) for region, scope, *_ in asked} == {
-        ("ap-southeast-1", "REGIONAL"), ("us-east-1", "CLOUDFRONT")}
+        ("ap-southeast-1", "REGIONAL"),
+        ("us-east-1", "CLOUDFRONT"),
+    }
     assert {name for *_, vendor, name in asked if vendor == "AWS"} == {
-        "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet"}
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+    }
     recipe = (ROOT / "infra" / "infra.mk").read_text(encoding="utf-8")
     assert "$(BIN)/python -m infra.waf --region $(REGION)" in recipe

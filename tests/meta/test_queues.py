@@ -26,8 +26,9 @@ def infra_queues() -> set[str]:
 def queue_handlers() -> dict[str, str]:
     from app import app
 
-    return {source.name: source.queue for source in app.event_sources
-            if getattr(source, "queue", None)}
+    return {
+        source.name: source.queue for source in app.event_sources if getattr(source, "queue", None)
+    }
 
 
 def test_handlers_consume_exactly_the_queues_in_infra():
@@ -47,7 +48,8 @@ def test_every_queue_handler_reports_partial_batch_failures():
         patch = events.get(f"{function}SqsEventSource", {}).get("Properties", {})
         assert patch.get("FunctionResponseTypes") == ["ReportBatchItemFailures"], (
             f"add Resources.{function}.Properties.Events.{function}SqsEventSource"
-            ".Properties.FunctionResponseTypes to infra/base.json")
+            ".Properties.FunctionResponseTypes to infra/base.json"
+        )
 
 
 def test_every_consumed_queue_has_an_alarm_on_the_age_of_its_oldest_message():

@@ -30,7 +30,10 @@ def test_the_copy_is_made_by_the_build_not_committed():
         pytest.skip("not a git checkout")
     tracked = subprocess.run(  # noqa: S603 - a fixed command on the repository
         [git, "ls-files", "chalicelib/_schemas"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
 
     assert tracked == [], "git rm -r --cached chalicelib/_schemas (it is made by `make schemas`)"

@@ -21,6 +21,7 @@ def root_level():
 
 def test_the_production_stage_logs_warnings_and_above_only(monkeypatch, root_level):
     import app  # noqa: F401 - the application as deployed, with the loggers it sets up
+
     stages = json.loads(CHALICE_CONFIG.read_text())["stages"]
     monkeypatch.setenv("LOG_LEVEL", stages["prod"]["environment_variables"]["LOG_LEVEL"])
 

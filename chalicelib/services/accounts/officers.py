@@ -94,7 +94,10 @@ def answer(challenge_id: str | None, value: str) -> Step:
         if exc.reason in ("password_rejected", "code_mismatch"):
             # the same challenge may be answered again while Cognito's session lasts
             return _remember(
-                pending["challenge"], pending["session"], pending["username"], exc,
+                pending["challenge"],
+                pending["session"],
+                pending["username"],
+                exc,
                 pending.get("totp_secret"),
             )
         raise _failed(exc.reason) from None

@@ -29,8 +29,10 @@ def relay(records: list[dict]) -> dict:
             sequence.setdefault(event["id"], record["dynamodb"]["SequenceNumber"])
     failed = _send(bodies)
     if failed:
-        log.warning("outbox relay: SQS did not take some events; the stream retries them",
-                    extra={"events": len(failed), "batch": len(bodies)})
+        log.warning(
+            "outbox relay: SQS did not take some events; the stream retries them",
+            extra={"events": len(failed), "batch": len(bodies)},
+        )
     return {
         "batchItemFailures": [{"itemIdentifier": s} for i, s in sequence.items() if i in failed]
     }

@@ -75,7 +75,9 @@ def test_start_remembers_a_fresh_state_for_ten_minutes(provider):
     assert first.state != second.state and first.state in first.url
     remembered = provider.pending[first.state]
     assert (remembered["next"], remembered["at"], remembered["ttl"]) == (
-        "/ho-so-cua-toi", T0, T0 + citizens.SIGNIN_SECONDS
+        "/ho-so-cua-toi",
+        T0,
+        T0 + citizens.SIGNIN_SECONDS,
     )
     _, state, nonce, verifier = provider.idp.calls[0]
     assert (state, nonce, verifier) == (first.state, remembered["nonce"], remembered["verifier"])

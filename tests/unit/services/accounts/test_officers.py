@@ -82,7 +82,9 @@ def test_a_sign_in_opens_a_session_with_the_group_as_role_and_the_agency(pool):
     assert pool.calls[0] == ("sign_in", "chuyenvien1", "mật khẩu")
     principal = step.session.principal
     assert (principal.subject, principal.role, principal.agency) == (
-        "chuyenvien1", "leader", "ubnd-a"
+        "chuyenvien1",
+        "leader",
+        "ubnd-a",
     )
     assert step.session.tokens == {"access_token": "access", "refresh_token": "refresh",
                                    "expires_at": 2_000_000_000}  # fmt: skip

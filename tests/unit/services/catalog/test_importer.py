@@ -132,8 +132,11 @@ def stored(monkeypatch):
 
     monkeypatch.setattr(importer.catalog_store, "current_version", lambda: state.pointer)
     monkeypatch.setattr(importer.catalog_store, "write_snapshot", write_snapshot)
-    monkeypatch.setattr(importer.catalog_store, "publish",
-                        lambda v, previous, meta: state.calls.append(("publish", v, previous)))
+    monkeypatch.setattr(
+        importer.catalog_store,
+        "publish",
+        lambda v, previous, meta: state.calls.append(("publish", v, previous)),
+    )
     monkeypatch.setattr(importer.catalog_store, "delete_version",
                         lambda v: state.calls.append(("delete", v)))  # fmt: skip
     monkeypatch.setattr(importer.catalog_service, "get_catalog", lambda: current)

@@ -51,10 +51,14 @@ def test_the_national_fields_are_taken_and_the_provinces_additions_kept():
     merged = nat.merge(copy.deepcopy(LOCAL), NATIONAL, FIELDS)
 
     assert (merged["name"], merged["decision_no"], merged["field"]) == (
-        "Đăng ký khai sinh", "QĐ 1/2026", "ho-tich"
+        "Đăng ký khai sinh",
+        "QĐ 1/2026",
+        "ho-tich",
     )
     assert (merged["level"], merged["online_mode"], merged["form_schema"]) == (
-        4, "toan_trinh", "forms/1.001193.json"
+        4,
+        "toan_trinh",
+        "forms/1.001193.json",
     )
     assert merged["processing_time"] == {"value": 2, "unit": "working_days", "same_day": True}
     assert merged["result"] == {"name": "Giấy khai sinh (bản chính)", "electronic": True}
@@ -91,7 +95,9 @@ def test_a_new_component_gets_a_free_code_and_the_default_file_settings():
     (clash, other) = nat._components([{"name": "Mới"}], [{"code": "TP1", "name": "Cũ"}])
 
     assert (new["code"], new["file_types"], new["max_size_mb"]) == (
-        "TP9", nat.DEFAULT_FILE_TYPES, nat.DEFAULT_MAX_MB
+        "TP9",
+        nat.DEFAULT_FILE_TYPES,
+        nat.DEFAULT_MAX_MB,
     )
     assert (clash["code"], other["code"]) == ("TP2", "TP1")
 
@@ -109,7 +115,9 @@ def test_a_new_procedure_is_offered_at_the_counter_by_its_agency():
 
     assert added["performed_by"] == [{"agency_id": "ubnd-a"}]
     assert (added["level"], added["online_mode"], added["delivery_options"]) == (
-        2, None, ["counter"]
+        2,
+        None,
+        ["counter"],
     )
     assert added["field"] == "ho-tich" and added["result"]["electronic"] is False
 

@@ -55,7 +55,10 @@ def test_a_form_is_signed_recorded_on_the_dossier_and_joins_the_wallet(issued):
     assert issued.calls[0] == ("load", code, LEADER)
     _, data, kind, name, reason, field = issued.calls[1]
     assert (data, kind, name, field) == (
-        b"pdf of ('01', True)", documents.FORM, f"mau-so-01-{code}.pdf", "number"
+        b"pdf of ('01', True)",
+        documents.FORM,
+        f"mau-so-01-{code}.pdf",
+        "number",
     )
     assert reason.startswith("Mẫu số 01. ") and code in reason
     record = {

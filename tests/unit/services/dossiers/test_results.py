@@ -32,7 +32,9 @@ def download(monkeypatch):
         monkeypatch.setattr(results.workflow, "apply_system", apply_system)
         monkeypatch.setattr(results.dossier_store, "get", lambda code: dossier)
         monkeypatch.setattr(results.dossier_store, "save", lambda d, v: seen.saved.append(d) or [])
-        monkeypatch.setattr(results.storage, "download_url", lambda b, key, *a: f"https://s3.test/{key}")
+        monkeypatch.setattr(
+            results.storage, "download_url", lambda b, key, *a: f"https://s3.test/{key}"
+        )
         return results.download(dossier.code, None, "0912345678", "10.0.0.1", builders.MONDAY)
 
     run.seen = seen

@@ -42,9 +42,7 @@ def test_unknown_and_missing_components_are_named():
     assert [p.field for p in submission.unknown_components(body, PROCEDURE)] == [
         "attachments[1].component_code"
     ]
-    assert [p.field for p in submission.missing_components(body, PROCEDURE)] == [
-        "attachments.TP1"
-    ]
+    assert [p.field for p in submission.missing_components(body, PROCEDURE)] == ["attachments.TP1"]
     assert submission.missing_components(attachments("TP1"), PROCEDURE) == []
 
 
@@ -52,7 +50,9 @@ def test_the_snapshot_keeps_the_procedure_as_the_agency_performs_it():
     kept = submission.snapshot(OFFERING)
 
     assert (kept["agency_id"], kept["agency_id_code"], kept["version"]) == (
-        "ubnd-a", "000.00.01.H06", 3
+        "ubnd-a",
+        "000.00.01.H06",
+        3,
     )
     assert kept["processing_time"] == {"value": 5, "unit": "working_days"}
     assert kept["internal_process"] == [{"step": "appraisal"}]

@@ -59,9 +59,7 @@ def test_a_form_needs_a_place():
 def test_domain_errors_keep_403_and_404_and_the_rest_are_400s():
     assert intake.Open311Error.from_domain(NotFound()).status == 404
     refused = ValidationFailed("x", [])
-    assert intake.Open311Error.from_domain(refused).errors == [
-        {"code": 400, "description": "x"}
-    ]
+    assert intake.Open311Error.from_domain(refused).errors == [{"code": 400, "description": "x"}]
 
 
 def test_the_window_defaults_to_the_last_span_and_refuses_longer_or_reversed_ones():

@@ -75,7 +75,10 @@ def test_a_claimed_notification_is_sent_once_and_recorded(world):
 
     (job,) = world.senders[plan.ZNS].jobs
     assert (job.id, job.channel, job.address, job.message.title) == (
-        "n-1", plan.ZNS, "0912345678", "Hồ sơ đã tiếp nhận"
+        "n-1",
+        plan.ZNS,
+        "0912345678",
+        "Hồ sơ đã tiếp nhận",
     )
     assert world.updates == [{
         "state": "delivered", "channel": plan.ZNS, "attempts": 1, "tried": None,

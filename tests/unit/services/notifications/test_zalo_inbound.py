@@ -130,8 +130,11 @@ def consumer(monkeypatch):
                         lambda d, history: {"code": d.code, "procedure": d.procedure,
                                             "status": d.status.value})  # fmt: skip
     monkeypatch.setattr(zalo_inbound.chat, "status_reply", lambda view, url, due: f"OK {url}")
-    monkeypatch.setattr(zalo_inbound, "get_settings",
-                        lambda: SimpleNamespace(public_base_url="https://dvc.example.vn"))
+    monkeypatch.setattr(
+        zalo_inbound,
+        "get_settings",
+        lambda: SimpleNamespace(public_base_url="https://dvc.example.vn"),
+    )
     monkeypatch.setattr(zalo_inbound.idempotency, "claim", lambda *a: None)
     monkeypatch.setattr(zalo_inbound.feedback, "submit", submit)
     return state

@@ -61,7 +61,7 @@ def test_a_paid_notification_settles_the_payment_and_confirms_it_once(ledger):
     assert ipn(paid()) == "00"
     assert ipn(paid()) == "02"  # the gateway retries: already confirmed
 
-    (settled, event), = ledger.settled
+    ((settled, event),) = ledger.settled
     assert settled.state == rules.PAID and settled.settled_by == "ipn"
     assert [e.type for e in ledger.published] == ["payment.confirmed"]
     assert event.data == {"payment_id": "TXN1", "amount": 8000, "provider": "vnpay"}
