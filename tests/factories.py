@@ -223,3 +223,21 @@ def scratch_table(prefix: str) -> str:
         BillingMode="PAY_PER_REQUEST",
     )
     return name
+
+
+@contextmanager
+def serving_locally(app):
+    """`app` served by `make run`'s HTTP server (infra/local/server.py) on a free port: its base
+    URL."""
+    import threading
+
+    from infra.local.server import make_server
+
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(5)

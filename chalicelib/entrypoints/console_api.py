@@ -238,6 +238,13 @@ def console_feedback():
     )
 
 
+def _forbidden(session, message: str):
+    """A console page the officer may not open: 403, headed as such."""
+    return _console(
+        "console/not_found.html", session, status=403, nav="", heading=FORBIDDEN, message=message
+    )
+
+
 def _accounts_page(session, notice=None, error=None, status=200):
     from chalicelib.services.accounts import officer_admin
 
@@ -270,14 +277,7 @@ def console_accounts():
     if session is None:
         return _to_sign_in("/can-bo/tai-khoan")
     if session.principal.role != "admin":
-        return _console(
-            "console/not_found.html",
-            session,
-            status=403,
-            nav="",
-            heading=FORBIDDEN,
-            message="Chỉ quản trị của cơ quan mới vào được trang này.",
-        )
+        return _forbidden(session, "Chỉ quản trị của cơ quan mới vào được trang này.")
     return _accounts_page(session)
 
 
@@ -308,14 +308,7 @@ def console_accounts_change():
         )
     except DomainError as exc:
         if exc.status == 403:
-            return _console(
-                "console/not_found.html",
-                session,
-                status=403,
-                nav="",
-                heading=FORBIDDEN,
-                message=exc.message,
-            )
+            return _forbidden(session, exc.message)
         details = "; ".join(f"{d.message}" for d in exc.details)
         return _accounts_page(session, error=f"{exc.message} {details}".strip(), status=exc.status)
     label = ACTION_LABELS[entry["action"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.integrations import notify_channels
+from tests.factories import serving_locally
 from tests.functional.notify_helpers import Recording
 
 
@@ -18,3 +19,10 @@ def channels(monkeypatch):
         return channel
 
     return use
+
+
+@pytest.fixture
+def local_server(app):
+    """The app served by `make run`'s HTTP server, on a free port: its base URL."""
+    with serving_locally(app) as base:
+        yield base

@@ -4,12 +4,10 @@ client, curl, a browser), each kept here as the request that showed it."""
 import html
 import json
 import random
-import threading
 
 import httpx
 import pytest
 
-from infra.local.server import make_server
 from tests.factories import PROCEDURE, RECEIVING_AGENCY, call, calling_from, submit, token
 from tests.functional.test_officer_sign_in import sign_in as officer_sign_in
 from tests.functional.test_open311 import assert_errors_json, assert_errors_xml, post, report
@@ -114,17 +112,6 @@ def test_a_wrong_content_type_is_told_which_type_the_route_takes(client):
     assert "application/pdf" in messages[0] and "application/json" not in messages[0]
     assert "application/x-www-form-urlencoded" in messages[1]
     assert "application/json" in messages[2]
-
-
-@pytest.fixture
-def local_server(app):
-    """The HTTP server `make run` serves the app with, on a free port."""
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    server.shutdown()
-    thread.join(5)
 
 
 def test_the_local_server_answers_any_method_with_the_contract_error(local_server):

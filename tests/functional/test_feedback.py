@@ -33,6 +33,19 @@ def send(client, body=None, token_=None, headers=None):
     return body, data
 
 
+def uploaded_photo(client, content: bytes = b"\xff\xd8\xff jpeg") -> str:
+    """A photo uploaded for a feedback through the presigned flow: its upload id."""
+    status, upload = call(
+        client,
+        "POST",
+        "/v1/feedback/uploads",
+        {"filename": "rac.jpg", "content_type": "image/jpeg", "size_bytes": len(content)},
+    )
+    assert status == 201, upload
+    put_uploaded_file(upload, "image/jpeg", content)
+    return upload["upload_id"]
+
+
 def officer(client, role="leader", agency=CENTRE):
     return token(client, role, agency)
 
@@ -56,21 +69,26 @@ def act(client, feedback_id, officer_token, action, expect=200, **params):
     return data
 
 
-def answered(client, body=None, publish=True):
-    body, created = send(client, body)
+def answer(client, feedback_id, text="Đã thu gom rác và nhắc nhở hộ dân.", publish=False):
+    """The centre's leader classifies the feedback and answers it (and publishes the answer)."""
     leader = officer(client)
-    act(client, created["id"], leader, "classify", classification="within_competence")
-    version = current(client, created["id"], leader)["version"]
+    act(client, feedback_id, leader, "classify", classification="within_competence")
+    version = current(client, feedback_id, leader)["version"]
     status, data = call(
         client,
         "POST",
-        f"/v1/officer/feedback/{created['id']}/answer",
-        {"version": version, "answer": "Đã thu gom rác và nhắc nhở hộ dân."},
+        f"/v1/officer/feedback/{feedback_id}/answer",
+        {"version": version, "answer": text},
         token=leader,
     )
     assert status == 200, data
     if publish:
-        act(client, created["id"], leader, "publish")
+        act(client, feedback_id, leader, "publish")
+
+
+def answered(client, body=None, publish=True):
+    body, created = send(client, body)
+    answer(client, created["id"], publish=publish)
     return body, created
 
 

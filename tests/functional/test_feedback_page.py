@@ -14,7 +14,9 @@ import pytest
 from tests.factories import call, random_phone
 from tests.functional import sign_in_flow as flow
 from tests.functional.notify_helpers import dev_messages, drain, outbox_events, run_events
-from tests.functional.test_feedback import act, answered, current, feedback_body, officer
+from tests.functional.test_feedback import answer, answered, feedback_body
+
+FIXED_LAMP = "Đã sửa đèn đường."  # an answer not published
 
 PAGE = "/phan-anh/tra-cuu"
 OTHER_CITIZEN = "001192000002"
@@ -111,28 +113,13 @@ class TestTheSenderWithThePhone:
         assert "0912345678" not in response.body.decode()
 
 
-def answer(client, feedback_id):
-    """An officer classifies and answers the feedback (not published)."""
-    leader = officer(client)
-    act(client, feedback_id, leader, "classify", classification="within_competence")
-    version = current(client, feedback_id, leader)["version"]
-    status, data = call(
-        client,
-        "POST",
-        f"/v1/officer/feedback/{feedback_id}/answer",
-        {"version": version, "answer": "Đã sửa đèn đường."},
-        token=leader,
-    )
-    assert status == 200, data
-
-
 @pytest.mark.usefixtures("citizen_idp")
 class TestSignedIn:
     def sent_and_answered(self, client, browser) -> str:
         headers = {**browser.header(), "X-CSRF-Token": flow.csrf_token(client, browser)}
         status, created = call(client, "POST", "/v1/feedback", feedback_body(), headers=headers)
         assert status == 201, created
-        answer(client, created["id"])
+        answer(client, created["id"], FIXED_LAMP)
         return created["id"]
 
     def test_the_sender_needs_no_phone_and_rates_with_the_csrf_token(self, client, citizen_idp):

@@ -4,12 +4,9 @@ refuses whatever the GET refuses: the same view answers both."""
 
 from __future__ import annotations
 
-import threading
-
 import httpx
 import pytest
 
-from infra.local.server import make_server
 from tests.factories import call
 from tests.functional import test_security_matrix as matrix
 from tests.functional.test_security_matrix import own_source_address, world  # noqa: F401
@@ -17,17 +14,6 @@ from tests.functional.test_security_matrix import own_source_address, world  # n
 # Headers that differ between any two answers.
 PER_ANSWER = {"x-request-id", "date"}
 STRANGERS = [(m, p) for m, p in matrix.PROTECTED if m == "GET"]
-
-
-@pytest.fixture
-def local_server(app):
-    """The HTTP server `make run` serves the app with, on a free port."""
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server.server_address[1]}"
-    server.shutdown()
-    thread.join(5)
 
 
 def _same_headers(head, get):

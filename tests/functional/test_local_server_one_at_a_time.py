@@ -11,7 +11,7 @@ import httpx
 import pytest
 from chalice import Chalice
 
-from infra.local.server import make_server
+from tests.factories import serving_locally
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "TRACE")
 
@@ -32,11 +32,8 @@ def slow_app_server():
             state["running"] -= 1
         return {"seen": app.current_request.headers.get("x-caller")}
 
-    server = make_server(app, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server.server_address[1]}/slow", state
-    server.shutdown()
+    with serving_locally(app) as base:
+        yield f"{base}/slow", state
 
 
 def test_requests_of_every_method_are_handled_one_at_a_time(slow_app_server):

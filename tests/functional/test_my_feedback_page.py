@@ -19,7 +19,7 @@ from chalicelib.web import portal
 from infra.local import citizen_idp as idp
 from tests.factories import call
 from tests.functional import sign_in_flow as flow
-from tests.functional.test_feedback import act, current, feedback_body, officer
+from tests.functional.test_feedback import answer, feedback_body
 
 PAGE = "/phan-anh-cua-toi"
 pytestmark = pytest.mark.usefixtures("citizen_idp")
@@ -56,20 +56,6 @@ def send_as(client, browser, monkeypatch, title, minutes_ago) -> str:
     monkeypatch.setattr(feedback_api, "now", clock.now)
     assert status == 201, created
     return created["id"]
-
-
-def answer(client, feedback_id):
-    leader = officer(client)
-    act(client, feedback_id, leader, "classify", classification="within_competence")
-    version = current(client, feedback_id, leader)["version"]
-    status, data = call(
-        client,
-        "POST",
-        f"/v1/officer/feedback/{feedback_id}/answer",
-        {"version": version, "answer": "Đã sửa đèn đường."},
-        token=leader,
-    )
-    assert status == 200, data
 
 
 def rows(html) -> list[str]:

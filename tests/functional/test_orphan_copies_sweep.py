@@ -25,9 +25,9 @@ from chalicelib.persistence import copy_store, dossier_store, feedback_store, st
 from chalicelib.services.dossiers import submission as submission_service
 from chalicelib.services.shared import copy_sweep
 from chalicelib.services.shared.clock import now
-from tests.factories import call, put_uploaded_file, submission, token
+from tests.factories import call, submission, token
 from tests.functional.test_counter_intake import DESK, intake_body
-from tests.functional.test_feedback import feedback_body
+from tests.functional.test_feedback import feedback_body, uploaded_photo
 from tests.functional.test_refused_submission_files import (
     dossier_keys,
     kept,
@@ -155,15 +155,7 @@ def committed_records(client) -> dict[str, set[str]]:
     desk = token(client, "receptionist", DESK)
     status, intake = call(client, "POST", "/v1/officer/dossiers", intake_body(client, desk), desk)
     assert status == 201, intake
-    photo = b"\xff\xd8\xff jpeg"
-    _, upload = call(
-        client,
-        "POST",
-        "/v1/feedback/uploads",
-        {"filename": "rac.jpg", "content_type": "image/jpeg", "size_bytes": len(photo)},
-    )
-    put_uploaded_file(upload, "image/jpeg", photo)
-    attachments = [{"upload_id": upload["upload_id"]}]
+    attachments = [{"upload_id": uploaded_photo(client)}]
     status, feedback = call(client, "POST", "/v1/feedback", feedback_body(attachments=attachments))
     assert status == 201, feedback
     body = submission(client)

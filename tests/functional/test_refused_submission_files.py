@@ -25,14 +25,13 @@ from tests.factories import (
     call,
     calling_from,
     procedure,
-    put_uploaded_file,
     random_phone,
     submission,
     token,
     upload,
 )
 from tests.functional.test_counter_intake import DESK, intake_body
-from tests.functional.test_feedback import feedback_body
+from tests.functional.test_feedback import feedback_body, uploaded_photo
 from tests.functional.test_signed_documents import in_progress
 
 
@@ -219,15 +218,7 @@ class TestTheDeskAndFeedbackLeaveNoCopyEither:
     def test_a_feedback_that_fails_removes_its_photo_copy_and_the_photo_serves_again(
         self, client, monkeypatch
     ):
-        content = b"\xff\xd8\xff jpeg"
-        _, upload = call(
-            client,
-            "POST",
-            "/v1/feedback/uploads",
-            {"filename": "rac.jpg", "content_type": "image/jpeg", "size_bytes": len(content)},
-        )
-        put_uploaded_file(upload, "image/jpeg", content)
-        body = feedback_body(attachments=[{"upload_id": upload["upload_id"]}])
+        body = feedback_body(attachments=[{"upload_id": uploaded_photo(client)}])
         real_save = feedback_intake.feedback_store.save
 
         def cancelled(*args, **kwargs):
